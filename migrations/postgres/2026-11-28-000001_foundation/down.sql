@@ -1,0 +1,15 @@
+DROP TABLE customer_merges;
+DROP TABLE planned_contacts;
+DROP TABLE archives;
+DROP TABLE register_counters;
+DROP TABLE tasks;
+DROP TABLE visits;
+DROP TABLE vehicles;
+DROP TABLE customers;
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE stores;
+DROP TABLE app_meta;

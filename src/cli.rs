@@ -1,0 +1,407 @@
+//! The command line of CONTRACT.md. Exit status: 0 success, 2 bad input (the message names
+//! the line, field and reason), 1 anything else. Commands act with administrator rights and
+//! what they change is written to the audit log as done from the command line.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{self, DbConn};
+use crate::domain::error::FieldErrors;
+use crate::i18n::I18N;
+use crate::services::{self, accounts, Actor, Ctx, ServiceError};
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "aftercare",
+    version,
+    about = "After-sales follow-up CRM for car repair and service shops"
+)]
+pub struct Cli {
+    /// sqlite://PATH (embedded, the default) or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://aftercare.db"
+    )]
+    pub database_url: String,
+    /// Fixes the business date that every rule reads (tests, demos, replays).
+    #[arg(long, global = true, env = "AFTERCARE_TODAY")]
+    pub today: Option<NaiveDate>,
+    /// TOML settings (time zone, cadence offsets, language, …).
+    #[arg(long, global = true, env = "AFTERCARE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrates the database if needed and starts the web app.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Loads the demo data into an empty database and prints the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Applies pending migrations and exits.
+    Migrate,
+    /// Stores of the dealer group.
+    Store {
+        #[command(subcommand)]
+        cmd: StoreCmd,
+    },
+    /// Users and roles.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+    /// Imports data exported from a dealer management system.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
+    /// Writes a consistent copy of the database while the server may be running.
+    Backup { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCmd {
+    /// Adds a store.
+    Add { code: String, name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Creates a user; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        store: Option<String>,
+        /// The name shown on pages and in registers (default: the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Disables a user: their sessions and tokens stop working at once.
+    Disable { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Prints a new API token for that user.
+    Create {
+        name: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// Service visits and consultations (CSV, UTF-8, header row; see CONTRACT.md).
+    Visits { file: PathBuf },
+}
+
+/// A failure with its exit status.
+struct Fail(i32, String);
+
+impl From<anyhow::Error> for Fail {
+    fn from(e: anyhow::Error) -> Self {
+        Fail(1, format!("{e:#}"))
+    }
+}
+
+pub fn main() -> i32 {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(Fail(code, msg)) => {
+            eprintln!("aftercare: {msg}");
+            code
+        }
+    }
+}
+
+/// Opens the database, migrates it, and builds the context every service needs.
+fn open(cli: &Cli) -> Result<(db::Pool, Ctx), Fail> {
+    let config = Config::load(cli.config.as_deref())?;
+    let pool = db::pool(&cli.database_url)?;
+    let mut conn = pool
+        .get()
+        .with_context(|| format!("cannot connect to {}", db::redact(&cli.database_url)))?;
+    let tz = services::setup::prepare(&mut conn, &config)?;
+    let ctx = Ctx {
+        clock: Clock::new(tz, cli.today),
+        config: Arc::new(config),
+    };
+    Ok((pool, ctx))
+}
+
+fn lang(ctx: &Ctx) -> &str {
+    &ctx.config.settings.language
+}
+
+/// A service error as the command line reports it.
+fn fail(ctx: &Ctx, e: ServiceError) -> Fail {
+    let l = lang(ctx);
+    match e {
+        ServiceError::Invalid(errs) => Fail(2, errors_text(l, &errs)),
+        ServiceError::NotFound(what) => Fail(2, format!("{}: {what}", I18N.t(l, "err-not_found"))),
+        ServiceError::Conflict(code) => Fail(2, I18N.t(l, &format!("err-{code}"))),
+        ServiceError::Forbidden => Fail(1, I18N.t(l, "err-forbidden")),
+        ServiceError::Db(e) => Fail(1, format!("database: {e}")),
+        ServiceError::Other(e) => Fail(1, format!("{e:#}")),
+    }
+}
+
+fn errors_text(lang: &str, errs: &FieldErrors) -> String {
+    errs.0
+        .iter()
+        .map(|e| I18N.field_error(lang, e))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    match &cli.command {
+        Command::Serve { bind, demo } => serve(&cli, bind, *demo),
+        Command::Migrate => {
+            open(&cli)?;
+            println!("migrated {}", db::redact(&cli.database_url));
+            Ok(())
+        }
+        Command::Store {
+            cmd: StoreCmd::Add { code, name },
+        } => {
+            let (pool, ctx) = open(&cli)?;
+            let mut conn = conn(&pool)?;
+            crate::web::admin::add_store(&mut conn, &ctx, &Actor::cli(), code, name)
+                .map_err(|e| fail(&ctx, e))?;
+            println!("store {code} added");
+            Ok(())
+        }
+        Command::User {
+            cmd:
+                UserCmd::Add {
+                    name,
+                    role,
+                    store,
+                    display_name,
+                },
+        } => {
+            let (pool, ctx) = open(&cli)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let input = accounts::UserInput {
+                username: name.clone(),
+                display_name: display_name.clone().unwrap_or_default(),
+                role: role.clone(),
+                store: store.clone(),
+                password,
+            };
+            let mut conn = conn(&pool)?;
+            accounts::create_user(&mut conn, &ctx, &Actor::cli(), &input)
+                .map_err(|e| fail(&ctx, e))?;
+            println!("user {name} created ({role})");
+            Ok(())
+        }
+        Command::User {
+            cmd: UserCmd::Disable { name },
+        } => {
+            let (pool, ctx) = open(&cli)?;
+            accounts::disable_user(&mut *conn(&pool)?, &ctx, &Actor::cli(), name)
+                .map_err(|e| fail(&ctx, e))?;
+            println!("user {name} disabled");
+            Ok(())
+        }
+        Command::Token {
+            cmd: TokenCmd::Create { name, label },
+        } => {
+            let (pool, ctx) = open(&cli)?;
+            let token =
+                accounts::create_token(&mut *conn(&pool)?, &ctx, &Actor::cli(), name, label)
+                    .map_err(|e| fail(&ctx, e))?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Import {
+            cmd: ImportCmd::Visits { file },
+        } => import_visits(&cli, file),
+        Command::Backup { file } => backup(&cli, file),
+    }
+}
+
+fn conn(pool: &db::Pool) -> Result<db::PooledConn, Fail> {
+    pool.get().map_err(|e| Fail(1, format!("database: {e}")))
+}
+
+fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
+    let (pool, ctx) = open(cli)?;
+    if demo {
+        let mut c = conn(&pool)?;
+        let loaded = services::demo::load(&mut c, &ctx)?;
+        println!(
+            "{}",
+            if loaded {
+                "demo data loaded"
+            } else {
+                "the database already has users: demo data not loaded again"
+            }
+        );
+        println!("demo logins (username / password / role):");
+        for (u, p, r) in services::demo::logins()? {
+            println!("  {u:<10} {p:<22} {r}");
+        }
+    }
+    if let Some(d) = ctx.clock.fixed() {
+        println!("business date fixed at {d}");
+    }
+    let rt = actix_web::rt::System::new();
+    rt.block_on(async move {
+        let app = crate::web::Application::build(pool, ctx, bind)?;
+        println!("listening on http://{}", app.addr);
+        app.server.await.context("server")?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(())
+}
+
+fn import_visits(cli: &Cli, file: &PathBuf) -> Result<(), Fail> {
+    let bytes = std::fs::read(file).map_err(|e| Fail(2, format!("{}: {e}", file.display())))?;
+    let (pool, ctx) = open(cli)?;
+    let l = lang(&ctx).to_string();
+    let mut conn = conn(&pool)?;
+    let report = match services::import::import(&mut conn, &ctx, &Actor::cli(), &bytes) {
+        Ok(r) => r,
+        Err(ServiceError::Invalid(errs)) => {
+            return Err(Fail(
+                2,
+                format!("{}: {}", file.display(), errors_text(&l, &errs)),
+            ))
+        }
+        Err(e) => return Err(fail(&ctx, e)),
+    };
+    let rejects_path = rejects_path(file);
+    if report.rejected.is_empty() {
+        let _ = std::fs::remove_file(&rejects_path);
+    } else {
+        write_rejects(&rejects_path, &report, &l)?;
+    }
+    println!(
+        "{}",
+        I18N.t_args(
+            &l,
+            "import-summary",
+            &[
+                ("imported", report.imported.to_string()),
+                ("updated", report.updated.to_string()),
+                ("rejected", report.rejected.len().to_string())
+            ]
+        )
+    );
+    if !report.rejected.is_empty() {
+        println!(
+            "{}",
+            I18N.t_args(
+                &l,
+                "import-rejects-file",
+                &[("path", rejects_path.display().to_string())]
+            )
+        );
+        for r in report.rejected.iter().take(20) {
+            eprintln!("line {}: {}", r.line, errors_text(&l, &r.errors));
+        }
+        return Err(Fail(
+            2,
+            I18N.t_args(
+                &l,
+                "import-some-rejected",
+                &[("rejected", report.rejected.len().to_string())],
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `FILE.csv` → `FILE.rejects.csv`
+pub fn rejects_path(file: &std::path::Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "import".into());
+    file.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// The rejected rows as they were, with their line number and the reasons, in the file's
+/// columns so they can be corrected and imported again.
+fn write_rejects(
+    path: &std::path::Path,
+    report: &services::import::Report,
+    lang: &str,
+) -> Result<(), Fail> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    let mut header = vec!["line".to_string(), "reason".to_string()];
+    header.extend(report.headers.iter().cloned());
+    w.write_record(&header).context("rejects file")?;
+    for r in &report.rejected {
+        let mut row = vec![r.line.to_string(), errors_text(lang, &r.errors)];
+        row.extend(r.record.iter().cloned());
+        row.resize(header.len(), String::new());
+        w.write_record(&row).context("rejects file")?;
+    }
+    w.flush().context("rejects file")?;
+    Ok(())
+}
+
+fn backup(cli: &Cli, file: &std::path::Path) -> Result<(), Fail> {
+    let (pool, _ctx) = open(cli)?;
+    let mut c = conn(&pool)?;
+    match &mut *c {
+        DbConn::Postgresql(_) => Err(Fail(
+            2,
+            "this is a PostgreSQL database: use pg_dump for a consistent copy".into(),
+        )),
+        DbConn::Sqlite(_) => {
+            if file.exists() {
+                return Err(Fail(
+                    2,
+                    format!("{}: the file exists; choose a new name", file.display()),
+                ));
+            }
+            let target = file.to_string_lossy().replace('\'', "''");
+            // VACUUM INTO writes a consistent, compacted copy from one read transaction,
+            // while other connections go on writing.
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!("VACUUM INTO '{target}'")),
+                &mut *c,
+            )
+            .map_err(|e| Fail(1, format!("backup: {e}")))?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}

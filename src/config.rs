@@ -1,0 +1,246 @@
+//! Typed settings: defaults (the regulation's values) ← TOML file (`--config`) ← environment
+//! (`AFTERCARE_<KEY>`, e.g. `AFTERCARE_CADENCE_ARCHIVE_DAYS`). Each value remembers where it
+//! came from, for the settings page. The time zone is stored in the database when it is
+//! created; the database's value wins over the configuration (see `services::setup`).
+
+use crate::domain::cadence::Cadence;
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The shop's time zone (IANA name). Fixed in the database at creation.
+    pub timezone: String,
+    /// The language of pages before login and of command-line output: `zh-CN` or `en`.
+    pub language: String,
+    /// Mark cookies `Secure` and use the `__Host-` prefix (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a login lasts without activity, in hours.
+    pub session_hours: u32,
+    /// Failed logins per account within `login_window_minutes` before it is locked for that long.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins from one address within the window before it is refused.
+    pub login_max_failures_per_address: u32,
+    pub login_window_minutes: u32,
+    /// RULES.md's offsets, in days.
+    pub cadence: Cadence,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timezone: "Asia/Shanghai".into(),
+            language: "zh-CN".into(),
+            secure_cookies: false,
+            session_hours: 12,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 20,
+            login_window_minutes: 15,
+            cadence: Cadence::default(),
+        }
+    }
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub key: String,
+    pub value: String,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    pub sources: Vec<Source>,
+}
+
+impl Config {
+    /// Loads the settings from the defaults, the file and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        Config::load_from(file, &env)
+    }
+
+    pub fn load_from(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> anyhow::Result<Config> {
+        let defaults = toml::Value::try_from(Settings::default())?;
+        let mut merged = defaults.clone();
+        let mut origins: BTreeMap<String, String> = BTreeMap::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the configuration file {}", path.display())
+            })?;
+            let table: toml::Value = toml::from_str(&text)
+                .with_context(|| format!("configuration file {}", path.display()))?;
+            overlay(
+                &mut merged,
+                &table,
+                "",
+                &mut origins,
+                &path.display().to_string(),
+            )?;
+        }
+        let mut leaves = Vec::new();
+        collect_leaves(&defaults, "", &mut leaves);
+        for (key, default) in &leaves {
+            let var = format!("AFTERCARE_{}", key.replace('.', "_").to_uppercase());
+            if let Some(raw) = env.get(&var) {
+                let value = match default {
+                    toml::Value::Integer(_) => {
+                        toml::Value::Integer(raw.trim().parse().with_context(|| {
+                            format!("{var}: expected a whole number, got {raw:?}")
+                        })?)
+                    }
+                    toml::Value::Boolean(_) => {
+                        toml::Value::Boolean(raw.trim().parse().with_context(|| {
+                            format!("{var}: expected true or false, got {raw:?}")
+                        })?)
+                    }
+                    _ => toml::Value::String(raw.clone()),
+                };
+                set_path(&mut merged, key, value);
+                origins.insert(key.clone(), format!("env {var}"));
+            }
+        }
+        let settings: Settings = merged.clone().try_into().context("configuration")?;
+        settings
+            .cadence
+            .check()
+            .map_err(|e| anyhow::anyhow!("configuration: cadence: {e}"))?;
+        if settings.timezone.parse::<chrono_tz::Tz>().is_err() {
+            bail!(
+                "configuration: timezone: {:?} is not an IANA time zone such as Asia/Shanghai",
+                settings.timezone
+            );
+        }
+        if !crate::i18n::LANGS.contains(&settings.language.as_str()) {
+            bail!(
+                "configuration: language: {:?} is not one of {:?}",
+                settings.language,
+                crate::i18n::LANGS
+            );
+        }
+        let mut final_leaves = Vec::new();
+        collect_leaves(&merged, "", &mut final_leaves);
+        let sources = final_leaves
+            .into_iter()
+            .map(|(key, v)| Source {
+                origin: origins
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| "default".into()),
+                value: match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                },
+                key,
+            })
+            .collect();
+        Ok(Config { settings, sources })
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.settings.timezone.parse().expect("checked at load")
+    }
+}
+
+fn collect_leaves(v: &toml::Value, prefix: &str, out: &mut Vec<(String, toml::Value)>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                collect_leaves(v, &key, out);
+            }
+        }
+        other => out.push((prefix.to_string(), other.clone())),
+    }
+}
+
+/// Lays the file's values over the defaults; an unknown key is an error that names it.
+fn overlay(
+    base: &mut toml::Value,
+    over: &toml::Value,
+    prefix: &str,
+    origins: &mut BTreeMap<String, String>,
+    origin: &str,
+) -> anyhow::Result<()> {
+    let (toml::Value::Table(b), toml::Value::Table(o)) = (base, over) else {
+        bail!("configuration: {prefix} must be a table");
+    };
+    for (k, v) in o {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match b.get_mut(k) {
+            None => bail!("configuration: unknown setting {key:?}"),
+            Some(slot @ toml::Value::Table(_)) => overlay(slot, v, &key, origins, origin)?,
+            Some(slot) => {
+                *slot = v.clone();
+                origins.insert(key, format!("file {origin}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn set_path(v: &mut toml::Value, key: &str, value: toml::Value) {
+    let mut cur = v;
+    let parts: Vec<&str> = key.split('.').collect();
+    for p in &parts[..parts.len() - 1] {
+        cur = cur.get_mut(*p).expect("path exists in defaults");
+    }
+    if let toml::Value::Table(t) = cur {
+        t.insert(parts[parts.len() - 1].to_string(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_and_file_override_defaults_and_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "[cadence]\narchive_days = 3\n").unwrap();
+        let env = BTreeMap::from([(
+            "AFTERCARE_CADENCE_FIRST_FOLLOW_UP_TO_DAYS".to_string(),
+            "9".to_string(),
+        )]);
+        let c = Config::load_from(Some(&file), &env).unwrap();
+        assert_eq!(c.settings.cadence.archive_days, 3);
+        assert_eq!(c.settings.cadence.first_follow_up_to_days, 9);
+        let src = |k: &str| {
+            c.sources
+                .iter()
+                .find(|s| s.key == k)
+                .unwrap()
+                .origin
+                .clone()
+        };
+        assert!(src("cadence.archive_days").starts_with("file"));
+        assert!(src("cadence.first_follow_up_to_days").starts_with("env"));
+        assert_eq!(src("timezone"), "default");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "[cadence]\narchive_dayz = 3\n").unwrap();
+        let err = Config::load_from(Some(&file), &BTreeMap::new()).unwrap_err();
+        assert!(format!("{err:#}").contains("cadence.archive_dayz"));
+    }
+}

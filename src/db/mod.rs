@@ -1,0 +1,146 @@
+//! The database: one connection type over SQLite (embedded, the default) and PostgreSQL,
+//! chosen by the URL's scheme; an r2d2 pool; embedded migrations; and the two helpers every
+//! caller uses — `run` (a query off the async workers) and `write_tx` (a write transaction).
+
+pub mod migrate;
+pub mod schema;
+
+use anyhow::{bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl DbConn {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DbConn::Sqlite(_))
+    }
+}
+
+/// Which backend a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Target {
+    /// `sqlite://PATH` (or `sqlite:PATH`, or a bare path ending in `.db`) and
+    /// `postgres://…` / `postgresql://…`. Nothing is guessed by trying to connect.
+    pub fn parse(url: &str) -> anyhow::Result<Target> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                bail!("database URL {url:?} names no file");
+            }
+            Ok(Target::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Target::Postgres(url.to_string()))
+        } else if url.ends_with(".db") || url.ends_with(".sqlite") {
+            Ok(Target::Sqlite(url.to_string()))
+        } else {
+            bail!("database URL {url:?}: expected sqlite://PATH or postgres://…")
+        }
+    }
+}
+
+/// Opens connections of one backend and prepares each SQLite connection.
+#[derive(Debug)]
+pub struct Manager {
+    target: Target,
+}
+
+/// SQLite settings that must hold on every connection: wait instead of failing when another
+/// writer holds the lock, WAL so readers never block the writer, foreign keys enforced.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;";
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let mut c =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                c.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(c))
+            }
+            Target::Postgres(url) => {
+                let mut c = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                c.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Postgresql(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// A pool for `url`. SQLite gets fewer connections: it has one writer at a time anyway.
+pub fn pool(url: &str) -> anyhow::Result<Pool> {
+    let target = Target::parse(url)?;
+    let size = match target {
+        Target::Sqlite(_) => 8,
+        Target::Postgres(_) => 16,
+    };
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(std::time::Duration::from_secs(15))
+        .build(Manager { target })
+        .with_context(|| format!("cannot open the database {}", redact(url)))
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A write transaction. On SQLite it takes the write lock at its first statement (a write
+/// that touches no row), so a transaction that reads and then writes can never fail with
+/// `SQLITE_BUSY` on the upgrade: it waits for the lock (busy_timeout) before reading.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if c.is_sqlite() {
+            diesel::sql_query("UPDATE app_meta SET value = value WHERE 1 = 0").execute(c)?;
+        }
+        f(c)
+    })
+}

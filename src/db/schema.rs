@@ -1,0 +1,251 @@
+//! One portable schema for both backends: only types that SQLite and PostgreSQL share
+//! (integers, text, booleans, dates, UTC timestamps); enums are stored as text.
+
+diesel::table! {
+    app_meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    stores (id) {
+        id -> Integer,
+        code -> Text,
+        name -> Text,
+        last_assigned_clerk_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        store_id -> Nullable<Integer>,
+        username -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        lang -> Nullable<Text>,
+        active_for_assignment -> Bool,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Integer,
+        username -> Text,
+        ip -> Text,
+        attempted_at -> Timestamp,
+        succeeded -> Bool,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        local_date -> Date,
+        store_id -> Nullable<Integer>,
+        actor_id -> Nullable<Integer>,
+        actor -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+        ip -> Nullable<Text>,
+        result -> Text,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Integer,
+        store_id -> Integer,
+        name -> Text,
+        phone -> Text,
+        address -> Nullable<Text>,
+        clerk_id -> Nullable<Integer>,
+        merged_into_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vehicles (id) {
+        id -> Integer,
+        store_id -> Integer,
+        customer_id -> Integer,
+        plate -> Text,
+        model -> Nullable<Text>,
+        vehicle_type -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Integer,
+        store_id -> Integer,
+        customer_id -> Integer,
+        vehicle_id -> Nullable<Integer>,
+        external_id -> Nullable<Text>,
+        kind -> Text,
+        checked_in_at -> Timestamp,
+        visit_date -> Date,
+        picked_up_at -> Nullable<Timestamp>,
+        picked_up_on -> Nullable<Date>,
+        items -> Text,
+        maintenance_interval_days -> Nullable<Integer>,
+        maintenance_interval_km -> Nullable<Integer>,
+        next_maintenance_date -> Nullable<Date>,
+        desired_services -> Nullable<Text>,
+        odometer_km -> Nullable<Integer>,
+        source -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Integer,
+        store_id -> Integer,
+        kind -> Text,
+        customer_id -> Integer,
+        visit_id -> Nullable<Integer>,
+        clerk_id -> Integer,
+        window_start -> Date,
+        window_end -> Date,
+        status -> Text,
+        close_reason -> Nullable<Text>,
+        done_at -> Nullable<Timestamp>,
+        done_on -> Nullable<Date>,
+        done_by -> Nullable<Integer>,
+        attempts -> Integer,
+        callback_at -> Nullable<Timestamp>,
+        planned_contact_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    register_counters (store_id, register, year) {
+        store_id -> Integer,
+        register -> Text,
+        year -> Integer,
+        last_no -> Integer,
+    }
+}
+
+diesel::table! {
+    archives (id) {
+        id -> Integer,
+        store_id -> Integer,
+        visit_id -> Integer,
+        task_id -> Nullable<Integer>,
+        customer_id -> Integer,
+        archive_no -> Text,
+        customer_name -> Text,
+        address -> Nullable<Text>,
+        phone -> Text,
+        visit_date -> Date,
+        vehicle_model -> Nullable<Text>,
+        plate -> Nullable<Text>,
+        vehicle_type -> Nullable<Text>,
+        items -> Text,
+        maintenance_interval_days -> Nullable<Integer>,
+        maintenance_interval_km -> Nullable<Integer>,
+        next_maintenance_date -> Nullable<Date>,
+        desired_services -> Nullable<Text>,
+        service_history -> Text,
+        due_date -> Date,
+        archived_at -> Timestamp,
+        archived_on -> Date,
+        archived_by_id -> Integer,
+        archived_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    planned_contacts (id) {
+        id -> Integer,
+        store_id -> Integer,
+        archive_id -> Integer,
+        customer_id -> Integer,
+        purpose -> Text,
+        planned_date -> Date,
+        talking_points -> Text,
+        task_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_merges (id) {
+        id -> Integer,
+        store_id -> Integer,
+        kept_id -> Integer,
+        merged_id -> Integer,
+        merged_name -> Text,
+        merged_phone -> Text,
+        merged_by -> Nullable<Integer>,
+        merged_at -> Timestamp,
+        moved -> Text,
+    }
+}
+
+diesel::joinable!(customers -> stores (store_id));
+diesel::joinable!(vehicles -> customers (customer_id));
+diesel::joinable!(visits -> customers (customer_id));
+diesel::joinable!(tasks -> customers (customer_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    app_meta,
+    stores,
+    users,
+    sessions,
+    api_tokens,
+    login_attempts,
+    audit_log,
+    customers,
+    vehicles,
+    visits,
+    tasks,
+    register_counters,
+    archives,
+    planned_contacts,
+    customer_merges,
+);

@@ -1,0 +1,21 @@
+//! Pure rules of the regulation (RULES.md), with no I/O: no database, no clock source, no HTTP.
+//! Everything here is a value in, a value out, so the rules can be tested by the thousand.
+//!
+//! - `cadence`: task windows and deadlines (R2 R3 R4 R5 R4c R4d R6 N1 X1)
+//! - `task`: task kinds, statuses, states and timeliness
+//! - `phone`, `plate`: parse, normalise and display customer identifiers
+//! - `visit`: a visit or consultation as typed by a person, a DMS or the API, validated
+//! - `archive`: the archive sheet's next-service plan (R3)
+//! - `maintenance`: the next maintenance date A10 (X3)
+//! - `role`: who may do what
+//! - `error`: field errors that name the field and the reason
+
+pub mod archive;
+pub mod cadence;
+pub mod error;
+pub mod maintenance;
+pub mod phone;
+pub mod plate;
+pub mod role;
+pub mod task;
+pub mod visit;

@@ -1,0 +1,157 @@
+//! Task kinds, stored statuses, computed states and timeliness (RULES.md, "Tasks").
+
+use super::cadence::Window;
+use chrono::NaiveDate;
+
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(
+    /// What a task asks for; CONTRACT.md's task `kind`.
+    TaskKind {
+        Archive = "archive",
+        FirstFollowUp = "first_follow_up",
+        SecondFollowUp = "second_follow_up",
+        PlannedContact = "planned_contact",
+        MaintenanceReminder = "maintenance_reminder",
+        Escalation = "escalation",
+        SolutionCall = "solution_call",
+        EventNotice = "event_notice",
+        EventLetter = "event_letter",
+        UnreachableLetter = "unreachable_letter",
+    }
+);
+
+text_enum!(
+    /// Stored: `open`, `done` (its "done by" happened) or `closed` (ended without it).
+    TaskStatus { Open = "open", Done = "done", Closed = "closed" }
+);
+
+text_enum!(
+    /// Why a task was closed without being done.
+    CloseReason {
+        Unreachable = "unreachable",
+        RefusesChannel = "refuses_channel",
+        Waived = "waived",
+        Anonymised = "anonymised",
+        EventCancelled = "event_cancelled",
+        Superseded = "superseded",
+    }
+);
+
+text_enum!(
+    /// Never stored: computed for an asked date.
+    TaskState { Upcoming = "upcoming", Due = "due", Overdue = "overdue" }
+);
+
+text_enum!(
+    /// How a done or closed task stands against its window.
+    Timeliness { Early = "early", OnTime = "on_time", Late = "late", Missed = "missed" }
+);
+
+/// The state of an open task on date `on`: before, inside or after its window.
+pub fn state_on(window: Window, on: NaiveDate) -> TaskState {
+    if on < window.start {
+        TaskState::Upcoming
+    } else if on <= window.end {
+        TaskState::Due
+    } else {
+        TaskState::Overdue
+    }
+}
+
+/// Timeliness of a task at the end of a reporting period (`period_end`, inclusive).
+/// `done_on` is the local date the task was done; `None` when it is not done.
+pub fn timeliness(
+    window: Window,
+    status: TaskStatus,
+    done_on: Option<NaiveDate>,
+    period_end: NaiveDate,
+) -> Option<Timeliness> {
+    match (status, done_on) {
+        (TaskStatus::Done, Some(d)) if d < window.start => Some(Timeliness::Early),
+        (TaskStatus::Done, Some(d)) if d <= window.end => Some(Timeliness::OnTime),
+        (TaskStatus::Done, Some(_)) => Some(Timeliness::Late),
+        (TaskStatus::Closed, _) => Some(Timeliness::Missed),
+        _ if period_end > window.end => Some(Timeliness::Missed),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn states_are_inclusive_at_both_ends() {
+        let w = Window {
+            start: d("2026-03-04"),
+            end: d("2026-03-08"),
+        };
+        assert_eq!(state_on(w, d("2026-03-03")), TaskState::Upcoming);
+        assert_eq!(state_on(w, d("2026-03-04")), TaskState::Due);
+        assert_eq!(state_on(w, d("2026-03-08")), TaskState::Due);
+        assert_eq!(state_on(w, d("2026-03-09")), TaskState::Overdue);
+    }
+
+    #[test]
+    fn timeliness_of_done_closed_and_open_tasks() {
+        let w = Window {
+            start: d("2026-03-04"),
+            end: d("2026-03-08"),
+        };
+        let end = d("2026-03-31");
+        assert_eq!(
+            timeliness(w, TaskStatus::Done, Some(d("2026-03-01")), end),
+            Some(Timeliness::Early)
+        );
+        assert_eq!(
+            timeliness(w, TaskStatus::Done, Some(d("2026-03-08")), end),
+            Some(Timeliness::OnTime)
+        );
+        assert_eq!(
+            timeliness(w, TaskStatus::Done, Some(d("2026-03-09")), end),
+            Some(Timeliness::Late)
+        );
+        assert_eq!(
+            timeliness(w, TaskStatus::Closed, None, end),
+            Some(Timeliness::Missed)
+        );
+        assert_eq!(
+            timeliness(w, TaskStatus::Open, None, end),
+            Some(Timeliness::Missed)
+        );
+        assert_eq!(timeliness(w, TaskStatus::Open, None, d("2026-03-08")), None);
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_text() {
+        for k in TaskKind::ALL {
+            assert_eq!(TaskKind::parse(k.as_str()), Some(*k));
+        }
+    }
+}

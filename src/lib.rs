@@ -1,0 +1,27 @@
+//! aftercare — an after-sales follow-up CRM for car repair and service shops, enforcing the
+//! after-sales regulation read as rules in RULES.md (R1–R11, X1–X5).
+//!
+//! Data flows one way: `web` and `cli` → `services` → `models` → `db`; `domain` holds the
+//! pure rules and is used by all, using none of them.
+//!
+//! - `domain`: pure rules (windows, states, validation), no I/O
+//! - `clock`: the one source of "today"
+//! - `config`: typed settings with their sources
+//! - `db`: connections (SQLite or PostgreSQL), pool, migrations, transactions
+//! - `models`: rows and their queries
+//! - `services`: use cases, each one transaction
+//! - `registers`: numbering of the four registers (R11)
+//! - `i18n`: translations (zh-CN, en)
+//! - `web`: pages and the JSON API
+//! - `cli`: the `aftercare` command
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
+pub mod models;
+pub mod registers;
+pub mod services;
+pub mod web;

@@ -1,0 +1,123 @@
+//! Completed archive sheets (客户档案基本资料表) and their next-service plans (R2, R3).
+
+use crate::db::schema::{archives, planned_contacts};
+use crate::db::DbConn;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+/// One line of the archives register: the sheet's values as they were when completed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = archives)]
+pub struct Archive {
+    #[diesel(skip_insertion)]
+    pub id: i32,
+    pub store_id: i32,
+    pub visit_id: i32,
+    pub task_id: Option<i32>,
+    pub customer_id: i32,
+    pub archive_no: String,
+    pub customer_name: String,
+    pub address: Option<String>,
+    pub phone: String,
+    pub visit_date: NaiveDate,
+    pub vehicle_model: Option<String>,
+    pub plate: Option<String>,
+    pub vehicle_type: Option<String>,
+    pub items: String,
+    pub maintenance_interval_days: Option<i32>,
+    pub maintenance_interval_km: Option<i32>,
+    pub next_maintenance_date: Option<NaiveDate>,
+    pub desired_services: Option<String>,
+    pub service_history: String,
+    pub due_date: NaiveDate,
+    pub archived_at: NaiveDateTime,
+    pub archived_on: NaiveDate,
+    pub archived_by_id: i32,
+    pub archived_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, a: &Archive) -> QueryResult<i32> {
+    diesel::insert_into(archives::table)
+        .values(a)
+        .returning(archives::id)
+        .get_result(conn)
+}
+
+pub fn by_visit(conn: &mut DbConn, visit_id: i32) -> QueryResult<Option<Archive>> {
+    archives::table
+        .filter(archives::visit_id.eq(visit_id))
+        .select(Archive::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn of_customer(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<Archive>> {
+    archives::table
+        .filter(archives::customer_id.eq(customer_id))
+        .order(archives::id)
+        .select(Archive::as_select())
+        .load(conn)
+}
+
+pub fn move_customer(conn: &mut DbConn, from: i32, to: i32) -> QueryResult<usize> {
+    diesel::update(archives::table.filter(archives::customer_id.eq(from)))
+        .set(archives::customer_id.eq(to))
+        .execute(conn)?;
+    diesel::update(planned_contacts::table.filter(planned_contacts::customer_id.eq(from)))
+        .set(planned_contacts::customer_id.eq(to))
+        .execute(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = planned_contacts)]
+pub struct PlannedContactRow {
+    pub id: i32,
+    pub store_id: i32,
+    pub archive_id: i32,
+    pub customer_id: i32,
+    pub purpose: String,
+    pub planned_date: NaiveDate,
+    pub talking_points: String,
+    pub task_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn plan_insert(
+    conn: &mut DbConn,
+    store_id: i32,
+    archive_id: i32,
+    customer_id: i32,
+    purpose: &str,
+    date: NaiveDate,
+    talking_points: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(planned_contacts::table)
+        .values((
+            planned_contacts::store_id.eq(store_id),
+            planned_contacts::archive_id.eq(archive_id),
+            planned_contacts::customer_id.eq(customer_id),
+            planned_contacts::purpose.eq(purpose),
+            planned_contacts::planned_date.eq(date),
+            planned_contacts::talking_points.eq(talking_points),
+            planned_contacts::created_at.eq(now),
+        ))
+        .returning(planned_contacts::id)
+        .get_result(conn)
+}
+
+pub fn plan_set_task(conn: &mut DbConn, id: i32, task_id: i32) -> QueryResult<usize> {
+    diesel::update(planned_contacts::table.find(id))
+        .set(planned_contacts::task_id.eq(task_id))
+        .execute(conn)
+}
+
+pub fn plan_of_archive(conn: &mut DbConn, archive_id: i32) -> QueryResult<Vec<PlannedContactRow>> {
+    planned_contacts::table
+        .filter(planned_contacts::archive_id.eq(archive_id))
+        .order(planned_contacts::planned_date)
+        .select(PlannedContactRow::as_select())
+        .load(conn)
+}

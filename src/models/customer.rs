@@ -1,0 +1,286 @@
+//! Customers and their vehicles. A customer is matched by phone, a vehicle by plate, both in
+//! their normalised forms (`domain::phone`, `domain::plate`), within one store.
+
+use crate::db::schema::{customers, users, vehicles};
+use crate::db::DbConn;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    pub id: i32,
+    pub store_id: i32,
+    pub name: String,
+    pub phone: String,
+    pub address: Option<String>,
+    pub clerk_id: Option<i32>,
+    pub merged_into_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = vehicles)]
+pub struct Vehicle {
+    pub id: i32,
+    pub store_id: i32,
+    pub customer_id: i32,
+    pub plate: String,
+    pub model: Option<String>,
+    pub vehicle_type: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The live customer with this phone in this store (merged records are not matched).
+pub fn by_phone(conn: &mut DbConn, store_id: i32, phone: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::store_id.eq(store_id))
+        .filter(customers::phone.eq(phone))
+        .filter(customers::merged_into_id.is_null())
+        .order(customers::id)
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_id(conn: &mut DbConn, id: i32) -> QueryResult<Option<Customer>> {
+    customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    store_id: i32,
+    name: &str,
+    phone: &str,
+    address: Option<&str>,
+    clerk_id: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(customers::table)
+        .values((
+            customers::store_id.eq(store_id),
+            customers::name.eq(name),
+            customers::phone.eq(phone),
+            customers::address.eq(address),
+            customers::clerk_id.eq(clerk_id),
+            customers::created_at.eq(now),
+            customers::updated_at.eq(now),
+        ))
+        .returning(customers::id)
+        .get_result(conn)
+}
+
+/// The newest name and address win: the DMS and the archive sheet correct old values.
+pub fn update_contact(
+    conn: &mut DbConn,
+    id: i32,
+    name: &str,
+    phone: &str,
+    address: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::name.eq(name),
+            customers::phone.eq(phone),
+            customers::address.eq(address),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_clerk(
+    conn: &mut DbConn,
+    ids: &[i32],
+    clerk_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.filter(customers::id.eq_any(ids)))
+        .set((
+            customers::clerk_id.eq(clerk_id),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn mark_merged(
+    conn: &mut DbConn,
+    id: i32,
+    into: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::merged_into_id.eq(into),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// A customer list row: the customer, the clerk's name and the plates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    pub customer: Customer,
+    pub clerk: Option<String>,
+    pub plates: Vec<String>,
+}
+
+/// Live customers of a store matching `q` (name, phone digits or plate), newest first.
+pub fn search(
+    conn: &mut DbConn,
+    store_id: Option<i32>,
+    q: &str,
+    clerk: Option<i32>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ListRow>, i64)> {
+    let pattern = format!("%{}%", q.trim().replace(['%', '_'], ""));
+    let plate_pattern = format!(
+        "%{}%",
+        q.trim()
+            .to_uppercase()
+            .replace(['·', '-', ' ', '%', '_'], "")
+    );
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let filtered = || {
+        let mut f = customers::table
+            .filter(customers::merged_into_id.is_null())
+            .into_boxed();
+        if let Some(s) = store_id {
+            f = f.filter(customers::store_id.eq(s));
+        }
+        if let Some(c) = clerk {
+            f = f.filter(customers::clerk_id.eq(c));
+        }
+        if !q.trim().is_empty() {
+            let by_plate = vehicles::table
+                .filter(vehicles::plate.like(plate_pattern.clone()))
+                .select(vehicles::customer_id);
+            let phone_pattern = if digits.len() >= 3 {
+                format!("%{digits}%")
+            } else {
+                "\u{0}".to_string()
+            };
+            f = f.filter(
+                customers::name
+                    .like(pattern.clone())
+                    .or(customers::phone.like(phone_pattern))
+                    .or(customers::id.eq_any(by_plate)),
+            );
+        }
+        f
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows: Vec<(Customer, Option<String>)> = filtered()
+        .left_join(users::table.on(users::id.nullable().eq(customers::clerk_id)))
+        .order(customers::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((Customer::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    let ids: Vec<i32> = rows.iter().map(|(c, _)| c.id).collect();
+    let plates: Vec<(i32, String)> = vehicles::table
+        .filter(vehicles::customer_id.eq_any(&ids))
+        .order(vehicles::id)
+        .select((vehicles::customer_id, vehicles::plate))
+        .load(conn)?;
+    let out = rows
+        .into_iter()
+        .map(|(customer, clerk)| {
+            let plates = plates
+                .iter()
+                .filter(|(c, _)| *c == customer.id)
+                .map(|(_, p)| crate::domain::plate::display(p))
+                .collect();
+            ListRow {
+                customer,
+                clerk,
+                plates,
+            }
+        })
+        .collect();
+    Ok((out, total))
+}
+
+// Vehicles ------------------------------------------------------------------------------
+
+pub fn vehicle_by_plate(
+    conn: &mut DbConn,
+    store_id: i32,
+    plate: &str,
+) -> QueryResult<Option<Vehicle>> {
+    vehicles::table
+        .filter(vehicles::store_id.eq(store_id))
+        .filter(vehicles::plate.eq(plate))
+        .select(Vehicle::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn vehicle_insert(
+    conn: &mut DbConn,
+    store_id: i32,
+    customer_id: i32,
+    plate: &str,
+    model: Option<&str>,
+    vtype: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(vehicles::table)
+        .values((
+            vehicles::store_id.eq(store_id),
+            vehicles::customer_id.eq(customer_id),
+            vehicles::plate.eq(plate),
+            vehicles::model.eq(model),
+            vehicles::vehicle_type.eq(vtype),
+            vehicles::created_at.eq(now),
+            vehicles::updated_at.eq(now),
+        ))
+        .returning(vehicles::id)
+        .get_result(conn)
+}
+
+/// A plate seen again: the car may have changed owner, and model or type may be corrected.
+pub fn vehicle_update(
+    conn: &mut DbConn,
+    id: i32,
+    customer_id: i32,
+    model: Option<&str>,
+    vtype: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(vehicles::table.find(id))
+        .set((
+            vehicles::customer_id.eq(customer_id),
+            vehicles::model.eq(model),
+            vehicles::vehicle_type.eq(vtype),
+            vehicles::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn vehicles_of(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<Vehicle>> {
+    vehicles::table
+        .filter(vehicles::customer_id.eq(customer_id))
+        .order(vehicles::id)
+        .select(Vehicle::as_select())
+        .load(conn)
+}
+
+pub fn vehicles_move(
+    conn: &mut DbConn,
+    from: i32,
+    to: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(vehicles::table.filter(vehicles::customer_id.eq(from)))
+        .set((vehicles::customer_id.eq(to), vehicles::updated_at.eq(now)))
+        .execute(conn)
+}

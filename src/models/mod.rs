@@ -1,0 +1,33 @@
+//! Rows and their queries: `X` (a row read), `NewX` (a row to insert) and plain functions
+//! taking `&mut DbConn`. Error policy: models return diesel's `QueryResult`; meaning is given
+//! to errors by `services`.
+
+pub mod archive;
+pub mod audit;
+pub mod customer;
+pub mod store;
+pub mod task;
+pub mod user;
+pub mod visit;
+
+use chrono::NaiveDateTime;
+
+/// The id of the row just inserted. Both backends support `RETURNING`.
+pub type Id = i32;
+
+/// Seconds are enough for stored times and make SQLite text and PostgreSQL values compare
+/// the same way.
+pub fn trunc(t: NaiveDateTime) -> NaiveDateTime {
+    t.with_nanosecond_zero()
+}
+
+trait NanoZero {
+    fn with_nanosecond_zero(self) -> Self;
+}
+
+impl NanoZero for NaiveDateTime {
+    fn with_nanosecond_zero(self) -> Self {
+        use chrono::Timelike;
+        self.with_nanosecond(0).unwrap_or(self)
+    }
+}

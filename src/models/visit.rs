@@ -1,0 +1,167 @@
+//! Service visits and consultations (送修 / 访谈咨询).
+
+use crate::db::schema::visits;
+use crate::db::DbConn;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = visits)]
+pub struct Visit {
+    pub id: i32,
+    pub store_id: i32,
+    pub customer_id: i32,
+    pub vehicle_id: Option<i32>,
+    pub external_id: Option<String>,
+    pub kind: String,
+    pub checked_in_at: NaiveDateTime,
+    pub visit_date: NaiveDate,
+    pub picked_up_at: Option<NaiveDateTime>,
+    pub picked_up_on: Option<NaiveDate>,
+    pub items: String,
+    pub maintenance_interval_days: Option<i32>,
+    pub maintenance_interval_km: Option<i32>,
+    pub next_maintenance_date: Option<NaiveDate>,
+    pub desired_services: Option<String>,
+    pub odometer_km: Option<i32>,
+    pub source: String,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Visit {
+    /// The repair and maintenance items (stored as a JSON list).
+    pub fn item_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.items).unwrap_or_default()
+    }
+}
+
+/// The values a visit is written with; the same for an insert and an update.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = visits, treat_none_as_null = true)]
+pub struct VisitValues {
+    pub customer_id: i32,
+    pub vehicle_id: Option<i32>,
+    pub kind: String,
+    pub checked_in_at: NaiveDateTime,
+    pub visit_date: NaiveDate,
+    pub picked_up_at: Option<NaiveDateTime>,
+    pub picked_up_on: Option<NaiveDate>,
+    pub items: String,
+    pub maintenance_interval_days: Option<i32>,
+    pub maintenance_interval_km: Option<i32>,
+    pub next_maintenance_date: Option<NaiveDate>,
+    pub desired_services: Option<String>,
+    pub odometer_km: Option<i32>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    store_id: i32,
+    external_id: Option<&str>,
+    source: &str,
+    created_by: Option<i32>,
+    v: &VisitValues,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(visits::table)
+        .values((
+            visits::store_id.eq(store_id),
+            visits::external_id.eq(external_id),
+            visits::source.eq(source),
+            visits::created_by.eq(created_by),
+            visits::created_at.eq(now),
+            v,
+        ))
+        .returning(visits::id)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut DbConn, id: i32, v: &VisitValues) -> QueryResult<usize> {
+    diesel::update(visits::table.find(id)).set(v).execute(conn)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i32) -> QueryResult<Option<Visit>> {
+    visits::table
+        .find(id)
+        .select(Visit::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn by_external_id(
+    conn: &mut DbConn,
+    store_id: i32,
+    external_id: &str,
+) -> QueryResult<Option<Visit>> {
+    visits::table
+        .filter(visits::store_id.eq(store_id))
+        .filter(visits::external_id.eq(external_id))
+        .select(Visit::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A customer's visits, oldest first (A12 is built from these).
+pub fn of_customer(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<Visit>> {
+    visits::table
+        .filter(visits::customer_id.eq(customer_id))
+        .order((visits::checked_in_at, visits::id))
+        .select(Visit::as_select())
+        .load(conn)
+}
+
+/// The last odometer reading of a vehicle before `before` (X3).
+pub fn last_reading(
+    conn: &mut DbConn,
+    vehicle_id: i32,
+    before: NaiveDateTime,
+    except: Option<i32>,
+) -> QueryResult<Option<(NaiveDate, i32)>> {
+    let mut q = visits::table
+        .filter(visits::vehicle_id.eq(vehicle_id))
+        .filter(visits::checked_in_at.lt(before))
+        .filter(visits::odometer_km.is_not_null())
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(visits::id.ne(id));
+    }
+    let row: Option<(NaiveDate, Option<i32>)> = q
+        .order(visits::checked_in_at.desc())
+        .select((visits::visit_date, visits::odometer_km))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(d, km)| km.map(|k| (d, k))))
+}
+
+pub fn set_pickup(
+    conn: &mut DbConn,
+    id: i32,
+    at: NaiveDateTime,
+    on: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(visits::table.find(id))
+        .set((
+            visits::picked_up_at.eq(at),
+            visits::picked_up_on.eq(on),
+            visits::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn move_customer(conn: &mut DbConn, from: i32, to: i32) -> QueryResult<usize> {
+    diesel::update(visits::table.filter(visits::customer_id.eq(from)))
+        .set(visits::customer_id.eq(to))
+        .execute(conn)
+}
+
+pub fn count_in_store(conn: &mut DbConn, store_id: i32) -> QueryResult<i64> {
+    visits::table
+        .filter(visits::store_id.eq(store_id))
+        .count()
+        .get_result(conn)
+}

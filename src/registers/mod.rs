@@ -1,0 +1,4 @@
+//! The four registers of R11. Each line is numbered `PREFIX-YYYY-NNNNNN` per store, register
+//! and year, without gaps and never reused.
+
+pub mod numbering;

@@ -1,0 +1,413 @@
+//! Accounts: users and roles, passwords (argon2id), sessions kept in the database (so a
+//! logout or a disabled user ends them at once), API tokens (random, stored as SHA-256), and
+//! login throttling per account and per address.
+
+use super::{audit, Actor, Ctx, SResult, ServiceError};
+use crate::db::{write_tx, DbConn};
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::role::Role;
+use crate::models::user::{self, NewUser, User, UserChange};
+use crate::models::{store, trunc};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::Duration;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// 32 random bytes as hex: session ids, CSRF tokens, API tokens.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Usernames: 2–32 of a–z, 0–9, `.`, `_`, `-`.
+pub fn check_username(s: &str) -> Result<String, FieldError> {
+    let s = s.trim();
+    let ok = (2..=32).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(FieldError::new("username", "username-invalid"))
+    }
+}
+
+pub fn check_password(s: &str) -> Result<(), FieldError> {
+    if s.chars().count() < MIN_PASSWORD_CHARS {
+        Err(FieldError::new("password", "password-short").arg("min", MIN_PASSWORD_CHARS))
+    } else {
+        Ok(())
+    }
+}
+
+/// A user to create, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub store: Option<String>,
+    pub password: String,
+}
+
+/// Clerks and supervisors work in one store; admins and auditors may work across all.
+fn store_for(conn: &mut DbConn, role: Role, code: Option<&str>) -> SResult<Option<i32>> {
+    let id = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(
+            store::by_code(conn, code)?
+                .ok_or_else(|| FieldError::new("store", "store-unknown").arg("value", code))?
+                .id,
+        ),
+        None => None,
+    };
+    match (role, id) {
+        (Role::Clerk | Role::Supervisor, None) => {
+            // With a single store there is nothing to choose.
+            match store::all(conn)?.as_slice() {
+                [only] => Ok(Some(only.id)),
+                _ => Err(FieldError::new("store", "store-required").into()),
+            }
+        }
+        (_, id) => Ok(id),
+    }
+}
+
+pub fn create_user(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &UserInput) -> SResult<i32> {
+    let mut errs = FieldErrors::default();
+    let username = errs.take(check_username(&input.username));
+    let role = errs.take(
+        Role::parse(&input.role)
+            .ok_or_else(|| FieldError::new("role", "role-unknown").arg("value", &input.role)),
+    );
+    errs.take(check_password(&input.password));
+    let display = input.display_name.trim();
+    let display = if display.is_empty() {
+        input.username.trim()
+    } else {
+        display
+    };
+    errs.take(crate::domain::visit::check_len("display_name", display, 60));
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (username, role) = (username.expect("checked"), role.expect("checked"));
+    let hash = hash_password(&input.password)?;
+    write_tx(conn, |conn| {
+        let store_id = store_for(conn, role, input.store.as_deref())?;
+        if user::by_username(conn, &username)?.is_some() {
+            return Err(FieldError::new("username", "username-taken").into());
+        }
+        let now = trunc(ctx.clock.now_utc());
+        let id = user::insert(
+            conn,
+            &NewUser {
+                store_id,
+                username: &username,
+                display_name: display,
+                role: role.as_str(),
+                password_hash: &hash,
+                lang: None,
+                active_for_assignment: true,
+                disabled: false,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "user.create",
+            &username,
+            &format!("role {}", role.as_str()),
+            "ok",
+        )?;
+        Ok(id)
+    })
+}
+
+/// Changes a user's name, role, store, availability for assignment, or disables them.
+pub struct UserUpdate {
+    pub display_name: String,
+    pub role: String,
+    pub store: Option<String>,
+    pub active_for_assignment: bool,
+    pub disabled: bool,
+}
+
+pub fn update_user(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i32,
+    u: &UserUpdate,
+) -> SResult<()> {
+    let role = Role::parse(&u.role)
+        .ok_or_else(|| FieldError::new("role", "role-unknown").arg("value", &u.role))?;
+    let display = crate::domain::visit::check_len("display_name", u.display_name.trim(), 60)?;
+    if display.is_empty() {
+        return Err(FieldError::new("display_name", "required").into());
+    }
+    write_tx(conn, |conn| {
+        let before = user::by_id(conn, id)
+            .optional()?
+            .ok_or(ServiceError::NotFound("user"))?;
+        if Some(id) == actor.user_id && (u.disabled || role != Role::Admin) {
+            // An admin cannot lock themselves out by mistake.
+            return Err(FieldError::new("role", "self-demote").into());
+        }
+        let store_id = store_for(conn, role, u.store.as_deref())?;
+        let now = trunc(ctx.clock.now_utc());
+        user::update(
+            conn,
+            id,
+            &UserChange {
+                display_name: &display,
+                role: role.as_str(),
+                store_id: Some(store_id),
+                active_for_assignment: u.active_for_assignment,
+                disabled: u.disabled,
+                updated_at: now,
+            },
+        )?;
+        if u.disabled || before.role != role.as_str() || before.store_id != store_id {
+            // Rights changed: every session starts over (tokens follow the user row).
+            user::sessions_delete_for_user(conn, id)?;
+        }
+        let detail = format!(
+            "role {}→{}, store {:?}→{:?}, assignable {}, disabled {}",
+            before.role,
+            role.as_str(),
+            before.store_id,
+            store_id,
+            u.active_for_assignment,
+            u.disabled
+        );
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "user.update",
+            &before.username,
+            &detail,
+            "ok",
+        )?;
+        Ok(())
+    })
+}
+
+pub fn reset_password(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i32,
+    password: &str,
+) -> SResult<()> {
+    check_password(password)?;
+    let hash = hash_password(password)?;
+    write_tx(conn, |conn| {
+        let u = user::by_id(conn, id)
+            .optional()?
+            .ok_or(ServiceError::NotFound("user"))?;
+        user::set_password(conn, id, &hash, trunc(ctx.clock.now_utc()))?;
+        user::sessions_delete_for_user(conn, id)?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "user.password_reset",
+            &u.username,
+            "",
+            "ok",
+        )?;
+        Ok(())
+    })
+}
+
+/// Disables a user: their sessions end and their tokens stop working at once.
+pub fn disable_user(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, username: &str) -> SResult<()> {
+    write_tx(conn, |conn| {
+        let u = user::by_username(conn, username)?.ok_or(ServiceError::NotFound("user"))?;
+        user::set_disabled(conn, u.id, true, trunc(ctx.clock.now_utc()))?;
+        user::sessions_delete_for_user(conn, u.id)?;
+        audit::record(conn, ctx, actor, "user.disable", &u.username, "", "ok")?;
+        Ok(())
+    })
+}
+
+/// Creates an API token for a user; the token is shown once, only its hash is kept.
+pub fn create_token(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> SResult<String> {
+    let name = crate::domain::visit::check_len("name", name.trim(), 60)?;
+    write_tx(conn, |conn| {
+        let u = user::by_username(conn, username)?
+            .ok_or_else(|| FieldError::new("username", "user-unknown").arg("value", username))?;
+        if u.disabled {
+            return Err(FieldError::new("username", "user-disabled").into());
+        }
+        let token = format!("ac_{}", random_token());
+        let label = if name.is_empty() {
+            "api".to_string()
+        } else {
+            name
+        };
+        user::token_insert(
+            conn,
+            u.id,
+            &label,
+            &sha256_hex(&token),
+            trunc(ctx.clock.now_utc()),
+        )?;
+        audit::record(conn, ctx, actor, "token.create", &u.username, &label, "ok")?;
+        Ok(token)
+    })
+}
+
+pub fn revoke_token(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<()> {
+    write_tx(conn, |conn| {
+        if user::token_revoke(conn, id, trunc(ctx.clock.now_utc()))? == 0 {
+            return Err(ServiceError::NotFound("token"));
+        }
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "token.revoke",
+            &format!("token {id}"),
+            "",
+            "ok",
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug)]
+pub enum LoginError {
+    /// Wrong name or password (never says which).
+    Invalid,
+    /// Too many failures for this account or from this address.
+    Throttled,
+    Other(ServiceError),
+}
+
+impl<E: Into<ServiceError>> From<E> for LoginError {
+    fn from(e: E) -> Self {
+        LoginError::Other(e.into())
+    }
+}
+
+/// A precomputed hash to verify against when the user does not exist, so that a missing
+/// account takes as long to refuse as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not a real password").expect("hash"));
+
+/// Checks the password and opens a session; returns the session token (for the cookie).
+pub fn login(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<(String, User), LoginError> {
+    let s = &ctx.config.settings;
+    let now = trunc(ctx.clock.now_utc());
+    let since = now - Duration::minutes(s.login_window_minutes.into());
+    let username = username.trim().to_lowercase();
+    let (by_user, by_ip) = user::failures_since(conn, &username, ip, since)?;
+    let actor = Actor {
+        user_id: None,
+        name: username.clone(),
+        role: Role::Clerk,
+        store_id: None,
+        ip: Some(ip.to_string()),
+    };
+    if by_user >= i64::from(s.login_max_failures_per_account)
+        || by_ip >= i64::from(s.login_max_failures_per_address)
+    {
+        audit::record(
+            conn,
+            ctx,
+            &actor,
+            "login",
+            &username,
+            "throttled",
+            "refused",
+        )?;
+        return Err(LoginError::Throttled);
+    }
+    let found = user::by_username(conn, &username)?;
+    let ok = match &found {
+        Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
+        None => {
+            verify_password(&DUMMY_HASH, password);
+            false
+        }
+    };
+    user::attempt_insert(conn, &username, ip, now, ok)?;
+    let Some(u) = found.filter(|_| ok) else {
+        audit::record(
+            conn,
+            ctx,
+            &actor,
+            "login",
+            &username,
+            "bad credentials",
+            "refused",
+        )?;
+        return Err(LoginError::Invalid);
+    };
+    let token = random_token();
+    let expires = now + Duration::hours(s.session_hours.into());
+    user::session_insert(
+        conn,
+        u.id,
+        &sha256_hex(&token),
+        &random_token(),
+        now,
+        expires,
+    )?;
+    let actor = Actor {
+        user_id: Some(u.id),
+        name: u.username.clone(),
+        role: Role::parse(&u.role).unwrap_or(Role::Clerk),
+        store_id: u.store_id,
+        ip: Some(ip.to_string()),
+    };
+    audit::record(conn, ctx, &actor, "login", &u.username, "", "ok")?;
+    Ok((token, u))
+}
+
+use diesel::OptionalExtension;

@@ -1,0 +1,316 @@
+//! Visits and consultations arrive here from the web form, the JSON API and the DMS import.
+//! One path: validate, match the customer by phone and the vehicle by plate, write the visit,
+//! and open the tasks its events trigger — the archive (R2) and the first follow-up (R4).
+
+use super::{assign, Actor, Ctx, SResult, ServiceError};
+use crate::db::{write_tx, DbConn};
+use crate::domain::error::FieldError;
+use crate::domain::maintenance::reading_goes_back;
+use crate::domain::task::TaskKind;
+use crate::domain::visit::{self, ValidVisit, VisitInput, VisitKind};
+use crate::models::task::NewTask;
+use crate::models::visit::VisitValues;
+use crate::models::{customer, store, task, visit as visit_model};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where a visit came from (kept on the row, for support).
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    Form,
+    Api,
+    Import,
+    Demo,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Form => "form",
+            Source::Api => "api",
+            Source::Import => "import",
+            Source::Demo => "demo",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub visit_id: i32,
+    pub customer_id: i32,
+    pub vehicle_id: Option<i32>,
+    /// R2: the archive must be completed by the end of this date.
+    pub archive_due: NaiveDate,
+    /// `false` when an `external_id` seen before updated its visit.
+    pub created: bool,
+}
+
+/// The store a visit belongs to: named by code, else the actor's, else the only one.
+pub fn resolve_store(conn: &mut DbConn, actor: &Actor, code: Option<&str>) -> SResult<i32> {
+    let id = match code {
+        Some(code) => {
+            store::by_code(conn, code)?
+                .ok_or_else(|| FieldError::new("store", "store-unknown").arg("value", code))?
+                .id
+        }
+        None => match actor.store_id {
+            Some(s) => s,
+            None => {
+                let all = store::all(conn)?;
+                match all.as_slice() {
+                    [only] => only.id,
+                    _ => return Err(FieldError::new("store", "store-required").into()),
+                }
+            }
+        },
+    };
+    if !actor.in_store(id) {
+        return Err(FieldError::new("store", "store-forbidden").into());
+    }
+    Ok(id)
+}
+
+/// Validates and records one visit or consultation (a re-sent `external_id` updates it).
+pub fn record(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: &VisitInput,
+    source: Source,
+) -> SResult<Recorded> {
+    let clock = ctx.clock;
+    let v = visit::validate(input, clock.now_local(), &|t| clock.offset_to_local(t))?;
+    write_tx(conn, |conn| record_valid(conn, ctx, actor, &v, source))
+}
+
+/// Records a validated visit; runs inside the caller's transaction.
+pub fn record_valid(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    v: &ValidVisit,
+    source: Source,
+) -> SResult<Recorded> {
+    let clock = ctx.clock;
+    let now = crate::models::trunc(clock.now_utc());
+    let store_id = resolve_store(conn, actor, v.store.as_deref())?;
+    let existing = match &v.external_id {
+        Some(x) => visit_model::by_external_id(conn, store_id, x)?,
+        None => None,
+    };
+
+    // The customer: matched by phone; the newest name and address win.
+    let customer_id = match customer::by_phone(conn, store_id, v.phone.as_str())? {
+        Some(c) => {
+            customer::update_contact(
+                conn,
+                c.id,
+                &v.customer_name,
+                v.phone.as_str(),
+                v.address.as_deref().or(c.address.as_deref()),
+                now,
+            )?;
+            if c.clerk_id.is_none() {
+                let clerk = assign::next_clerk(conn, store_id)?
+                    .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+                customer::set_clerk(conn, &[c.id], clerk, now)?;
+            }
+            c.id
+        }
+        None => {
+            // R1: a new customer gets the next clerk in turn.
+            let clerk = assign::next_clerk(conn, store_id)?
+                .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+            customer::insert(
+                conn,
+                store_id,
+                &v.customer_name,
+                v.phone.as_str(),
+                v.address.as_deref(),
+                Some(clerk),
+                now,
+            )?
+        }
+    };
+    let cust = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+    let clerk_id = cust.clerk_id.expect("set above");
+
+    // The vehicle: matched by plate; a car that changed owner moves to this customer.
+    let vehicle_id = match &v.plate {
+        None => None,
+        Some(p) => Some(
+            match customer::vehicle_by_plate(conn, store_id, p.as_str())? {
+                Some(veh) => {
+                    customer::vehicle_update(
+                        conn,
+                        veh.id,
+                        customer_id,
+                        v.vehicle_model.as_deref().or(veh.model.as_deref()),
+                        v.vehicle_type.as_deref().or(veh.vehicle_type.as_deref()),
+                        now,
+                    )?;
+                    veh.id
+                }
+                None => customer::vehicle_insert(
+                    conn,
+                    store_id,
+                    customer_id,
+                    p.as_str(),
+                    v.vehicle_model.as_deref(),
+                    v.vehicle_type.as_deref(),
+                    now,
+                )?,
+            },
+        ),
+    };
+
+    let checked_in_utc = clock.to_utc(v.checked_in_at);
+    // X3: an odometer reading lower than the vehicle's one before is a typing error.
+    if let (Some(veh), Some(km)) = (vehicle_id, v.odometer_km) {
+        let prev =
+            visit_model::last_reading(conn, veh, checked_in_utc, existing.as_ref().map(|e| e.id))?;
+        if reading_goes_back(prev.map(|(_, k)| k), km) {
+            let (_, prev_km) = prev.expect("checked");
+            return Err(FieldError::new("odometer_km", "odometer-lower")
+                .arg("previous", prev_km)
+                .into());
+        }
+    }
+
+    let picked_up_utc = v.picked_up_at.map(|t| clock.to_utc(t));
+    let values = VisitValues {
+        customer_id,
+        vehicle_id,
+        kind: v.kind.as_str().into(),
+        checked_in_at: checked_in_utc,
+        visit_date: v.checked_in_at.date(),
+        picked_up_at: picked_up_utc,
+        picked_up_on: v.picked_up_at.map(|t| t.date()),
+        items: serde_json::to_string(&v.items).expect("strings serialise"),
+        maintenance_interval_days: v.maintenance_interval_days,
+        maintenance_interval_km: v.maintenance_interval_km,
+        next_maintenance_date: v.next_maintenance_date,
+        desired_services: v.desired_services.clone(),
+        odometer_km: v.odometer_km,
+        updated_at: now,
+    };
+    let cadence = ctx.cadence();
+    let (visit_id, created) = match existing {
+        Some(e) => {
+            if e.kind != values.kind {
+                return Err(FieldError::new("kind", "kind-changed")
+                    .arg("value", &e.kind)
+                    .into());
+            }
+            visit_model::update(conn, e.id, &values)?;
+            (e.id, false)
+        }
+        None => {
+            let id = visit_model::insert(
+                conn,
+                store_id,
+                v.external_id.as_deref(),
+                source.as_str(),
+                actor.user_id,
+                &values,
+                now,
+            )?;
+            // R2: every visit or consultation opens its archive task, due by the end of D+2.
+            task::insert(
+                conn,
+                &NewTask {
+                    store_id,
+                    kind: TaskKind::Archive,
+                    customer_id,
+                    visit_id: Some(id),
+                    clerk_id,
+                    window: cadence.archive(values.visit_date),
+                    planned_contact_id: None,
+                },
+                now,
+            )?;
+            (id, true)
+        }
+    };
+    // R4: pick-up (or the consultation itself) opens the first follow-up.
+    let follow_up_from = match v.kind {
+        VisitKind::Consultation => Some(values.visit_date),
+        _ => values.picked_up_on,
+    };
+    if let Some(p) = follow_up_from {
+        open_first_follow_up(conn, ctx, store_id, customer_id, clerk_id, visit_id, p)?;
+    }
+    let archive_task =
+        task::of_visit(conn, visit_id, TaskKind::Archive)?.ok_or(ServiceError::NotFound("task"))?;
+    Ok(Recorded {
+        visit_id,
+        customer_id,
+        vehicle_id,
+        archive_due: archive_task.window_end,
+        created,
+    })
+}
+
+/// R4: the first follow-up, window P+3 … P+7; once per visit.
+fn open_first_follow_up(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    store_id: i32,
+    customer_id: i32,
+    clerk_id: i32,
+    visit_id: i32,
+    p: NaiveDate,
+) -> SResult<()> {
+    if task::of_visit(conn, visit_id, TaskKind::FirstFollowUp)?.is_none() {
+        let window = ctx.cadence().first_follow_up(p);
+        let t = NewTask {
+            store_id,
+            kind: TaskKind::FirstFollowUp,
+            customer_id,
+            visit_id: Some(visit_id),
+            clerk_id,
+            window,
+            planned_contact_id: None,
+        };
+        task::insert(conn, &t, crate::models::trunc(ctx.clock.now_utc()))?;
+    }
+    Ok(())
+}
+
+/// Records the pick-up of a serviced vehicle (接车出厂), which opens the first follow-up (R4).
+pub fn pickup(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    visit_id: i32,
+    picked_up_at: Option<&str>,
+) -> SResult<NaiveDate> {
+    let clock = ctx.clock;
+    write_tx(conn, |conn| {
+        let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
+        if !actor.in_store(v.store_id) {
+            return Err(ServiceError::NotFound("visit"));
+        }
+        if v.kind == VisitKind::Consultation.as_str() {
+            return Err(FieldError::new("picked_up_at", "pickup-consultation").into());
+        }
+        if v.picked_up_at.is_some() {
+            return Err(ServiceError::Conflict("already-picked-up"));
+        }
+        let at = visit::validate_pickup(
+            picked_up_at,
+            clock.to_local(v.checked_in_at),
+            clock.now_local(),
+            &|t| clock.offset_to_local(t),
+        )?;
+        let now = crate::models::trunc(clock.now_utc());
+        visit_model::set_pickup(conn, v.id, clock.to_utc(at), at.date(), now)?;
+        let cust =
+            customer::by_id(conn, v.customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+        let clerk = cust
+            .clerk_id
+            .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+        open_first_follow_up(conn, ctx, v.store_id, v.customer_id, clerk, v.id, at.date())?;
+        Ok(ctx.cadence().first_follow_up(at.date()).end)
+    })
+}

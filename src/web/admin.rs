@@ -1,0 +1,459 @@
+//! Administration: stores, users (role, store, assignment, password, disabling) and API
+//! tokens; and the settings page, which shows the effective configuration read-only with
+//! where each value came from.
+
+use super::auth::{chrome, Auth, AuthForm};
+use super::{AppError, AppResult, State};
+use crate::domain::error::FieldError;
+use crate::i18n::I18N;
+use crate::models::{store, trunc, user};
+use crate::services::accounts::{self, UserInput, UserUpdate};
+use crate::services::{audit, ServiceError};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use std::collections::HashMap;
+
+fn redirect(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+fn page(
+    state: &State,
+    me: &Auth,
+    name: &str,
+    mut ctx: tera::Context,
+    req: &HttpRequest,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, name, &ctx)?))
+}
+
+/// Field errors as `field → message` for a form shown again.
+fn messages(lang: &str, e: &crate::domain::error::FieldErrors) -> HashMap<String, String> {
+    e.0.iter()
+        .map(|e| (e.field.clone(), I18N.reason(lang, e)))
+        .collect()
+}
+
+// Stores ------------------------------------------------------------------------------------
+
+async fn stores_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let stores = state.db(|conn, _| Ok(store::all(conn)?)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("stores", &stores);
+    ctx.insert("v", &values);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    page(state, me, "admin/stores.html", ctx, req, status)
+}
+
+pub async fn stores(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    stores_page(&req, &state, &me, HashMap::new(), HashMap::new()).await
+}
+
+/// Store codes: 1–32 of a–z, 0–9, `-`, `_` (they appear in exports and file names).
+pub fn check_store_code(code: &str) -> Result<String, FieldError> {
+    let c = code.trim();
+    if !c.is_empty()
+        && c.len() <= 32
+        && c.chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_')
+    {
+        Ok(c.to_string())
+    } else {
+        Err(FieldError::new("code", "store-code-invalid"))
+    }
+}
+
+/// Adds a store; shared by the page and `aftercare store add`.
+pub fn add_store(
+    conn: &mut crate::db::DbConn,
+    ctx: &crate::services::Ctx,
+    actor: &crate::services::Actor,
+    code: &str,
+    name: &str,
+) -> Result<i32, ServiceError> {
+    let code = check_store_code(code)?;
+    let name = crate::domain::visit::check_len("name", name.trim(), 60)?;
+    if name.is_empty() {
+        return Err(FieldError::new("name", "required").into());
+    }
+    crate::db::write_tx(conn, |conn| {
+        if store::by_code(conn, &code)?.is_some() {
+            return Err(FieldError::new("code", "store-code-taken").into());
+        }
+        let id = store::insert(conn, &code, &name, trunc(ctx.clock.now_utc()))?;
+        audit::record(conn, ctx, actor, "store.add", &code, &name, "ok")?;
+        Ok(id)
+    })
+}
+
+pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let code = post.form.get("code").unwrap_or("").to_string();
+    let name = post.form.get("name").unwrap_or("").to_string();
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(add_store(conn, ctx, &actor, &code, &name)))
+        .await?
+    {
+        Ok(_) => Ok(redirect("/admin/stores?ok=store-added".into())),
+        Err(ServiceError::Invalid(e)) => {
+            stores_page(
+                &req,
+                &state,
+                &post.auth,
+                post.form.values(),
+                messages(post.auth.lang, &e),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// Users -------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct UserRow {
+    id: i32,
+    username: String,
+    display_name: String,
+    role: String,
+    store: Option<String>,
+    active_for_assignment: bool,
+    disabled: bool,
+}
+
+async fn users_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let (users, stores) = state
+        .db(|conn, _| Ok((user::all(conn)?, store::all(conn)?)))
+        .await?;
+    let rows: Vec<UserRow> = users
+        .into_iter()
+        .map(|u| UserRow {
+            store: u
+                .store_id
+                .and_then(|s| stores.iter().find(|x| x.id == s))
+                .map(|s| s.code.clone()),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            active_for_assignment: u.active_for_assignment,
+            disabled: u.disabled,
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("users", &rows);
+    ctx.insert("stores", &stores);
+    ctx.insert("roles", &["clerk", "supervisor", "auditor", "admin"]);
+    ctx.insert("v", &values);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    page(state, me, "admin/users.html", ctx, req, status)
+}
+
+pub async fn users(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    users_page(&req, &state, &me, HashMap::new(), HashMap::new()).await
+}
+
+pub async fn user_add(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let f = &post.form;
+    let input = UserInput {
+        username: f.get("username").unwrap_or("").into(),
+        display_name: f.get("display_name").unwrap_or("").into(),
+        role: f.get("role").unwrap_or("").into(),
+        store: f.opt("store"),
+        password: f.get("password").unwrap_or("").into(),
+    };
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(accounts::create_user(conn, ctx, &actor, &input)))
+        .await?
+    {
+        Ok(_) => Ok(redirect("/admin/users?ok=user-added".into())),
+        Err(ServiceError::Invalid(e)) => {
+            let mut values = post.form.values();
+            values.remove("password");
+            users_page(
+                &req,
+                &state,
+                &post.auth,
+                values,
+                messages(post.auth.lang, &e),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn user_edit_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    id: i32,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let (u, stores) = state
+        .db(move |conn, _| {
+            let u = user::by_id(conn, id).map_err(|_| AppError::NotFound)?;
+            Ok((u, store::all(conn)?))
+        })
+        .await?;
+    let store_code = u
+        .store_id
+        .and_then(|s| stores.iter().find(|x| x.id == s))
+        .map(|s| s.code.clone());
+    let mut ctx = tera::Context::new();
+    ctx.insert("u", &u);
+    ctx.insert("store_code", &store_code);
+    ctx.insert("stores", &stores);
+    ctx.insert("roles", &["clerk", "supervisor", "auditor", "admin"]);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    page(state, me, "admin/user_edit.html", ctx, req, status)
+}
+
+pub async fn user_edit(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    user_edit_page(&req, &state, &me, id.into_inner(), HashMap::new()).await
+}
+
+pub async fn user_update(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let f = &post.form;
+    let u = UserUpdate {
+        display_name: f.get("display_name").unwrap_or("").into(),
+        role: f.get("role").unwrap_or("").into(),
+        store: f.opt("store"),
+        active_for_assignment: f.has("active_for_assignment"),
+        disabled: f.has("disabled"),
+    };
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(accounts::update_user(conn, ctx, &actor, id, &u)))
+        .await?
+    {
+        Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=user-saved"))),
+        Err(ServiceError::Invalid(e)) => {
+            user_edit_page(&req, &state, &post.auth, id, messages(post.auth.lang, &e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn user_password(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let pw = post.form.get("password").unwrap_or("").to_string();
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(accounts::reset_password(conn, ctx, &actor, id, &pw)))
+        .await?
+    {
+        Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=password-reset"))),
+        Err(ServiceError::Invalid(e)) => {
+            user_edit_page(&req, &state, &post.auth, id, messages(post.auth.lang, &e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// Tokens ------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct TokenRow {
+    id: i32,
+    name: String,
+    username: String,
+    created_at: String,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+async fn tokens_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    new_token: Option<String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let clock = state.ctx.clock;
+    let (tokens, users) = state
+        .db(|conn, _| Ok((user::tokens_all(conn)?, user::all(conn)?)))
+        .await?;
+    let fmt = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
+    let rows: Vec<TokenRow> = tokens
+        .into_iter()
+        .map(|(t, u)| TokenRow {
+            id: t.id,
+            name: t.name,
+            username: u.username,
+            created_at: fmt(t.created_at),
+            last_used_at: t.last_used_at.map(fmt),
+            revoked_at: t.revoked_at.map(fmt),
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("tokens", &rows);
+    ctx.insert(
+        "users",
+        &users
+            .iter()
+            .filter(|u| !u.disabled)
+            .map(|u| u.username.clone())
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("new_token", &new_token);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    page(state, me, "admin/tokens.html", ctx, req, status)
+}
+
+pub async fn tokens(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    tokens_page(&req, &state, &me, None, HashMap::new()).await
+}
+
+pub async fn token_add(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let username = post.form.get("username").unwrap_or("").to_string();
+    let name = post.form.get("name").unwrap_or("").to_string();
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(accounts::create_token(conn, ctx, &actor, &username, &name)))
+        .await?
+    {
+        // The token is shown once, on this page; it is never stored in clear.
+        Ok(token) => tokens_page(&req, &state, &post.auth, Some(token), HashMap::new()).await,
+        Err(ServiceError::Invalid(e)) => {
+            tokens_page(&req, &state, &post.auth, None, messages(post.auth.lang, &e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn token_revoke(
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| Ok(accounts::revoke_token(conn, ctx, &actor, id)?))
+        .await?;
+    Ok(redirect("/admin/tokens?ok=token-revoked".into()))
+}
+
+/// `file /etc/a.toml` → (`file`, `/etc/a.toml`): the kind is translated, the detail shown.
+fn split_origin(origin: &str) -> (String, String) {
+    match origin.split_once(' ') {
+        Some((k, d)) => (k.to_string(), d.to_string()),
+        None => (origin.to_string(), String::new()),
+    }
+}
+
+/// The translation key of a setting: `cadence.archive_days` → `setting-cadence-archive-days`.
+pub fn setting_label(key: &str) -> String {
+    format!("setting-{}", key.replace(['.', '_'], "-"))
+}
+
+// Settings ----------------------------------------------------------------------------------
+
+pub async fn settings(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    let cfg = &state.ctx.config;
+    let db_tz = state.ctx.clock.tz().name().to_string();
+    let mut rows: Vec<(String, String, String, String, String)> = cfg
+        .sources
+        .iter()
+        .map(|s| {
+            if s.key == "timezone" {
+                // The database's zone is the one in force (fixed when it was created).
+                let origin = if s.value == db_tz {
+                    s.origin.clone()
+                } else {
+                    "database".to_string()
+                };
+                let (kind, detail) = split_origin(&origin);
+                (
+                    s.key.clone(),
+                    setting_label(&s.key),
+                    db_tz.clone(),
+                    kind,
+                    detail,
+                )
+            } else {
+                let (kind, detail) = split_origin(&s.origin);
+                (
+                    s.key.clone(),
+                    setting_label(&s.key),
+                    s.value.clone(),
+                    kind,
+                    detail,
+                )
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut ctx = tera::Context::new();
+    ctx.insert("rows", &rows);
+    ctx.insert(
+        "fixed_date",
+        &state.ctx.clock.fixed().map(|d| d.to_string()),
+    );
+    page(
+        &state,
+        &me,
+        "admin/settings.html",
+        ctx,
+        &req,
+        StatusCode::OK,
+    )
+}

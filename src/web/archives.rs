@@ -1,0 +1,362 @@
+//! The archive sheet (客户档案基本资料表): the form that completes an archive (R2) with its
+//! next-service plan (R3), the completed sheet, and the list of completed sheets.
+
+use super::auth::{chrome, Auth, AuthForm};
+use super::render::html;
+use super::{AppResult, State};
+use crate::db::schema::archives;
+use crate::db::DbConn;
+use crate::domain::archive::PlanInput;
+use crate::domain::phone::Phone;
+use crate::domain::plate;
+use crate::domain::task::state_on;
+use crate::domain::visit::split_items;
+use crate::i18n::I18N;
+use crate::models::archive::Archive;
+use crate::services::archive::{self, ArchiveInput};
+use crate::services::ServiceError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Rows of the plan shown on the form (empty ones are ignored).
+const PLAN_ROWS: usize = 4;
+
+#[derive(Serialize)]
+pub struct ArchiveLine {
+    pub archive_no: String,
+    pub visit_id: i32,
+    pub customer_id: i32,
+    pub customer_name: String,
+    pub phone: String,
+    pub plate: Option<String>,
+    pub visit_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub archived_on: NaiveDate,
+    pub archived_by: String,
+    pub late: bool,
+}
+
+/// Completed archive sheets, newest first, optionally within dates of completion.
+pub fn recent(
+    conn: &mut DbConn,
+    store: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ArchiveLine>, i64)> {
+    let q = || {
+        let mut q = archives::table.into_boxed();
+        if let Some(s) = store {
+            q = q.filter(archives::store_id.eq(s));
+        }
+        if let Some(f) = from {
+            q = q.filter(archives::archived_on.ge(f));
+        }
+        if let Some(t) = to {
+            q = q.filter(archives::archived_on.le(t));
+        }
+        q
+    };
+    let total = q().count().get_result(conn)?;
+    let rows: Vec<Archive> = q()
+        .order(archives::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(Archive::as_select())
+        .load(conn)?;
+    Ok((
+        rows.into_iter()
+            .map(|a| ArchiveLine {
+                late: a.archived_on > a.due_date,
+                archive_no: a.archive_no,
+                visit_id: a.visit_id,
+                customer_id: a.customer_id,
+                customer_name: a.customer_name,
+                phone: Phone::from_stored(&a.phone).to_string(),
+                plate: a.plate.as_deref().map(plate::display),
+                visit_date: a.visit_date,
+                due_date: a.due_date,
+                archived_on: a.archived_on,
+                archived_by: a.archived_by,
+            })
+            .collect(),
+        total,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    };
+    let (from, to) = (parse(&q.from), parse(&q.to));
+    let page = q.page.unwrap_or(1).max(1);
+    let store = me.user.store_id;
+    let (rows, total) = state
+        .db(move |conn, _| Ok(recent(conn, store, from, to, 100, (page - 1) * 100)?))
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("rows", &rows);
+    ctx.insert("total", &total);
+    ctx.insert("from", &from);
+    ctx.insert("to", &to);
+    ctx.insert("page", &page);
+    ctx.insert("pages", &((total + 99) / 100).max(1));
+    Ok(html(state.templates.render(
+        me.lang,
+        "archives/list.html",
+        &ctx,
+    )?))
+}
+
+async fn render_sheet(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    visit_id: i32,
+    typed: Option<HashMap<String, String>>,
+    plan: Option<Vec<PlanInput>>,
+    errors: HashMap<String, String>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let actor = me.actor();
+    let draft = state
+        .db(move |conn, _| Ok(archive::draft(conn, &actor, visit_id)?))
+        .await?;
+    let clock = state.ctx.clock;
+    let today = clock.today();
+    let d = &draft;
+    // The values shown: what the user typed (after an error), else the visit's.
+    let mut v: HashMap<String, String> = HashMap::new();
+    let fill = |v: &mut HashMap<String, String>, k: &str, val: Option<String>| {
+        v.insert(k.to_string(), val.unwrap_or_default());
+    };
+    fill(&mut v, "customer_name", Some(d.customer.name.clone()));
+    fill(&mut v, "address", d.customer.address.clone());
+    fill(
+        &mut v,
+        "phone",
+        Some(Phone::from_stored(&d.customer.phone).to_string()),
+    );
+    fill(
+        &mut v,
+        "vehicle_model",
+        d.vehicle.as_ref().and_then(|x| x.model.clone()),
+    );
+    fill(
+        &mut v,
+        "plate",
+        d.vehicle.as_ref().map(|x| plate::display(&x.plate)),
+    );
+    fill(
+        &mut v,
+        "vehicle_type",
+        d.vehicle.as_ref().and_then(|x| x.vehicle_type.clone()),
+    );
+    fill(&mut v, "items", Some(d.visit.item_list().join("\n")));
+    fill(
+        &mut v,
+        "maintenance_interval_days",
+        d.visit.maintenance_interval_days.map(|x| x.to_string()),
+    );
+    fill(
+        &mut v,
+        "maintenance_interval_km",
+        d.visit.maintenance_interval_km.map(|x| x.to_string()),
+    );
+    fill(
+        &mut v,
+        "next_maintenance_date",
+        d.visit.next_maintenance_date.map(|x| x.to_string()),
+    );
+    fill(&mut v, "desired_services", d.visit.desired_services.clone());
+    fill(
+        &mut v,
+        "archived_at",
+        Some(clock.now_local().format("%Y-%m-%dT%H:%M").to_string()),
+    );
+    if let Some(t) = typed {
+        v.extend(t);
+    }
+    let mut plan = plan.unwrap_or_else(|| {
+        vec![PlanInput {
+            purpose: d.next_maintenance_date.map(|_| "N1".to_string()),
+            date: d.next_maintenance_date.map(|x| x.to_string()),
+            talking_points: None,
+        }]
+    });
+    plan.resize(PLAN_ROWS.max(plan.len()), PlanInput::default());
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    ctx.insert("visit", &d.visit);
+    ctx.insert(
+        "checked_in_at",
+        &clock
+            .to_local(d.visit.checked_in_at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+    );
+    ctx.insert(
+        "picked_up_at",
+        &d.visit
+            .picked_up_at
+            .map(|t| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string()),
+    );
+    ctx.insert("customer_id", &d.customer.id);
+    ctx.insert("a10", &d.next_maintenance_date);
+    ctx.insert("history", &d.service_history);
+    ctx.insert("task", &d.task);
+    ctx.insert(
+        "task_state",
+        &d.task
+            .as_ref()
+            .map(|t| state_on(t.window(), today).as_str()),
+    );
+    ctx.insert("archive", &d.archive);
+    ctx.insert(
+        "archive_plate",
+        &d.archive
+            .as_ref()
+            .and_then(|a| a.plate.as_deref().map(plate::display)),
+    );
+    ctx.insert(
+        "archive_phone",
+        &d.archive
+            .as_ref()
+            .map(|a| Phone::from_stored(&a.phone).to_string()),
+    );
+    ctx.insert(
+        "archived_at",
+        &d.archive.as_ref().map(|a| {
+            clock
+                .to_local(a.archived_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+    );
+    ctx.insert("plan_done", &d.plan);
+    ctx.insert("v", &v);
+    ctx.insert("plan", &plan);
+    ctx.insert("purposes", &["N1", "N2", "N3", "N4", "N5"]);
+    ctx.insert("errors", &errors);
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(
+            state
+                .templates
+                .render(me.lang, "archives/sheet.html", &ctx)?,
+        ))
+}
+
+pub async fn sheet(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    visit_id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    render_sheet(
+        &req,
+        &state,
+        &me,
+        visit_id.into_inner(),
+        None,
+        None,
+        HashMap::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The sheet as the form sent it: A-fields, then the plan rows in order.
+fn input_of(form: &super::auth::Form) -> (ArchiveInput, Vec<PlanInput>) {
+    let purposes = form.all("plan_purpose");
+    let dates = form.all("plan_date");
+    let points = form.all("plan_talking_points");
+    let n = purposes.len().max(dates.len()).max(points.len());
+    let opt = |v: Option<&String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let plan: Vec<PlanInput> = (0..n)
+        .map(|i| PlanInput {
+            purpose: opt(purposes.get(i)),
+            date: opt(dates.get(i)),
+            talking_points: opt(points.get(i)),
+        })
+        .collect();
+    let input = ArchiveInput {
+        customer_name: form.opt("customer_name"),
+        address: form.opt("address"),
+        phone: form.opt("phone"),
+        vehicle_model: form.opt("vehicle_model"),
+        plate: form.opt("plate"),
+        vehicle_type: form.opt("vehicle_type"),
+        items: form.get("items").map(split_items),
+        maintenance_interval_days: form.opt("maintenance_interval_days"),
+        maintenance_interval_km: form.opt("maintenance_interval_km"),
+        next_maintenance_date: form.opt("next_maintenance_date"),
+        desired_services: form.opt("desired_services"),
+        plan: plan.clone(),
+        archived_at: form.opt("archived_at"),
+    };
+    (input, plan)
+}
+
+pub async fn complete(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    visit_id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let visit_id = visit_id.into_inner();
+    let (input, plan) = input_of(&post.form);
+    let actor = post.auth.actor();
+    let result = state
+        .db(move |conn, ctx| Ok(archive::complete(conn, ctx, &actor, visit_id, &input)))
+        .await?;
+    match result {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("/archives/{visit_id}?ok=archived"),
+            ))
+            .finish()),
+        Err(ServiceError::Invalid(errs)) => {
+            let lang = post.auth.lang;
+            let errors = errs
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), I18N.field_error(lang, e)))
+                .collect();
+            let mut typed = post.form.values();
+            typed.retain(|k, _| !k.starts_with("plan_"));
+            render_sheet(
+                &req,
+                &state,
+                &post.auth,
+                visit_id,
+                Some(typed),
+                Some(plan),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,406 @@
+//! Who is asking, and may they? `Auth` (pages: the session cookie) and `ApiAuth` (the JSON
+//! API: a bearer token) both resolve the user and then check the matched route against the
+//! role table of `web::routes()`. `Form` is the body of every page form: it refuses a post
+//! whose CSRF token is not the session's, and a cross-site `Origin`/`Sec-Fetch-Site`.
+
+use super::error::{request_lang, AppError};
+use super::render::{Chrome, ChromeUser};
+use super::{roles_for, State};
+use crate::domain::role::Role;
+use crate::models::user::{self, User};
+use crate::services::accounts::sha256_hex;
+use crate::services::{audit, Actor};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{header, Method};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Duration;
+use futures_util::future::LocalBoxFuture;
+use std::collections::HashMap;
+
+pub const SESSION_COOKIE: &str = "aftercare_session";
+pub const SESSION_COOKIE_SECURE: &str = "__Host-aftercare_session";
+pub const PRELOGIN_COOKIE: &str = "aftercare_csrf";
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE_SECURE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// A cookie with the flags every cookie of ours carries.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    let mut c = Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish();
+    c.set_secure(secure);
+    c
+}
+
+/// The signed-in user of a page request.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: User,
+    pub role: Role,
+    pub csrf: String,
+    pub lang: &'static str,
+    pub ip: String,
+}
+
+impl Auth {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            name: self.user.username.clone(),
+            role: self.role,
+            store_id: self.user.store_id,
+            ip: Some(self.ip.clone()),
+        }
+    }
+}
+
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn user_lang(u: &User, req: &HttpRequest, default: &'static str) -> &'static str {
+    crate::i18n::supported(u.lang.as_deref()).unwrap_or_else(|| request_lang(req, default))
+}
+
+/// The language of a request: the signed-in user's, else the request's own.
+pub fn lang_of(req: &HttpRequest, default: &'static str) -> &'static str {
+    if let Some(a) = req.extensions().get::<Auth>() {
+        return a.lang;
+    }
+    if let Some(l) = req.extensions().get::<ApiLang>() {
+        return l.0;
+    }
+    request_lang(req, default)
+}
+
+/// The page frame for a request (used by error pages, which have no handler of their own).
+pub fn chrome_of(req: &HttpRequest, state: &State, lang: &'static str) -> Chrome {
+    let auth = req.extensions().get::<Auth>().cloned();
+    chrome(req, state, lang, auth.as_ref(), None)
+}
+
+pub fn chrome(
+    req: &HttpRequest,
+    state: &State,
+    lang: &'static str,
+    auth: Option<&Auth>,
+    flash: Option<String>,
+) -> Chrome {
+    let clock = state.ctx.clock;
+    Chrome {
+        lang: lang.to_string(),
+        user: auth.map(|a| ChromeUser {
+            id: a.user.id,
+            username: a.user.username.clone(),
+            display_name: a.user.display_name.clone(),
+            role: a.role.as_str().to_string(),
+            store: None,
+        }),
+        csrf: auth.map(|a| a.csrf.clone()).unwrap_or_default(),
+        fixed_date: clock.fixed().map(|d| d.to_string()),
+        today: clock.today().to_string(),
+        path: req.path().to_string(),
+        flash: flash.or_else(|| flash_of(req, lang)),
+    }
+}
+
+/// A message after a redirect: `?ok=KEY` shows the translation `ok-KEY` (known keys only).
+fn flash_of(req: &HttpRequest, lang: &str) -> Option<String> {
+    let key = req
+        .query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("ok="))?;
+    let id = format!("ok-{key}");
+    crate::i18n::I18N
+        .has(lang, &id)
+        .then(|| crate::i18n::I18N.t(lang, &id))
+}
+
+/// Refuses a request whose role is not listed for its route, and records the denial.
+async fn check_role(req: &HttpRequest, state: &State, actor: Actor) -> Result<(), AppError> {
+    let pattern = req.match_pattern().unwrap_or_default();
+    let allowed = match roles_for(req.method(), &pattern) {
+        Some(Some(roles)) => roles.contains(&actor.role),
+        Some(None) => true,
+        None => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let what = format!("{} {}", req.method(), req.path());
+    state
+        .db(move |conn, ctx| {
+            audit::record(conn, ctx, &actor, "permission.denied", &what, "", "refused")?;
+            Ok(())
+        })
+        .await?;
+    Err(AppError::Forbidden)
+}
+
+/// A state-changing request must come from our own pages.
+fn same_origin(req: &HttpRequest) -> bool {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return true;
+    }
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        if !matches!(site, "same-origin" | "none") {
+            return false;
+        }
+    }
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        let host = req.connection_info().host().to_string();
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        if origin == "null" || origin_host != host {
+            return false;
+        }
+    }
+    true
+}
+
+impl FromRequest for Auth {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Auth, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(a) = req.extensions().get::<Auth>() {
+                return Ok(a.clone());
+            }
+            let state = req.app_data::<State>().expect("state").clone();
+            let secure = state.ctx.config.settings.secure_cookies;
+            let token = req
+                .cookie(session_cookie_name(secure))
+                .map(|c| c.value().to_string())
+                .ok_or(AppError::Unauthenticated)?;
+            if !same_origin(&req) {
+                return Err(AppError::Csrf);
+            }
+            let hash = sha256_hex(&token);
+            let hours = i64::from(state.ctx.config.settings.session_hours);
+            let found = state
+                .db(move |conn, ctx| {
+                    let now = crate::models::trunc(ctx.clock.now_utc());
+                    let found = user::session_by_hash(conn, &hash, now)?;
+                    if let Some((s, _)) = &found {
+                        // Sliding expiry, written at most every half session, not per request.
+                        if s.expires_at - now < Duration::hours(hours) / 2 {
+                            user::session_touch(conn, s.id, now + Duration::hours(hours))?;
+                        }
+                    }
+                    Ok(found)
+                })
+                .await?;
+            let (session, u) = found.ok_or(AppError::Unauthenticated)?;
+            let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
+            let lang = user_lang(&u, &req, state.lang_default());
+            let auth = Auth {
+                csrf: session.csrf_token,
+                role,
+                lang,
+                ip: client_ip(&req),
+                user: u,
+            };
+            req.extensions_mut().insert(auth.clone());
+            check_role(&req, &state, auth.actor()).await?;
+            Ok(auth)
+        })
+    }
+}
+
+/// The language of an API request, for its error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiLang(pub &'static str);
+
+/// The user of an API request, by `Authorization: Bearer TOKEN`.
+#[derive(Debug, Clone)]
+pub struct ApiAuth {
+    pub user: User,
+    pub role: Role,
+    pub lang: &'static str,
+    pub ip: String,
+}
+
+impl ApiAuth {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            name: self.user.username.clone(),
+            role: self.role,
+            store_id: self.user.store_id,
+            ip: Some(self.ip.clone()),
+        }
+    }
+}
+
+impl FromRequest for ApiAuth {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<ApiAuth, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req.app_data::<State>().expect("state").clone();
+            let token = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string())
+                .ok_or(AppError::Unauthenticated)?;
+            let hash = sha256_hex(&token);
+            let found = state
+                .db(move |conn, ctx| {
+                    let found = user::token_user(conn, &hash)?;
+                    if let Some((t, _)) = &found {
+                        let now = crate::models::trunc(ctx.clock.now_utc());
+                        // Last use to the minute is enough, and spares a write per request.
+                        if t.last_used_at
+                            .is_none_or(|l| now - l > Duration::minutes(1))
+                        {
+                            user::token_touch(conn, t.id, now)?;
+                        }
+                    }
+                    Ok(found)
+                })
+                .await?;
+            let (_, u) = found.ok_or(AppError::Unauthenticated)?;
+            let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
+            let lang = user_lang(&u, &req, state.lang_default());
+            req.extensions_mut().insert(ApiLang(lang));
+            let api = ApiAuth {
+                role,
+                lang,
+                ip: client_ip(&req),
+                user: u,
+            };
+            check_role(&req, &state, api.actor()).await?;
+            Ok(api)
+        })
+    }
+}
+
+/// A page form's fields, after the CSRF check. Repeated names keep every value, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn opt(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    /// The values as a map, to show a form again with what the user typed.
+    pub fn values(&self) -> HashMap<String, String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k != "csrf_token")
+            .cloned()
+            .collect()
+    }
+}
+
+/// A form posted before login (the login form): checked against the double-submit cookie
+/// that the login page set.
+impl FromRequest for Form {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Form, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Form::<Vec<(String, String)>>::from_request(&req, payload);
+        Box::pin(async move {
+            let form = Form(
+                body.await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?
+                    .into_inner(),
+            );
+            let expected = req
+                .cookie(PRELOGIN_COOKIE)
+                .map(|c| c.value().to_string())
+                .unwrap_or_default();
+            check_csrf(&req, &form, &expected)?;
+            Ok(form)
+        })
+    }
+}
+
+/// A form posted by a signed-in user: the user first (with the role check), then the body,
+/// checked against the session's CSRF token. One extractor, so the order is certain.
+#[derive(Debug, Clone)]
+pub struct AuthForm {
+    pub auth: Auth,
+    pub form: Form,
+}
+
+impl FromRequest for AuthForm {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<AuthForm, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let auth = Auth::from_request(&req, &mut Payload::None);
+        let body = web::Form::<Vec<(String, String)>>::from_request(&req, payload);
+        Box::pin(async move {
+            let auth = auth.await?;
+            let form = Form(
+                body.await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?
+                    .into_inner(),
+            );
+            check_csrf(&req, &form, &auth.csrf)?;
+            Ok(AuthForm { auth, form })
+        })
+    }
+}
+
+fn check_csrf(req: &HttpRequest, form: &Form, expected: &str) -> Result<(), AppError> {
+    let sent = form.get("csrf_token").unwrap_or("");
+    if expected.is_empty()
+        || !constant_time_eq(sent.as_bytes(), expected.as_bytes())
+        || !same_origin(req)
+    {
+        return Err(AppError::Csrf);
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

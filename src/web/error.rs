@@ -1,0 +1,166 @@
+//! Errors of a request. Handlers return `AppResult<T>`; an `AppError` becomes an HTML page or,
+//! under `/api/`, CONTRACT.md's JSON error `{"error": {"code", "message", "field"}}`, in the
+//! user's language.
+
+use crate::domain::error::FieldErrors;
+use crate::i18n::I18N;
+use crate::services::ServiceError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("CSRF check failed")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("too many attempts")]
+    Throttled,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(f) => AppError::Invalid(f),
+            ServiceError::NotFound(_) => AppError::NotFound,
+            ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::Conflict(c) => AppError::Conflict(c),
+            ServiceError::Db(e) => AppError::Internal(e.into()),
+            ServiceError::Other(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("{e}"))
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable code and a message in `lang`, plus the field when there is one.
+    pub fn describe(&self, lang: &str) -> (String, String, Option<String>) {
+        match self {
+            AppError::Invalid(errs) => {
+                let first = &errs.0[0];
+                let message = errs
+                    .0
+                    .iter()
+                    .map(|e| I18N.field_error(lang, e))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (first.code.to_string(), message, Some(first.field.clone()))
+            }
+            AppError::Conflict(code) => {
+                (code.to_string(), I18N.t(lang, &format!("err-{code}")), None)
+            }
+            AppError::BadRequest(detail) => (
+                "bad_request".into(),
+                format!("{}: {detail}", I18N.t(lang, "err-bad-request")),
+                None,
+            ),
+            AppError::Internal(e) => {
+                tracing::error!("internal error: {e:#}");
+                ("internal".into(), I18N.t(lang, "err-internal"), None)
+            }
+            other => {
+                let code = match other {
+                    AppError::Unauthenticated => "unauthenticated",
+                    AppError::Forbidden => "forbidden",
+                    AppError::Csrf => "csrf",
+                    AppError::NotFound => "not_found",
+                    _ => "throttled",
+                };
+                (code.into(), I18N.t(lang, &format!("err-{code}")), None)
+            }
+        }
+    }
+
+    /// The JSON body of CONTRACT.md, with every field error under `errors`.
+    pub fn json(&self, lang: &str) -> HttpResponse {
+        let (code, message, field) = self.describe(lang);
+        let mut body = json!({"error": {"code": code, "message": message, "field": field}});
+        if let AppError::Invalid(errs) = self {
+            body["error"]["errors"] = errs
+                .0
+                .iter()
+                .map(|e| json!({"field": e.field, "code": e.code, "message": I18N.field_error(lang, e)}))
+                .collect();
+        }
+        HttpResponse::build(self.status()).json(body)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    /// Without the request at hand (actix calls this), the answer is plain; handlers and the
+    /// error middleware (`web::render_error`) give the localised page or JSON.
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Unauthenticated = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish();
+        }
+        let (code, message, _) = self.describe(crate::i18n::DEFAULT_LANG);
+        HttpResponse::build(self.status())
+            .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
+            .insert_header(("X-Error-Code", code))
+            .body(message)
+    }
+}
+
+/// The language of a request without a signed-in user: `?lang=`, the `lang` cookie, then
+/// `Accept-Language`, then the configured default.
+pub fn request_lang(req: &HttpRequest, default: &'static str) -> &'static str {
+    let from_query = req
+        .query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("lang="))
+        .and_then(|l| crate::i18n::supported(Some(l)));
+    from_query
+        .or_else(|| crate::i18n::supported(req.cookie("lang").as_ref().map(|c| c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(crate::i18n::negotiate)
+        })
+        .unwrap_or(default)
+}

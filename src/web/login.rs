@@ -1,0 +1,170 @@
+//! Signing in and out, and the user's language.
+
+use super::auth::{self, chrome, cookie, AuthForm, Form, PRELOGIN_COOKIE};
+use super::error::request_lang;
+use super::render::html;
+use super::{AppError, AppResult, State};
+use crate::i18n::I18N;
+use crate::models::user;
+use crate::services::accounts::{self, sha256_hex, LoginError};
+use crate::services::audit;
+use actix_web::cookie::Cookie;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+/// Only a path of ours: never an absolute or scheme-relative URL (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn render_login(
+    req: &HttpRequest,
+    state: &State,
+    lang: &'static str,
+    csrf: &str,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+) -> AppResult<String> {
+    let mut c = chrome(req, state, lang, None, None);
+    c.csrf = csrf.to_string();
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &c);
+    ctx.insert("next", next);
+    ctx.insert("username", username);
+    ctx.insert("error", &error);
+    Ok(state.templates.render(lang, "login.html", &ctx)?)
+}
+
+pub async fn form(
+    req: HttpRequest,
+    state: State,
+    q: web::Query<LoginQuery>,
+) -> AppResult<HttpResponse> {
+    let lang = request_lang(&req, state.lang_default());
+    let secure = state.ctx.config.settings.secure_cookies;
+    let csrf = req
+        .cookie(PRELOGIN_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64)
+        .unwrap_or_else(accounts::random_token);
+    let body = render_login(
+        &req,
+        &state,
+        lang,
+        &csrf,
+        &safe_next(q.next.as_deref()),
+        "",
+        None,
+    )?;
+    let mut resp = html(body);
+    resp.add_cookie(&cookie(PRELOGIN_COOKIE, csrf, secure))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if let Some(l) = crate::i18n::supported(q.lang.as_deref()) {
+        let mut c = Cookie::build("lang", l)
+            .path("/")
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .finish();
+        c.set_secure(secure);
+        resp.add_cookie(&c)
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    Ok(resp)
+}
+
+pub async fn submit(req: HttpRequest, state: State, form: Form) -> AppResult<HttpResponse> {
+    let lang = request_lang(&req, state.lang_default());
+    let username = form.get("username").unwrap_or("").trim().to_string();
+    let password = form.get("password").unwrap_or("").to_string();
+    let next = safe_next(form.get("next"));
+    let ip = auth::client_ip(&req);
+    let secure = state.ctx.config.settings.secure_cookies;
+    let name = username.clone();
+    let result = state
+        .db(move |conn, ctx| Ok(accounts::login(conn, ctx, &name, &password, &ip)))
+        .await?;
+    match result {
+        Ok((token, _)) => {
+            let mut resp = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, next))
+                .finish();
+            resp.add_cookie(&cookie(auth::session_cookie_name(secure), token, secure))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            Ok(resp)
+        }
+        Err(LoginError::Other(e)) => Err(e.into()),
+        Err(e) => {
+            let (status, key) = match e {
+                LoginError::Throttled => (
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    "err-throttled",
+                ),
+                _ => (
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "err-login-invalid",
+                ),
+            };
+            let csrf = form.get("csrf_token").unwrap_or("").to_string();
+            let body = render_login(
+                &req,
+                &state,
+                lang,
+                &csrf,
+                &next,
+                &username,
+                Some(I18N.t(lang, key)),
+            )?;
+            Ok(HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body))
+        }
+    }
+}
+
+pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let secure = state.ctx.config.settings.secure_cookies;
+    let name = auth::session_cookie_name(secure);
+    let token = req
+        .cookie(name)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| {
+            user::session_delete(conn, &sha256_hex(&token))?;
+            audit::record(conn, ctx, &actor, "logout", &actor.name, "", "ok")?;
+            Ok(())
+        })
+        .await?;
+    let mut resp = HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/login"))
+        .finish();
+    let mut gone = cookie(name, String::new(), secure);
+    gone.make_removal();
+    resp.add_cookie(&gone)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(resp)
+}
+
+pub async fn set_lang(state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let lang = crate::i18n::supported(post.form.get("lang"))
+        .ok_or_else(|| AppError::BadRequest("lang".into()))?;
+    let back = safe_next(post.form.get("back"));
+    let id = post.auth.user.id;
+    state
+        .db(move |conn, _| Ok(user::set_lang(conn, id, lang)?))
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, back))
+        .finish())
+}

@@ -1,0 +1,280 @@
+//! The web app: pages for clerks, supervisors, auditors and admins, and the JSON API.
+//! Every route is listed once, in `routes()`, with the roles allowed on it; the auth
+//! extractors look the matched route up there and refuse anything not listed (fail closed).
+//! A handler extracts, calls one service inside `web::block`, and renders.
+
+pub mod admin;
+pub mod api;
+pub mod archives;
+pub mod assets;
+pub mod auth;
+pub mod customers;
+pub mod error;
+pub mod home;
+pub mod login;
+pub mod render;
+pub mod visits;
+
+use crate::db::{DbConn, Pool};
+use crate::domain::role::Role;
+use crate::services::Ctx;
+use actix_web::body::BoxBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+pub use error::{AppError, AppResult};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::{Arc, LazyLock};
+
+/// Shared by every request.
+pub struct AppState {
+    pub pool: Pool,
+    pub ctx: Ctx,
+    pub templates: render::Templates,
+}
+
+impl AppState {
+    /// Runs a database closure on the blocking pool (diesel is synchronous).
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn, &Ctx) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let ctx = self.ctx.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(|e| AppError::Internal(e.into()))?;
+            f(&mut conn, &ctx)
+        })
+        .await?
+    }
+
+    pub fn lang_default(&self) -> &'static str {
+        crate::i18n::supported(Some(&self.ctx.config.settings.language))
+            .unwrap_or(crate::i18n::DEFAULT_LANG)
+    }
+}
+
+pub type State = web::Data<AppState>;
+
+/// Who may use a route. `None`: anyone, signed in or not.
+pub type Roles = Option<&'static [Role]>;
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub roles: Roles,
+    register: fn(&mut web::ServiceConfig),
+}
+
+const ALL: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Auditor, Role::Admin]);
+const WORKERS: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Admin]);
+const LEADS: Roles = Some(&[Role::Supervisor, Role::Admin]);
+const ADMIN: Roles = Some(&[Role::Admin]);
+const PUBLIC: Roles = None;
+
+macro_rules! route {
+    ($m:ident $path:literal, $roles:expr, $h:path) => {
+        RouteSpec {
+            method: Method::$m,
+            path: $path,
+            roles: $roles,
+            register: |cfg| {
+                cfg.route($path, web::method(Method::$m).to($h));
+            },
+        }
+    };
+}
+
+/// Every route of the app, in matching order, with the roles allowed on it.
+pub fn routes() -> Vec<RouteSpec> {
+    vec![
+        route!(GET "/healthz", PUBLIC, api::healthz),
+        route!(GET "/static/{file}", PUBLIC, assets::serve),
+        route!(GET "/login", PUBLIC, login::form),
+        route!(POST "/login", PUBLIC, login::submit),
+        route!(POST "/logout", ALL, login::logout),
+        route!(POST "/account/lang", ALL, login::set_lang),
+        route!(GET "/", ALL, home::index),
+        route!(GET "/customers", WORKERS, customers::list),
+        route!(GET "/customers/merge", LEADS, customers::merge_form),
+        route!(POST "/customers/merge", LEADS, customers::merge),
+        route!(POST "/customers/reassign", LEADS, customers::reassign),
+        route!(GET "/customers/{id}", WORKERS, customers::show),
+        route!(GET "/visits/new", WORKERS, visits::new_form),
+        route!(POST "/visits", WORKERS, visits::create),
+        route!(POST "/visits/{id}/pickup", WORKERS, visits::pickup),
+        route!(GET "/archives", ALL, archives::list),
+        route!(GET "/archives/{visit_id}", WORKERS, archives::sheet),
+        route!(POST "/archives/{visit_id}", WORKERS, archives::complete),
+        route!(GET "/settings", LEADS, admin::settings),
+        route!(GET "/admin/stores", ADMIN, admin::stores),
+        route!(POST "/admin/stores", ADMIN, admin::store_add),
+        route!(GET "/admin/users", ADMIN, admin::users),
+        route!(POST "/admin/users", ADMIN, admin::user_add),
+        route!(GET "/admin/users/{id}", ADMIN, admin::user_edit),
+        route!(POST "/admin/users/{id}", ADMIN, admin::user_update),
+        route!(POST "/admin/users/{id}/password", ADMIN, admin::user_password),
+        route!(GET "/admin/tokens", ADMIN, admin::tokens),
+        route!(POST "/admin/tokens", ADMIN, admin::token_add),
+        route!(POST "/admin/tokens/{id}/revoke", ADMIN, admin::token_revoke),
+        route!(POST "/api/v1/visits", WORKERS, api::visit_create),
+        route!(POST "/api/v1/visits/{id}/pickup", WORKERS, api::visit_pickup),
+        route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
+    ]
+}
+
+static ACCESS: LazyLock<HashMap<(Method, &'static str), Roles>> = LazyLock::new(|| {
+    routes()
+        .into_iter()
+        .map(|r| ((r.method, r.path), r.roles))
+        .collect()
+});
+
+/// The roles of a matched route; `None` when the route is not listed (then nobody may).
+pub fn roles_for(method: &Method, pattern: &str) -> Option<Roles> {
+    ACCESS.get(&(method.clone(), pattern)).copied()
+}
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    for r in routes() {
+        (r.register)(cfg);
+    }
+}
+
+/// Security headers on every answer: no framing, no sniffing, only our own assets.
+fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+}
+
+/// Turns an `AppError` into the localised HTML page or, under `/api/`, the JSON error.
+fn localise_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let Some(err) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
+        return res;
+    };
+    let req = res.request().clone();
+    let Some(state) = req.app_data::<State>() else {
+        return res;
+    };
+    let lang = auth::lang_of(&req, state.lang_default());
+    let resp = if req.path().starts_with("/api/") {
+        err.json(lang)
+    } else if matches!(err, AppError::Unauthenticated) {
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let next = if req.method() == Method::GET {
+            next
+        } else {
+            "/"
+        };
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
+            .finish()
+    } else {
+        let (code, message, _) = err.describe(lang);
+        let mut ctx = tera::Context::new();
+        ctx.insert("chrome", &auth::chrome_of(&req, state, lang));
+        ctx.insert("code", &code);
+        ctx.insert("message", &message);
+        ctx.insert(
+            "status",
+            &actix_web::ResponseError::status_code(err).as_u16(),
+        );
+        match state.templates.render(lang, "error.html", &ctx) {
+            Ok(body) => HttpResponse::build(actix_web::ResponseError::status_code(err))
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+            Err(e) => {
+                tracing::error!("{e:#}");
+                return res;
+            }
+        }
+    };
+    ServiceResponse::new(req, resp)
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A running server and the address it listens on (port 0 gives a free port).
+pub struct Application {
+    pub addr: std::net::SocketAddr,
+    pub server: actix_web::dev::Server,
+}
+
+impl Application {
+    pub fn build(pool: Pool, ctx: Ctx, bind: &str) -> anyhow::Result<Application> {
+        let listener =
+            TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let addr = listener.local_addr()?;
+        let state = web::Data::new(AppState {
+            pool,
+            ctx,
+            templates: render::Templates::load()?,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                )
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+                )
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                )
+                .wrap_fn(|req, srv| {
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        Ok(localise_error(res.map_into_boxed_body()))
+                    }
+                })
+                .wrap(security_headers())
+                .configure(config)
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(AppError::NotFound)
+                }))
+        })
+        .workers(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2),
+        )
+        .listen(listener)?
+        .run();
+        Ok(Application { addr, server })
+    }
+}
+
+pub type SharedCtx = Arc<Ctx>;

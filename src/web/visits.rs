@@ -1,0 +1,107 @@
+//! The "new visit / consultation" form and the pick-up button.
+
+use super::auth::{chrome, Auth, AuthForm};
+use super::{AppError, AppResult, State};
+use crate::domain::visit::{VisitInput, FIELDS};
+use crate::i18n::I18N;
+use crate::models::store;
+use crate::services::visits::{self, Source};
+use crate::services::ServiceError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use std::collections::HashMap;
+
+async fn render(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let stores = if me.user.store_id.is_none() {
+        state.db(|conn, _| Ok(store::all(conn)?)).await?
+    } else {
+        Vec::new()
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    ctx.insert("v", &values);
+    ctx.insert("errors", &errors);
+    ctx.insert("stores", &stores);
+    ctx.insert(
+        "now_local",
+        &state
+            .ctx
+            .clock
+            .now_local()
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+    );
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "visits/new.html", &ctx)?))
+}
+
+pub async fn new_form(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    let mut v = HashMap::new();
+    v.insert("kind".to_string(), "maintenance".to_string());
+    render(&req, &state, &me, v, HashMap::new(), StatusCode::OK).await
+}
+
+pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let mut input = VisitInput::default();
+    for name in FIELDS {
+        input.set(name, post.form.get(name).map(str::to_string));
+    }
+    let actor = post.auth.actor();
+    let result = state
+        .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, Source::Form)))
+        .await?;
+    match result {
+        Ok(r) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("/customers/{}?ok=visit-created", r.customer_id),
+            ))
+            .finish()),
+        Err(ServiceError::Invalid(errs)) => {
+            let lang = post.auth.lang;
+            let errors = errs
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), I18N.reason(lang, e)))
+                .collect();
+            render(
+                &req,
+                &state,
+                &post.auth,
+                post.form.values(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn pickup(state: State, post: AuthForm, id: web::Path<i32>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let at = post.form.opt("picked_up_at");
+    let actor = post.auth.actor();
+    let customer_id = state
+        .db(move |conn, ctx| {
+            visits::pickup(conn, ctx, &actor, id, at.as_deref())?;
+            Ok(crate::models::visit::by_id(conn, id)?
+                .ok_or(AppError::NotFound)?
+                .customer_id)
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/customers/{customer_id}?ok=picked-up"),
+        ))
+        .finish())
+}
