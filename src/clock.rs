@@ -2,18 +2,34 @@
 //! It can be fixed (`--today`, `AFTERCARE_TODAY`) for tests, demos and replays: "now" is then
 //! the fixed date at the real time of day.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     tz: Tz,
     fixed: Option<NaiveDate>,
+    /// Tests may also fix the time of day, so that "not in the future" does not depend on
+    /// the hour a test runs at.
+    fixed_time: Option<NaiveTime>,
 }
 
 impl Clock {
     pub fn new(tz: Tz, fixed: Option<NaiveDate>) -> Clock {
-        Clock { tz, fixed }
+        Clock {
+            tz,
+            fixed,
+            fixed_time: None,
+        }
+    }
+
+    /// A clock stopped at a local date and time (tests and replays).
+    pub fn at(tz: Tz, local: NaiveDateTime) -> Clock {
+        Clock {
+            tz,
+            fixed: Some(local.date()),
+            fixed_time: Some(local.time()),
+        }
     }
 
     pub fn tz(&self) -> Tz {
@@ -29,7 +45,7 @@ impl Clock {
     pub fn now_local(&self) -> NaiveDateTime {
         let real = Utc::now().with_timezone(&self.tz).naive_local();
         match self.fixed {
-            Some(d) => d.and_time(real.time()),
+            Some(d) => d.and_time(self.fixed_time.unwrap_or(real.time())),
             None => real,
         }
     }

@@ -41,7 +41,11 @@ impl Plate {
         if !body_ok {
             return Err(invalid());
         }
-        if tail.len() == 6 && !matches!(tail[0], 'D' | 'F') && !matches!(tail[5], 'D' | 'F') {
+        if tail.len() == 6
+            && !SUFFIXES.contains(tail[5])
+            && !matches!(tail[0], 'D' | 'F')
+            && !matches!(tail[5], 'D' | 'F')
+        {
             // Six characters after the city letter only on new-energy plates (D/F).
             return Err(invalid());
         }

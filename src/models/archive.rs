@@ -84,26 +84,22 @@ pub struct PlannedContactRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn plan_insert(
-    conn: &mut DbConn,
-    store_id: i32,
-    archive_id: i32,
-    customer_id: i32,
-    purpose: &str,
-    date: NaiveDate,
-    talking_points: &str,
-    now: NaiveDateTime,
-) -> QueryResult<i32> {
+/// A planned contact of a next-service plan (R3), as written when the archive is completed.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = planned_contacts)]
+pub struct NewPlannedContact<'a> {
+    pub store_id: i32,
+    pub archive_id: i32,
+    pub customer_id: i32,
+    pub purpose: &'a str,
+    pub planned_date: NaiveDate,
+    pub talking_points: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn plan_insert(conn: &mut DbConn, p: &NewPlannedContact) -> QueryResult<i32> {
     diesel::insert_into(planned_contacts::table)
-        .values((
-            planned_contacts::store_id.eq(store_id),
-            planned_contacts::archive_id.eq(archive_id),
-            planned_contacts::customer_id.eq(customer_id),
-            planned_contacts::purpose.eq(purpose),
-            planned_contacts::planned_date.eq(date),
-            planned_contacts::talking_points.eq(talking_points),
-            planned_contacts::created_at.eq(now),
-        ))
+        .values(p)
         .returning(planned_contacts::id)
         .get_result(conn)
 }

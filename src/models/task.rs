@@ -171,7 +171,9 @@ pub fn open_list(
     if !kinds.is_empty() {
         q = q.filter(tasks::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
     }
-    let rows: Vec<(Task, String, String, Option<String>, Option<String>, String)> = q
+    // The task, customer name and phone, plate, model, clerk name.
+    type Row = (Task, String, String, Option<String>, Option<String>, String);
+    let rows: Vec<Row> = q
         .order((tasks::window_end, tasks::window_start, tasks::id))
         .limit(limit)
         .select((

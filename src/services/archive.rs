@@ -386,13 +386,15 @@ pub fn complete(
         {
             let pc = archive_model::plan_insert(
                 conn,
-                v.store_id,
-                archive_id,
-                cust.id,
-                purpose.as_str(),
-                *date,
-                talking_points,
-                now,
+                &archive_model::NewPlannedContact {
+                    store_id: v.store_id,
+                    archive_id,
+                    customer_id: cust.id,
+                    purpose: purpose.as_str(),
+                    planned_date: *date,
+                    talking_points,
+                    created_at: now,
+                },
             )?;
             // N1 is the maintenance reminder itself, not a second task (R3).
             let (kind, window) = match purpose {

@@ -127,15 +127,19 @@ pub async fn list(
     )?))
 }
 
+/// What the form shows again after an error: the typed values, the plan rows, the messages.
+struct Shown {
+    typed: HashMap<String, String>,
+    plan: Vec<PlanInput>,
+    errors: HashMap<String, String>,
+}
+
 async fn render_sheet(
     req: &HttpRequest,
     state: &State,
     me: &Auth,
     visit_id: i32,
-    typed: Option<HashMap<String, String>>,
-    plan: Option<Vec<PlanInput>>,
-    errors: HashMap<String, String>,
-    status: StatusCode,
+    shown: Option<Shown>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let draft = state
@@ -193,9 +197,13 @@ async fn render_sheet(
         "archived_at",
         Some(clock.now_local().format("%Y-%m-%dT%H:%M").to_string()),
     );
-    if let Some(t) = typed {
-        v.extend(t);
-    }
+    let (plan, errors, status) = match shown {
+        Some(s) => {
+            v.extend(s.typed);
+            (Some(s.plan), s.errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        None => (None, HashMap::new(), StatusCode::OK),
+    };
     let mut plan = plan.unwrap_or_else(|| {
         vec![PlanInput {
             purpose: d.next_maintenance_date.map(|_| "N1".to_string()),
@@ -231,6 +239,12 @@ async fn render_sheet(
             .map(|t| state_on(t.window(), today).as_str()),
     );
     ctx.insert("archive", &d.archive);
+    ctx.insert(
+        "archive_late",
+        &d.archive
+            .as_ref()
+            .is_some_and(|a| a.archived_on > a.due_date),
+    );
     ctx.insert(
         "archive_plate",
         &d.archive
@@ -272,17 +286,7 @@ pub async fn sheet(
     me: Auth,
     visit_id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
-    render_sheet(
-        &req,
-        &state,
-        &me,
-        visit_id.into_inner(),
-        None,
-        None,
-        HashMap::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_sheet(&req, &state, &me, visit_id.into_inner(), None).await
 }
 
 /// The sheet as the form sent it: A-fields, then the plan rows in order.
@@ -345,17 +349,12 @@ pub async fn complete(
                 .collect();
             let mut typed = post.form.values();
             typed.retain(|k, _| !k.starts_with("plan_"));
-            render_sheet(
-                &req,
-                &state,
-                &post.auth,
-                visit_id,
-                Some(typed),
-                Some(plan),
+            let shown = Shown {
+                typed,
+                plan,
                 errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            };
+            render_sheet(&req, &state, &post.auth, visit_id, Some(shown)).await
         }
         Err(e) => Err(e.into()),
     }

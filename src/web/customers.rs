@@ -190,7 +190,11 @@ pub async fn show(
                     .collect::<Vec<_>>(),
             );
             t.insert("visits", &visit_views);
-            t.insert("archives", &archives);
+            let archive_rows: Vec<(&archive::Archive, bool)> = archives
+                .iter()
+                .map(|a| (a, a.archived_on > a.due_date))
+                .collect();
+            t.insert("archives", &archive_rows);
             t.insert("open_tasks", &open);
             t.insert("done_tasks", &done);
             t.insert("merges", &merges);

@@ -1,0 +1,14 @@
+//! Integration tests: the app spawned on port 0 against a real database of its own, driven
+//! through its real surfaces (HTTP pages, the JSON API, the command line). Every scenario runs
+//! on SQLite and on PostgreSQL (`both_backends!`). Test names carry the rule ids of RULES.md.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod demo;
+mod i18n;
+mod migrations;
+mod r1_assignment;
+mod r2_archive;
+mod visits;
