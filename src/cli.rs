@@ -74,6 +74,17 @@ pub enum Command {
     },
     /// Writes a consistent copy of the database while the server may be running.
     Backup { file: PathBuf },
+    /// Scheduled jobs.
+    Jobs {
+        #[command(subcommand)]
+        cmd: JobsCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCmd {
+    /// Runs every scheduled job that is due now (running it twice changes nothing the second time).
+    Run,
 }
 
 #[derive(Subcommand, Debug)]
@@ -251,6 +262,17 @@ fn run(cli: Cli) -> Result<(), Fail> {
             cmd: ImportCmd::Visits { file },
         } => import_visits(&cli, file),
         Command::Backup { file } => backup(&cli, file),
+        Command::Jobs { cmd: JobsCmd::Run } => {
+            let (pool, ctx) = open(&cli)?;
+            let done = crate::jobs::run_due(&pool, &ctx)?;
+            if done.is_empty() {
+                println!("no job is due");
+            }
+            for (job, result) in done {
+                println!("{job}: {result}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -279,6 +301,7 @@ fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
     if let Some(d) = ctx.clock.fixed() {
         println!("business date fixed at {d}");
     }
+    crate::jobs::spawn(pool.clone(), ctx.clone());
     let rt = actix_web::rt::System::new();
     rt.block_on(async move {
         let app = crate::web::Application::build(pool, ctx, bind)?;
@@ -392,14 +415,8 @@ fn backup(cli: &Cli, file: &std::path::Path) -> Result<(), Fail> {
                     format!("{}: the file exists; choose a new name", file.display()),
                 ));
             }
-            let target = file.to_string_lossy().replace('\'', "''");
-            // VACUUM INTO writes a consistent, compacted copy from one read transaction,
-            // while other connections go on writing.
-            diesel::RunQueryDsl::execute(
-                diesel::sql_query(format!("VACUUM INTO '{target}'")),
-                &mut *c,
-            )
-            .map_err(|e| Fail(1, format!("backup: {e}")))?;
+            crate::jobs::sqlite_copy(&mut c, file)
+                .map_err(|e| Fail(1, format!("backup: {e:#}")))?;
             println!("backup written to {}", file.display());
             Ok(())
         }

@@ -27,6 +27,34 @@ pub struct Settings {
     pub login_window_minutes: u32,
     /// RULES.md's offsets, in days.
     pub cadence: Cadence,
+    /// Scheduled jobs: cron strings (sec min hour day month weekday), empty = off.
+    pub jobs: Jobs,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Jobs {
+    /// A consistent copy of the SQLite database into `backup_dir`.
+    pub backup: String,
+    pub backup_dir: String,
+    /// How many copies to keep.
+    pub backup_keep: u32,
+    /// Removes expired sessions and old login attempts.
+    pub purge_sessions: String,
+    /// The supervisors' morning digest of what became overdue since yesterday.
+    pub overdue_digest: String,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Jobs {
+            backup: "0 0 2 * * *".into(),
+            backup_dir: "backups".into(),
+            backup_keep: 7,
+            purge_sessions: "0 15 * * * *".into(),
+            overdue_digest: "0 0 6 * * *".into(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -40,6 +68,7 @@ impl Default for Settings {
             login_max_failures_per_address: 20,
             login_window_minutes: 15,
             cadence: Cadence::default(),
+            jobs: Jobs::default(),
         }
     }
 }
@@ -118,6 +147,15 @@ impl Config {
                 "configuration: timezone: {:?} is not an IANA time zone such as Asia/Shanghai",
                 settings.timezone
             );
+        }
+        for (key, cron) in [
+            ("jobs.backup", &settings.jobs.backup),
+            ("jobs.purge_sessions", &settings.jobs.purge_sessions),
+            ("jobs.overdue_digest", &settings.jobs.overdue_digest),
+        ] {
+            if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
+                bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");
+            }
         }
         if !crate::i18n::LANGS.contains(&settings.language.as_str()) {
             bail!(

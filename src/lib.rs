@@ -12,6 +12,7 @@
 //! - `services`: use cases, each one transaction
 //! - `registers`: numbering of the four registers (R11)
 //! - `i18n`: translations (zh-CN, en)
+//! - `jobs`: scheduled work (backup, session purge, overdue digest)
 //! - `web`: pages and the JSON API
 //! - `cli`: the `aftercare` command
 
@@ -21,6 +22,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod jobs;
 pub mod models;
 pub mod registers;
 pub mod services;

@@ -94,6 +94,10 @@ diesel::table! {
         merged_into_id -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        no_calls -> Bool,
+        no_letters -> Bool,
+        call_hours -> Nullable<Text>,
+        phone_flagged_on -> Nullable<Date>,
     }
 }
 
@@ -155,6 +159,9 @@ diesel::table! {
         planned_contact_id -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        callback_on -> Nullable<Date>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_outcome -> Nullable<Text>,
     }
 }
 
@@ -225,6 +232,104 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    call_records (id) {
+        id -> Integer,
+        store_id -> Integer,
+        record_no -> Text,
+        customer_id -> Integer,
+        task_id -> Nullable<Integer>,
+        direction -> Text,
+        category -> Text,
+        outcome -> Text,
+        called_at -> Timestamp,
+        called_on -> Date,
+        callback_at -> Nullable<Timestamp>,
+        customer_name -> Text,
+        phone -> Text,
+        plate -> Nullable<Text>,
+        topics -> Text,
+        key_points -> Text,
+        satisfied -> Nullable<Bool>,
+        event_answer -> Nullable<Text>,
+        handled_by_id -> Integer,
+        handled_by -> Text,
+        covering_for_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    call_register (id) {
+        id -> Integer,
+        store_id -> Integer,
+        register_no -> Text,
+        call_record_id -> Integer,
+        record_no -> Text,
+        called_on -> Date,
+        customer_name -> Text,
+        phone -> Text,
+        direction -> Text,
+        category -> Text,
+        outcome -> Text,
+        handled_by_id -> Integer,
+        handled_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Integer,
+        store_id -> Integer,
+        customer_id -> Integer,
+        call_record_id -> Integer,
+        clerk_id -> Integer,
+        kind -> Text,
+        text -> Text,
+        answered_on_call -> Bool,
+        answer -> Nullable<Text>,
+        status -> Text,
+        raised_at -> Timestamp,
+        raised_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    absences (id) {
+        id -> Integer,
+        store_id -> Integer,
+        clerk_id -> Integer,
+        substitute_id -> Integer,
+        from_date -> Date,
+        to_date -> Date,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_runs (job) {
+        job -> Text,
+        last_run_at -> Timestamp,
+        last_result -> Text,
+    }
+}
+
+diesel::table! {
+    digests (id) {
+        id -> Integer,
+        store_id -> Integer,
+        for_date -> Date,
+        overdue_tasks -> Integer,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customers -> stores (store_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(visits -> customers (customer_id));
@@ -248,4 +353,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     archives,
     planned_contacts,
     customer_merges,
+    call_records,
+    call_register,
+    items,
+    absences,
+    job_runs,
+    digests,
 );

@@ -3,6 +3,7 @@
 //!
 //! - `cadence`: task windows and deadlines (R2 R3 R4 R5 R4c R4d R6 N1 X1)
 //! - `task`: task kinds, statuses, states and timeliness
+//! - `call`: call outcomes, categories, topics, items raised, and call validation
 //! - `phone`, `plate`: parse, normalise and display customer identifiers
 //! - `visit`: a visit or consultation as typed by a person, a DMS or the API, validated
 //! - `archive`: the archive sheet's next-service plan (R3)
@@ -12,6 +13,7 @@
 
 pub mod archive;
 pub mod cadence;
+pub mod call;
 pub mod error;
 pub mod maintenance;
 pub mod phone;

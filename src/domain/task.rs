@@ -161,3 +161,93 @@ mod tests {
         }
     }
 }
+
+/// The queue's order (RULES.md, "Tasks"): overdue, then due, each by window end (earliest
+/// first); then upcoming by window start. Ties are broken by task id by the caller.
+pub fn queue_key(window: Window, on: NaiveDate) -> (u8, NaiveDate) {
+    match state_on(window, on) {
+        TaskState::Overdue => (0, window.end),
+        TaskState::Due => (1, window.end),
+        TaskState::Upcoming => (2, window.start),
+    }
+}
+
+/// Whether an open task belongs in the queue for `on`: its window starts within the
+/// look-ahead, and no call-back (X2) was agreed for a later day.
+pub fn in_queue(
+    window: Window,
+    callback_on: Option<NaiveDate>,
+    on: NaiveDate,
+    horizon: NaiveDate,
+) -> bool {
+    window.start <= horizon && callback_on.is_none_or(|c| c <= on)
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn queue_orders_overdue_then_due_then_upcoming() {
+        let on = d("2026-11-20");
+        let mut ws = [
+            Window {
+                start: d("2026-11-22"),
+                end: d("2026-11-26"),
+            },
+            Window {
+                start: d("2026-11-18"),
+                end: d("2026-11-21"),
+            },
+            Window {
+                start: d("2026-11-10"),
+                end: d("2026-11-12"),
+            },
+            Window {
+                start: d("2026-11-19"),
+                end: d("2026-11-20"),
+            },
+            Window {
+                start: d("2026-11-01"),
+                end: d("2026-11-05"),
+            },
+        ];
+        ws.sort_by_key(|w| queue_key(*w, on));
+        let ends: Vec<String> = ws.iter().map(|w| w.end.to_string()).collect();
+        assert_eq!(
+            ends,
+            vec![
+                "2026-11-05",
+                "2026-11-12",
+                "2026-11-20",
+                "2026-11-21",
+                "2026-11-26"
+            ]
+        );
+    }
+
+    #[test]
+    fn x2_a_call_back_agreed_for_a_later_day_leaves_the_queue_until_then() {
+        let on = d("2026-11-20");
+        let w = Window {
+            start: d("2026-11-18"),
+            end: d("2026-11-22"),
+        };
+        assert!(in_queue(w, None, on, d("2026-11-27")));
+        assert!(!in_queue(w, Some(d("2026-11-21")), on, d("2026-11-27")));
+        assert!(in_queue(w, Some(d("2026-11-20")), on, d("2026-11-27")));
+        assert!(!in_queue(
+            Window {
+                start: d("2026-11-28"),
+                end: d("2026-12-01")
+            },
+            None,
+            on,
+            d("2026-11-27")
+        ));
+    }
+}

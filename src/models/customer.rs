@@ -19,6 +19,12 @@ pub struct Customer {
     pub merged_into_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// X4: the customer refuses calls, letters, or names hours for calls.
+    pub no_calls: bool,
+    pub no_letters: bool,
+    pub call_hours: Option<String>,
+    /// X1: the phone number failed; check it at the next visit.
+    pub phone_flagged_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -107,6 +113,32 @@ pub fn set_clerk(
             customers::clerk_id.eq(clerk_id),
             customers::updated_at.eq(now),
         ))
+        .execute(conn)
+}
+
+/// X4: contact preferences.
+pub fn set_preferences(
+    conn: &mut DbConn,
+    id: i32,
+    no_calls: bool,
+    no_letters: bool,
+    call_hours: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::no_calls.eq(no_calls),
+            customers::no_letters.eq(no_letters),
+            customers::call_hours.eq(call_hours),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// X1: flag (or clear, with `None`) the phone number for checking at the next visit.
+pub fn flag_phone(conn: &mut DbConn, id: i32, on: Option<chrono::NaiveDate>) -> QueryResult<usize> {
+    diesel::update(customers::table.find(id))
+        .set(customers::phone_flagged_on.eq(on))
         .execute(conn)
 }
 

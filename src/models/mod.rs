@@ -2,9 +2,12 @@
 //! taking `&mut DbConn`. Error policy: models return diesel's `QueryResult`; meaning is given
 //! to errors by `services`.
 
+pub mod absence;
 pub mod archive;
 pub mod audit;
+pub mod call;
 pub mod customer;
+pub mod job;
 pub mod store;
 pub mod task;
 pub mod user;

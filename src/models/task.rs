@@ -3,7 +3,7 @@
 use crate::db::schema::{customers, tasks, users, vehicles, visits};
 use crate::db::DbConn;
 use crate::domain::cadence::Window;
-use crate::domain::task::{TaskKind, TaskStatus};
+use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -29,6 +29,10 @@ pub struct Task {
     pub planned_contact_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// X2: the customer asked to be called back then (local date in `callback_on`).
+    pub callback_on: Option<NaiveDate>,
+    pub last_attempt_at: Option<NaiveDateTime>,
+    pub last_outcome: Option<String>,
 }
 
 impl Task {
@@ -111,6 +115,88 @@ pub fn mark_done(
     .execute(conn)
 }
 
+/// Closes an open task without its "done by" (RULES.md: unreachable, refused channel, …).
+/// Returns 0 when it was no longer open.
+pub fn close(
+    conn: &mut DbConn,
+    id: i32,
+    reason: CloseReason,
+    at: NaiveDateTime,
+    on: NaiveDate,
+    by: Option<i32>,
+) -> QueryResult<usize> {
+    diesel::update(
+        tasks::table
+            .find(id)
+            .filter(tasks::status.eq(TaskStatus::Open.as_str())),
+    )
+    .set((
+        tasks::status.eq(TaskStatus::Closed.as_str()),
+        tasks::close_reason.eq(reason.as_str()),
+        tasks::done_at.eq(at),
+        tasks::done_on.eq(on),
+        tasks::done_by.eq(by),
+        tasks::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// A call attempt on an open task that did not complete it: failures are counted (X1), a
+/// call-back moves the next attempt (X2), and the last contact is remembered for the queue.
+pub fn record_attempt(
+    conn: &mut DbConn,
+    id: i32,
+    failed: bool,
+    outcome: &str,
+    at: NaiveDateTime,
+    callback: Option<(NaiveDateTime, NaiveDate)>,
+) -> QueryResult<usize> {
+    let add = if failed { 1 } else { 0 };
+    diesel::update(
+        tasks::table
+            .find(id)
+            .filter(tasks::status.eq(TaskStatus::Open.as_str())),
+    )
+    .set((
+        tasks::attempts.eq(tasks::attempts + add),
+        tasks::last_attempt_at.eq(at),
+        tasks::last_outcome.eq(outcome),
+        tasks::callback_at.eq(callback.map(|c| c.0)),
+        tasks::callback_on.eq(callback.map(|c| c.1)),
+        tasks::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// The last contact of a task done by a call.
+pub fn set_last_contact(
+    conn: &mut DbConn,
+    id: i32,
+    outcome: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(tasks::table.find(id))
+        .set((
+            tasks::last_attempt_at.eq(at),
+            tasks::last_outcome.eq(outcome),
+        ))
+        .execute(conn)
+}
+
+/// Open tasks of a customer of some kinds (to close them when a channel is refused, X4).
+pub fn open_of_customer(
+    conn: &mut DbConn,
+    customer_id: i32,
+    kinds: &[TaskKind],
+) -> QueryResult<Vec<Task>> {
+    tasks::table
+        .filter(tasks::customer_id.eq(customer_id))
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        .filter(tasks::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()))
+        .select(Task::as_select())
+        .load(conn)
+}
+
 /// Open tasks move with their customer to the newly designated clerk (R1).
 pub fn reassign_open(
     conn: &mut DbConn,
@@ -142,40 +228,69 @@ pub struct TaskRow {
     pub plate: Option<String>,
     pub vehicle_model: Option<String>,
     pub clerk_name: String,
+    pub call_hours: Option<String>,
+    pub no_calls: bool,
 }
 
-/// Open tasks of a store (optionally one clerk's, optionally of some kinds) whose window starts
-/// no later than `horizon`, in one query.
-pub fn open_list(
-    conn: &mut DbConn,
-    store_id: Option<i32>,
-    clerk_id: Option<i32>,
-    kinds: &[TaskKind],
-    horizon: NaiveDate,
-    limit: i64,
-) -> QueryResult<Vec<TaskRow>> {
+/// Which open tasks a list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct OpenFilter<'a> {
+    pub store_id: Option<i32>,
+    /// Tasks of these clerks (empty: any clerk).
+    pub clerks: &'a [i32],
+    /// Of these kinds (empty: any kind).
+    pub kinds: &'a [TaskKind],
+    /// Of this customer only.
+    pub customer_id: Option<i32>,
+    /// Window starting no later than this date.
+    pub horizon: Option<NaiveDate>,
+    /// X2: leave out tasks whose call-back is agreed for a day after this one.
+    pub callback_not_after: Option<NaiveDate>,
+    pub limit: i64,
+}
+
+/// Open tasks matching the filter, with what a list shows of each, in one query. Every
+/// filter starts with the store, whose index leads the queue index.
+pub fn open_list(conn: &mut DbConn, f: &OpenFilter) -> QueryResult<Vec<TaskRow>> {
     let mut q = tasks::table
         .inner_join(customers::table.on(customers::id.eq(tasks::customer_id)))
         .inner_join(users::table.on(users::id.eq(tasks::clerk_id)))
         .left_join(visits::table.on(visits::id.nullable().eq(tasks::visit_id)))
         .left_join(vehicles::table.on(vehicles::id.nullable().eq(visits::vehicle_id)))
         .filter(tasks::status.eq(TaskStatus::Open.as_str()))
-        .filter(tasks::window_start.le(horizon))
         .into_boxed();
-    if let Some(s) = store_id {
+    if let Some(s) = f.store_id {
         q = q.filter(tasks::store_id.eq(s));
     }
-    if let Some(c) = clerk_id {
-        q = q.filter(tasks::clerk_id.eq(c));
+    if !f.clerks.is_empty() {
+        q = q.filter(tasks::clerk_id.eq_any(f.clerks.to_vec()));
     }
-    if !kinds.is_empty() {
-        q = q.filter(tasks::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
+    if !f.kinds.is_empty() {
+        q = q.filter(tasks::kind.eq_any(f.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
     }
-    // The task, customer name and phone, plate, model, clerk name.
-    type Row = (Task, String, String, Option<String>, Option<String>, String);
+    if let Some(c) = f.customer_id {
+        q = q.filter(tasks::customer_id.eq(c));
+    }
+    if let Some(h) = f.horizon {
+        q = q.filter(tasks::window_start.le(h));
+    }
+    if let Some(d) = f.callback_not_after {
+        q = q.filter(tasks::callback_on.is_null().or(tasks::callback_on.le(d)));
+    }
+    // The task, customer name and phone, plate, model, clerk name, call hours, no calls.
+    type Row = (
+        Task,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        bool,
+    );
     let rows: Vec<Row> = q
         .order((tasks::window_end, tasks::window_start, tasks::id))
-        .limit(limit)
+        .limit(if f.limit > 0 { f.limit } else { 10_000 })
         .select((
             Task::as_select(),
             customers::name,
@@ -183,18 +298,24 @@ pub fn open_list(
             vehicles::plate.nullable(),
             vehicles::model.nullable(),
             users::display_name,
+            customers::call_hours,
+            customers::no_calls,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(task, customer_name, phone, plate, model, clerk_name)| TaskRow {
-                task,
-                customer_name,
-                phone,
-                plate: plate.map(|p| crate::domain::plate::display(&p)),
-                vehicle_model: model,
-                clerk_name,
+            |(task, customer_name, phone, plate, model, clerk_name, call_hours, no_calls)| {
+                TaskRow {
+                    task,
+                    customer_name,
+                    phone,
+                    plate: plate.map(|p| crate::domain::plate::display(&p)),
+                    vehicle_model: model,
+                    clerk_name,
+                    call_hours,
+                    no_calls,
+                }
             },
         )
         .collect())
@@ -203,6 +324,25 @@ pub fn open_list(
 pub fn of_customer(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<Task>> {
     tasks::table
         .filter(tasks::customer_id.eq(customer_id))
+        .order(tasks::id)
+        .select(Task::as_select())
+        .load(conn)
+}
+
+/// Open tasks of a store whose window ended on `day` (they became overdue the day after).
+pub fn became_overdue(conn: &mut DbConn, store_id: i32, day: NaiveDate) -> QueryResult<Vec<i32>> {
+    tasks::table
+        .filter(tasks::store_id.eq(store_id))
+        .filter(tasks::window_end.eq(day))
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        .order(tasks::id)
+        .select(tasks::id)
+        .load(conn)
+}
+
+pub fn by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<Task>> {
+    tasks::table
+        .filter(tasks::id.eq_any(ids))
         .order(tasks::id)
         .select(Task::as_select())
         .load(conn)

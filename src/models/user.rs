@@ -300,3 +300,8 @@ pub fn failures_since(
         .get_result(conn)?;
     Ok((by_user, by_ip))
 }
+
+pub fn attempts_purge_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before)))
+        .execute(conn)
+}

@@ -5,8 +5,9 @@
 
 use super::archive::{self, ArchiveInput};
 use super::visits::{self, Source};
-use super::{accounts, Actor, Ctx};
+use super::{absences, accounts, calls, Actor, Ctx};
 use crate::db::DbConn;
+
 use crate::domain::archive::PlanInput;
 use crate::domain::role::Role;
 use crate::domain::visit::VisitInput;
@@ -95,9 +96,10 @@ pub fn load(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<bool> {
         let rec = visits::record(conn, ctx, &cli, &input, Source::Demo)
             .map_err(|e| anyhow::anyhow!("demo visit {}: {e:?}", i + 1))?;
 
-        // Archives: most on time, one in ten late, one in ten still missing (overdue).
+        // Archives: most on time, one in ten late; of the last week's, one in ten still missing.
         let archived_at = match i % 10 {
-            0 => None,
+            0 if days_ago <= 7 => None,
+            0 => Some(checked_in + Duration::hours(30)),
             1 => Some(checked_in.date().and_hms_opt(10, 0, 0).expect("valid") + Duration::days(3)),
             n => Some(checked_in + Duration::hours(2 + (n as i64 % 3) * 20)),
         };
@@ -142,5 +144,147 @@ pub fn load(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<bool> {
         archive::complete(conn, ctx, &actor, rec.visit_id, &sheet)
             .map_err(|e| anyhow::anyhow!("demo archive {}: {e:?}", i + 1))?;
     }
+    calls(conn, ctx)?;
+    // R9: one clerk is away from today for four days; a colleague covers.
+    let clerks = user::clerks_of_store(conn, 1, true)?;
+    if clerks.len() >= 2 {
+        use crate::db::schema::users;
+        let sup: user::User = users::table
+            .filter(users::role.eq("supervisor"))
+            .select(user::User::as_select())
+            .first(conn)?;
+        let actor = Actor {
+            user_id: Some(sup.id),
+            name: sup.username.clone(),
+            role: Role::Supervisor,
+            store_id: sup.store_id,
+            ip: None,
+        };
+        let input = absences::AbsenceInput {
+            clerk_id: Some(clerks[1].id),
+            substitute_id: Some(clerks[0].id),
+            from: Some(today.to_string()),
+            to: Some((today + Duration::days(3)).to_string()),
+            note: Some("年假".into()),
+        };
+        absences::create(conn, ctx, &actor, &input)
+            .map_err(|e| anyhow::anyhow!("demo absence: {e:?}"))?;
+    }
     Ok(true)
+}
+
+/// Two months of calls, worked the way a shop works: most follow-ups reached inside their
+/// window, some after a failed attempt, a few late or still open; complaints now and then.
+fn calls(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
+    use crate::domain::call::{CallInput, ItemInput};
+    use crate::models::task::OpenFilter;
+    let today = ctx.clock.today();
+    let key_points = [
+        "客户反映车辆使用正常，对维修质量满意",
+        "客户表示保养后油耗有所下降，服务态度好",
+        "客户询问下次保养时间，已告知",
+        "客户对等候时间较长有意见，已致歉并记录",
+        "介绍了本月空调清洗优惠，客户有兴趣",
+    ];
+    // X4: one follow-up call a day per customer, so a customer's calls take turns.
+    let mut called: std::collections::HashSet<(i32, chrono::NaiveDate)> =
+        std::collections::HashSet::new();
+    // Three passes: a reached first follow-up opens a second one that may also be due.
+    for _ in 0..3 {
+        let filter = OpenFilter {
+            store_id: Some(1),
+            kinds: &calls::CALL_KINDS,
+            ..Default::default()
+        };
+        let open = crate::models::task::open_list(conn, &filter)?;
+        let mut worked = 0;
+        for row in open {
+            let t = row.task;
+            let n = i64::from(t.id);
+            // Some recent tasks are left for today's queue (a few of them overdue); older ones
+            // were called, most inside their window.
+            let recent = t.window_end >= today - Duration::days(4);
+            if t.window_start >= today || (recent && n % 3 == 0) || n % 23 == 0 {
+                continue;
+            }
+            let late = n % 11 == 0;
+            let mut day = if late {
+                t.window_end + Duration::days(1 + n % 3)
+            } else {
+                t.window_start + Duration::days(n % 3)
+            };
+            if day >= today {
+                day = today - Duration::days(1);
+            }
+            while called.contains(&(t.customer_id, day))
+                || (n % 5 == 0 && called.contains(&(t.customer_id, day - Duration::days(1))))
+            {
+                day += Duration::days(1);
+            }
+            if day < t.window_start || day >= today {
+                continue;
+            }
+            called.insert((t.customer_id, day));
+            if n % 5 == 0 {
+                called.insert((t.customer_id, day - Duration::days(1)));
+            }
+            let clerk = user::by_id(conn, t.clerk_id)?;
+            let actor = Actor {
+                user_id: Some(clerk.id),
+                name: clerk.username.clone(),
+                role: Role::Clerk,
+                store_id: clerk.store_id,
+                ip: None,
+            };
+            let at = |d: chrono::NaiveDate, h: u32| {
+                d.and_hms_opt(h, (n % 50) as u32, 0)
+                    .expect("time")
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string()
+            };
+            // One in five was first tried without success the day before.
+            if n % 5 == 0 && day > t.window_start {
+                let failed = CallInput {
+                    outcome: Some("no_answer".into()),
+                    called_at: Some(at(day - Duration::days(1), 10)),
+                    ..CallInput::default()
+                };
+                calls::record(conn, ctx, &actor, Some(t.id), None, &failed)
+                    .map_err(|e| anyhow::anyhow!("demo attempt: {e:?}"))?;
+            }
+            let mut items = Vec::new();
+            if n % 7 == 0 {
+                items.push(ItemInput {
+                    kind: Some("complaint".into()),
+                    text: Some("上次保养后发动机有异响".into()),
+                    answered_on_call: false,
+                    answer: None,
+                });
+            } else if n % 6 == 0 {
+                items.push(ItemInput {
+                    kind: Some("wish".into()),
+                    text: Some("希望保养前短信提醒".into()),
+                    answered_on_call: true,
+                    answer: Some("已登记，保养前三天短信提醒".into()),
+                });
+            }
+            let reached = CallInput {
+                outcome: Some("reached".into()),
+                called_at: Some(at(day, 15)),
+                key_points: Some(key_points[(n % 5) as usize].into()),
+                topics: vec!["C1".into(), if n % 2 == 0 { "C4" } else { "C5" }.into()],
+                items,
+                satisfied: Some(true),
+                event_answer: Some("coming".into()),
+                ..CallInput::default()
+            };
+            calls::record(conn, ctx, &actor, Some(t.id), None, &reached)
+                .map_err(|e| anyhow::anyhow!("demo call: {e:?}"))?;
+            worked += 1;
+        }
+        if worked == 0 {
+            break;
+        }
+    }
+    Ok(())
 }

@@ -34,6 +34,7 @@ pub fn merge(
         let visits = visit::move_customer(conn, gone.id, keep.id)?;
         let tasks = task::move_customer(conn, gone.id, keep.id)?;
         archive::move_customer(conn, gone.id, keep.id)?;
+        crate::models::call::move_customer(conn, gone.id, keep.id)?;
         if let Some(clerk) = keep.clerk_id {
             task::reassign_open(conn, &[keep.id], clerk, now)?;
         }

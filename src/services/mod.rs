@@ -6,13 +6,16 @@
 //! input with its fields, not found, not allowed, a conflict) so each surface can answer in
 //! its own way (an HTML form again, a JSON error, an exit code).
 
+pub mod absences;
 pub mod accounts;
 pub mod archive;
 pub mod assign;
 pub mod audit;
+pub mod calls;
 pub mod demo;
 pub mod import;
 pub mod merge;
+pub mod queue;
 pub mod setup;
 pub mod visits;
 

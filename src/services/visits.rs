@@ -314,3 +314,45 @@ pub fn pickup(
         Ok(ctx.cadence().first_follow_up(at.date()).end)
     })
 }
+
+/// A customer for an inbound call from someone not yet known: matched by phone, or created
+/// with the next clerk in turn (R1).
+pub fn customer_for_call(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    name: Option<&str>,
+    phone: Option<&str>,
+) -> SResult<i32> {
+    let mut errs = crate::domain::error::FieldErrors::default();
+    let name = match name.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => errs.take(visit::check_len("new_customer_name", n, 100)),
+        None => errs.take(Err(FieldError::new("new_customer_name", "required"))),
+    };
+    let phone = errs.take(crate::domain::phone::Phone::parse(
+        "new_customer_phone",
+        phone.unwrap_or(""),
+    ));
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (name, phone) = (name.expect("checked"), phone.expect("checked"));
+    write_tx(conn, |conn| {
+        let store_id = resolve_store(conn, actor, None)?;
+        if let Some(c) = customer::by_phone(conn, store_id, phone.as_str())? {
+            return Ok(c.id);
+        }
+        let clerk = assign::next_clerk(conn, store_id)?
+            .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+        let now = crate::models::trunc(ctx.clock.now_utc());
+        Ok(customer::insert(
+            conn,
+            store_id,
+            &name,
+            phone.as_str(),
+            None,
+            Some(clerk),
+            now,
+        )?)
+    })
+}

@@ -152,20 +152,13 @@ pub async fn show(
                     can_pickup: v.picked_up_at.is_none() && v.kind != "consultation",
                 })
                 .collect();
-            let open_rows = task::open_list(
-                conn,
-                Some(c.store_id),
-                None,
-                &[],
-                chrono::NaiveDate::MAX,
-                200,
-            )?;
+            let filter = task::OpenFilter { store_id: Some(c.store_id), customer_id: Some(c.id), ..Default::default() };
+            let open_rows = task::open_list(conn, &filter)?;
             let mut open: Vec<TaskView> = open_rows
                 .into_iter()
-                .filter(|r| r.task.customer_id == c.id)
                 .map(|r| task_view(r, today))
                 .collect();
-            sort_views(&mut open);
+            sort_views(&mut open, today);
             let done: Vec<&task::Task> = tasks.iter().filter(|t| t.status != "open").collect();
             let merges: Vec<(String, String, String, String)> = merge::history(conn, c.id)?
                 .into_iter()
@@ -198,6 +191,17 @@ pub async fn show(
             t.insert("open_tasks", &open);
             t.insert("done_tasks", &done);
             t.insert("merges", &merges);
+            let calls: Vec<serde_json::Value> = crate::models::call::of_customer(conn, c.id, 50)?
+                .into_iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "record_no": r.record_no, "called_at": fmt(r.called_at), "direction": r.direction,
+                        "category": r.category, "outcome": r.outcome, "key_points": r.key_points, "handled_by": r.handled_by,
+                    })
+                })
+                .collect();
+            t.insert("calls", &calls);
+            t.insert("items", &crate::models::call::items_of_customer(conn, c.id)?);
             t.insert("clerks", &clerks);
             t.insert(
                 "now_local",

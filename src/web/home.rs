@@ -1,15 +1,15 @@
-//! The start page. A clerk sees their open tasks (archives first among them) with state and
-//! deadline; a supervisor sees the store's open archive tasks across clerks; an auditor the
-//! newest archive sheets; an admin the state of accounts and stores.
+//! The start page. A clerk lands on today's queue; a supervisor on the team (each clerk's
+//! queue size and overdue count today, absences, the morning digest, the store's open
+//! archives); an auditor on the newest archive sheets; an admin on accounts and stores.
 
 use super::auth::{chrome, Auth};
 use super::render::html;
-use super::{AppResult, State};
+use super::{queue, AppResult, State};
 use crate::domain::phone::Phone;
 use crate::domain::role::Role;
-use crate::domain::task::{state_on, TaskKind, TaskState};
-use crate::models::task::{self, TaskRow};
-use crate::models::{store, user};
+use crate::domain::task::{queue_key, state_on, TaskKind, TaskState};
+use crate::models::task::{self, OpenFilter, TaskRow};
+use crate::models::{absence, job, store, user};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,15 +31,22 @@ pub struct TaskView {
     pub link: String,
 }
 
-pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
-    let kind = TaskKind::parse(&r.task.kind);
-    let link = match (kind, r.task.visit_id) {
+/// Where a task is worked: the archive sheet, the call form, or the customer page.
+pub fn task_link(kind: &str, id: i32, visit_id: Option<i32>, customer_id: i32) -> String {
+    match (TaskKind::parse(kind), visit_id) {
         (Some(TaskKind::Archive), Some(v)) => format!("/archives/{v}"),
-        _ => format!("/customers/{}", r.task.customer_id),
-    };
+        (Some(k), _) if crate::services::calls::CALL_KINDS.contains(&k) => {
+            format!("/tasks/{id}/call")
+        }
+        _ => format!("/customers/{customer_id}"),
+    }
+}
+
+pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
     TaskView {
         id: r.task.id,
         state: state_on(r.task.window(), today).as_str(),
+        link: task_link(&r.task.kind, r.task.id, r.task.visit_id, r.task.customer_id),
         kind: r.task.kind.clone(),
         customer_id: r.task.customer_id,
         customer_name: r.customer_name,
@@ -49,116 +56,125 @@ pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
         clerk_name: r.clerk_name,
         window_start: r.task.window_start,
         window_end: r.task.window_end,
-        link,
     }
 }
 
-/// Overdue first (most late first), then due (nearest deadline first), then upcoming.
-pub fn sort_views(v: &mut [TaskView]) {
-    let rank = |s: &str| match s {
-        "overdue" => 0,
-        "due" => 1,
-        _ => 2,
-    };
+/// The queue's order (RULES.md): overdue, due, upcoming; by window end, start; then id.
+pub fn sort_views(v: &mut [TaskView], today: NaiveDate) {
     v.sort_by(|a, b| {
-        rank(a.state)
-            .cmp(&rank(b.state))
-            .then_with(|| {
-                if a.state == "upcoming" {
-                    a.window_start.cmp(&b.window_start)
-                } else {
-                    a.window_end.cmp(&b.window_end)
-                }
-            })
+        let wa = crate::domain::cadence::Window {
+            start: a.window_start,
+            end: a.window_end,
+        };
+        let wb = crate::domain::cadence::Window {
+            start: b.window_start,
+            end: b.window_end,
+        };
+        queue_key(wa, today)
+            .cmp(&queue_key(wb, today))
             .then(a.id.cmp(&b.id))
     });
 }
 
-#[derive(Serialize, Default)]
-struct Counts {
+/// One clerk's day as the supervisor sees it.
+#[derive(Serialize)]
+struct ClerkDay {
+    username: String,
+    name: String,
+    assignable: bool,
+    away: Option<String>,
+    queue: usize,
     overdue: usize,
     due: usize,
-    upcoming: usize,
 }
 
 pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    if me.role == Role::Clerk {
+        return queue::page(req, state, me, None).await;
+    }
     let role = me.role;
-    let uid = me.user.id;
     let store_id = me.user.store_id;
     let data = state
         .db(move |conn, ctx| {
             let today = ctx.clock.today();
-            let horizon = ctx.cadence().queue_horizon(today);
-            let mut ctxv = tera::Context::new();
-            match role {
-                Role::Clerk => {
-                    let rows = task::open_list(conn, store_id, Some(uid), &[], horizon, 500)?;
-                    let mut views: Vec<TaskView> =
-                        rows.into_iter().map(|r| task_view(r, today)).collect();
-                    sort_views(&mut views);
-                    let (archives, others): (Vec<_>, Vec<_>) = views
-                        .into_iter()
-                        .partition(|v| v.kind == TaskKind::Archive.as_str());
-                    let mut counts = Counts::default();
-                    for v in archives.iter().chain(others.iter()) {
-                        match v.state {
-                            "overdue" => counts.overdue += 1,
-                            "due" => counts.due += 1,
-                            _ => counts.upcoming += 1,
-                        }
-                    }
-                    ctxv.insert("archives", &archives);
-                    ctxv.insert("others", &others);
-                    ctxv.insert("counts", &counts);
-                }
-                Role::Supervisor => {
-                    let rows =
-                        task::open_list(conn, store_id, None, &[TaskKind::Archive], horizon, 1000)?;
-                    let mut views: Vec<TaskView> =
-                        rows.into_iter().map(|r| task_view(r, today)).collect();
-                    sort_views(&mut views);
-                    let overdue = views
-                        .iter()
-                        .filter(|v| v.state == TaskState::Overdue.as_str())
-                        .count();
-                    ctxv.insert("archives", &views);
-                    ctxv.insert("overdue_archives", &overdue);
-                    let clerks = match store_id {
-                        Some(s) => user::clerks_of_store(conn, s, false)?,
-                        None => Vec::new(),
-                    };
-                    let per_clerk: Vec<(String, bool, usize, usize)> = clerks
-                        .iter()
-                        .map(|c| {
-                            let mine: Vec<&TaskView> = views
+            let mut t = tera::Context::new();
+            match (role, store_id) {
+                (Role::Supervisor, Some(store_id)) => {
+                    let clerks = user::clerks_of_store(conn, store_id, false)?;
+                    let mut days = Vec::new();
+                    for c in &clerks {
+                        let q =
+                            crate::services::queue::for_clerk(conn, ctx, store_id, c.id, today)?;
+                        let away =
+                            absence::of_clerk_on(conn, c.id, today)?.map(|a| a.to_date.to_string());
+                        days.push(ClerkDay {
+                            username: c.username.clone(),
+                            name: c.display_name.clone(),
+                            assignable: c.active_for_assignment,
+                            away,
+                            queue: q
+                                .tasks
                                 .iter()
-                                .filter(|v| v.clerk_name == c.display_name)
-                                .collect();
-                            (
-                                c.display_name.clone(),
-                                c.active_for_assignment,
-                                mine.len(),
-                                mine.iter().filter(|v| v.state == "overdue").count(),
-                            )
-                        })
-                        .collect();
-                    ctxv.insert("clerks", &per_clerk);
+                                .filter(|t| t.state != TaskState::Upcoming)
+                                .count(),
+                            overdue: q.count(TaskState::Overdue),
+                            due: q.count(TaskState::Due),
+                        });
+                    }
+                    t.insert("clerks", &days);
+                    let rows = task::open_list(
+                        conn,
+                        &OpenFilter {
+                            store_id: Some(store_id),
+                            kinds: &[TaskKind::Archive],
+                            horizon: Some(today),
+                            ..Default::default()
+                        },
+                    )?;
+                    let mut views: Vec<TaskView> =
+                        rows.into_iter().map(|r| task_view(r, today)).collect();
+                    sort_views(&mut views, today);
+                    t.insert(
+                        "overdue_archives",
+                        &views.iter().filter(|v| v.state == "overdue").count(),
+                    );
+                    t.insert("archives", &views);
+                    // The morning digest: what became overdue since yesterday.
+                    let digest = job::digest_for(conn, store_id, today)?;
+                    let ids: Vec<i32> = digest
+                        .as_ref()
+                        .map(|d| serde_json::from_str(&d.detail).unwrap_or_default())
+                        .unwrap_or_default();
+                    let digest_rows: Vec<TaskView> = task::open_list(
+                        conn,
+                        &OpenFilter {
+                            store_id: Some(store_id),
+                            ..Default::default()
+                        },
+                    )?
+                    .into_iter()
+                    .filter(|r| ids.contains(&r.task.id))
+                    .map(|r| task_view(r, today))
+                    .collect();
+                    t.insert("digest", &digest.map(|d| d.overdue_tasks));
+                    t.insert("digest_rows", &digest_rows);
                 }
-                Role::Auditor => {
+                (Role::Auditor, _) => {
                     let recent = crate::web::archives::recent(conn, store_id, None, None, 20, 0)?;
-                    ctxv.insert("recent", &recent.0);
+                    t.insert("recent", &recent.0);
                 }
-                Role::Admin => {
+                _ => {
                     let users = user::all(conn)?;
-                    ctxv.insert("user_count", &users.len());
-                    ctxv.insert(
+                    t.insert("user_count", &users.len());
+                    t.insert(
                         "disabled_count",
                         &users.iter().filter(|u| u.disabled).count(),
                     );
-                    ctxv.insert("stores", &store::all(conn)?);
+                    t.insert("stores", &store::all(conn)?);
+                    t.insert("jobs", &job::all_runs(conn)?);
                 }
             }
-            Ok(ctxv)
+            Ok(t)
         })
         .await?;
     let mut ctx = data;

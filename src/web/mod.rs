@@ -3,15 +3,18 @@
 //! extractors look the matched route up there and refuse anything not listed (fail closed).
 //! A handler extracts, calls one service inside `web::block`, and renders.
 
+pub mod absences;
 pub mod admin;
 pub mod api;
 pub mod archives;
 pub mod assets;
 pub mod auth;
+pub mod calls;
 pub mod customers;
 pub mod error;
 pub mod home;
 pub mod login;
+pub mod queue;
 pub mod render;
 pub mod visits;
 
@@ -97,11 +100,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/logout", ALL, login::logout),
         route!(POST "/account/lang", ALL, login::set_lang),
         route!(GET "/", ALL, home::index),
+        route!(GET "/queue", WORKERS, queue::show),
+        route!(GET "/tasks/{id}/call", WORKERS, calls::task_form),
+        route!(POST "/tasks/{id}/call", WORKERS, calls::task_record),
+        route!(POST "/tasks/{id}/unreachable", WORKERS, calls::unreachable),
+        route!(GET "/calls/new", WORKERS, calls::inbound_form),
+        route!(POST "/calls", WORKERS, calls::inbound_record),
+        route!(GET "/absences", LEADS, absences::list),
+        route!(POST "/absences", LEADS, absences::create),
+        route!(POST "/absences/{id}/cancel", LEADS, absences::cancel),
         route!(GET "/customers", WORKERS, customers::list),
         route!(GET "/customers/merge", LEADS, customers::merge_form),
         route!(POST "/customers/merge", LEADS, customers::merge),
         route!(POST "/customers/reassign", LEADS, customers::reassign),
         route!(GET "/customers/{id}", WORKERS, customers::show),
+        route!(POST "/customers/{id}/preferences", WORKERS, calls::preferences),
         route!(GET "/visits/new", WORKERS, visits::new_form),
         route!(POST "/visits", WORKERS, visits::create),
         route!(POST "/visits/{id}/pickup", WORKERS, visits::pickup),
@@ -122,6 +135,8 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/api/v1/visits", WORKERS, api::visit_create),
         route!(POST "/api/v1/visits/{id}/pickup", WORKERS, api::visit_pickup),
         route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
+        route!(GET "/api/v1/queue", WORKERS, queue::api),
+        route!(POST "/api/v1/calls", WORKERS, calls::api_record),
     ]
 }
 

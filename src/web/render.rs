@@ -15,6 +15,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../../templates/error.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("home.html", include_str!("../../templates/home.html")),
+    ("queue.html", include_str!("../../templates/queue.html")),
+    (
+        "absences.html",
+        include_str!("../../templates/absences.html"),
+    ),
+    (
+        "calls/_form.html",
+        include_str!("../../templates/calls/_form.html"),
+    ),
+    (
+        "calls/task.html",
+        include_str!("../../templates/calls/task.html"),
+    ),
+    (
+        "calls/inbound.html",
+        include_str!("../../templates/calls/inbound.html"),
+    ),
     (
         "customers/list.html",
         include_str!("../../templates/customers/list.html"),

@@ -2,10 +2,43 @@
 // never from here, so both languages stay in the translation files.
 (function () {
   "use strict";
-  // Ask before dangerous actions (merge, revoke): the button carries its question.
+  // Ask before dangerous actions (merge, revoke, unreachable): the button carries its question.
   document.addEventListener("submit", function (e) {
     var b = e.submitter;
     if (b && b.dataset.confirm && !window.confirm(b.dataset.confirm)) {
+      e.preventDefault();
+    }
+  });
+
+  // The queue works from the keyboard: J / ↓ next, K / ↑ previous, Enter or O open the task,
+  // R record (the same as open for a call task).
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-href]"));
+  if (rows.length === 0) { return; }
+  var current = -1;
+  function select(i) {
+    if (i < 0 || i >= rows.length) { return; }
+    if (current >= 0) { rows[current].classList.remove("selected"); }
+    current = i;
+    rows[current].classList.add("selected");
+    rows[current].focus();
+  }
+  rows.forEach(function (row, i) {
+    row.addEventListener("focus", function () {
+      if (current !== i) { select(i); }
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    var tag = (e.target && e.target.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var key = e.key;
+    if (key === "j" || key === "J" || key === "ArrowDown") {
+      select(Math.min(current + 1, rows.length - 1));
+      e.preventDefault();
+    } else if (key === "k" || key === "K" || key === "ArrowUp") {
+      select(Math.max(current - 1, 0));
+      e.preventDefault();
+    } else if ((key === "Enter" || key === "o" || key === "O" || key === "r" || key === "R") && current >= 0) {
+      window.location.href = rows[current].dataset.href;
       e.preventDefault();
     }
   });

@@ -1,0 +1,13 @@
+DROP TABLE digests;
+DROP TABLE job_runs;
+DROP TABLE absences;
+DROP TABLE items;
+DROP TABLE call_register;
+DROP TABLE call_records;
+ALTER TABLE tasks DROP COLUMN last_outcome;
+ALTER TABLE tasks DROP COLUMN last_attempt_at;
+ALTER TABLE tasks DROP COLUMN callback_on;
+ALTER TABLE customers DROP COLUMN phone_flagged_on;
+ALTER TABLE customers DROP COLUMN call_hours;
+ALTER TABLE customers DROP COLUMN no_letters;
+ALTER TABLE customers DROP COLUMN no_calls;

@@ -1,0 +1,207 @@
+//! The work that happens without a user: a nightly SQLite backup, purging expired sessions,
+//! and the supervisors' morning digest. Each job is a plain function of the pool that is
+//! idempotent; each records its last run in `job_runs`, so a job runs once per scheduled time,
+//! catches up once after downtime, and `aftercare jobs run` runs exactly what is due.
+//! `job_scheduler_ng` ticks in its own thread; the schedules are cron strings from the
+//! configuration, an empty string turning a job off.
+
+use crate::db::{DbConn, Pool};
+use crate::models::{job, task, trunc, user};
+use crate::services::Ctx;
+use anyhow::Context;
+use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
+use job_scheduler_ng::{Job, JobScheduler, Schedule};
+use std::path::Path;
+use std::str::FromStr;
+
+pub const BACKUP: &str = "backup";
+pub const PURGE_SESSIONS: &str = "purge_sessions";
+pub const OVERDUE_DIGEST: &str = "overdue_digest";
+
+/// The enabled jobs and their schedules.
+pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
+    let j = &ctx.config.settings.jobs;
+    [
+        (BACKUP, &j.backup),
+        (PURGE_SESSIONS, &j.purge_sessions),
+        (OVERDUE_DIGEST, &j.overdue_digest),
+    ]
+    .into_iter()
+    .filter(|(_, cron)| !cron.trim().is_empty())
+    .filter_map(|(name, cron)| Schedule::from_str(cron).ok().map(|s| (name, s)))
+    .collect()
+}
+
+/// A job is due when a scheduled time has passed since its last run. A job that never ran is
+/// due once, so a fresh install or a long downtime catches up with one run, not many.
+pub fn is_due(
+    schedule: &Schedule,
+    last_run_utc: Option<NaiveDateTime>,
+    now_utc: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> bool {
+    match last_run_utc {
+        None => true,
+        Some(last) => {
+            let last = Utc.from_utc_datetime(&last).with_timezone(&tz);
+            schedule
+                .after(&last)
+                .next()
+                .is_some_and(|next| next.naive_utc() <= now_utc)
+        }
+    }
+}
+
+/// Runs one job now and records it. Returns what it did, in a line.
+pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
+    let result = match name {
+        BACKUP => backup(conn, ctx)?,
+        PURGE_SESSIONS => purge_sessions(conn, ctx)?,
+        OVERDUE_DIGEST => overdue_digest(conn, ctx)?,
+        other => anyhow::bail!("no job {other:?}"),
+    };
+    job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
+    Ok(result)
+}
+
+/// Runs every job that is due now; running it again at once does nothing.
+pub fn run_due(pool: &Pool, ctx: &Ctx) -> anyhow::Result<Vec<(String, String)>> {
+    let mut conn = pool.get()?;
+    let now = ctx.clock.now_utc();
+    let mut done = Vec::new();
+    for (name, schedule) in schedules(ctx) {
+        if is_due(
+            &schedule,
+            job::last_run(&mut conn, name)?,
+            now,
+            ctx.clock.tz(),
+        ) {
+            let result = run(&mut conn, ctx, name).with_context(|| format!("job {name}"))?;
+            done.push((name.to_string(), result));
+        }
+    }
+    Ok(done)
+}
+
+/// Starts the scheduler thread: one catch-up pass, then a tick every half second.
+pub fn spawn(pool: Pool, ctx: Ctx) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("aftercare-jobs".into())
+        .spawn(move || {
+            if let Err(e) = run_due(&pool, &ctx) {
+                tracing::error!("scheduled jobs: {e:#}");
+            }
+            let mut sched = JobScheduler::new();
+            let offset = ctx
+                .clock
+                .tz()
+                .offset_from_utc_datetime(&Utc::now().naive_utc());
+            sched.set_timezone(chrono::Offset::fix(&offset));
+            for (name, schedule) in schedules(&ctx) {
+                let (pool, ctx) = (pool.clone(), ctx.clone());
+                sched.add(Job::new(schedule.clone(), move || {
+                    // Checked again against job_runs, so two servers on one database, or a
+                    // hand-run `jobs run`, never run the same scheduled time twice.
+                    let outcome = pool.get().map_err(anyhow::Error::from).and_then(|mut c| {
+                        let due = is_due(
+                            &schedule,
+                            job::last_run(&mut c, name)?,
+                            ctx.clock.now_utc(),
+                            ctx.clock.tz(),
+                        );
+                        if due {
+                            run(&mut c, &ctx, name).map(Some)
+                        } else {
+                            Ok(None)
+                        }
+                    });
+                    match outcome {
+                        Ok(Some(r)) => tracing::info!("job {name}: {r}"),
+                        Ok(None) => {}
+                        Err(e) => tracing::error!("job {name}: {e:#}"),
+                    }
+                }));
+            }
+            loop {
+                sched.tick();
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+        })
+        .expect("start the scheduler thread")
+}
+
+/// A consistent copy of a SQLite database into `path` (`VACUUM INTO` reads one snapshot
+/// while other connections go on writing). Shared by `aftercare backup` and the job.
+pub fn sqlite_copy(conn: &mut DbConn, path: &Path) -> anyhow::Result<()> {
+    let target = path.to_string_lossy().replace('\'', "''");
+    diesel::RunQueryDsl::execute(diesel::sql_query(format!("VACUUM INTO '{target}'")), conn)
+        .context("VACUUM INTO")?;
+    Ok(())
+}
+
+fn backup(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    if !conn.is_sqlite() {
+        return Ok("skipped: PostgreSQL is backed up with pg_dump".into());
+    }
+    let j = &ctx.config.settings.jobs;
+    let dir = Path::new(&j.backup_dir);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let stamp = ctx.clock.now_local().format("%Y%m%d-%H%M%S");
+    let file = dir.join(format!("aftercare-{stamp}.db"));
+    if !file.exists() {
+        sqlite_copy(conn, &file)?;
+    }
+    // Keep the newest N copies; the names sort by time.
+    let mut copies: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("aftercare-") && n.ends_with(".db"))
+        })
+        .collect();
+    copies.sort();
+    let excess = copies.len().saturating_sub(j.backup_keep.max(1) as usize);
+    for old in &copies[..excess] {
+        std::fs::remove_file(old).with_context(|| format!("removing {}", old.display()))?;
+    }
+    Ok(format!(
+        "wrote {}, removed {excess} old copies",
+        file.display()
+    ))
+}
+
+fn purge_sessions(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    let now = trunc(ctx.clock.now_utc());
+    let sessions = user::sessions_purge_expired(conn, now)?;
+    let attempts = user::attempts_purge_before(conn, now - Duration::days(1))?;
+    Ok(format!(
+        "removed {sessions} expired sessions, {attempts} old login attempts"
+    ))
+}
+
+/// The morning digest: per store, the open tasks whose window ended yesterday — what became
+/// overdue since the day before. Written once per store and day.
+fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    let today = ctx.clock.today();
+    let yesterday = today - Duration::days(1);
+    let now = trunc(ctx.clock.now_utc());
+    let mut written = 0;
+    for s in crate::models::store::all(conn)? {
+        if job::digest_for(conn, s.id, today)?.is_some() {
+            continue;
+        }
+        let ids = task::became_overdue(conn, s.id, yesterday)?;
+        job::digest_insert(
+            conn,
+            s.id,
+            today,
+            ids.len() as i32,
+            &serde_json::to_string(&ids)?,
+            now,
+        )?;
+        written += 1;
+    }
+    Ok(format!("{written} digests for {today}"))
+}

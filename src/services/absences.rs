@@ -1,0 +1,140 @@
+//! R9: a supervisor records that a clerk is away from … to … and who covers. During the
+//! absence the clerk's open tasks appear in the substitute's queue, marked as covered; what
+//! the substitute does is registered under the substitute's name.
+
+use super::{audit, Actor, Ctx, SResult, ServiceError};
+use crate::db::{write_tx, DbConn};
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::visit::parse_date;
+use crate::models::absence::{self, NewAbsence};
+use crate::models::{trunc, user};
+use diesel::OptionalExtension;
+
+pub struct AbsenceInput {
+    pub clerk_id: Option<i32>,
+    pub substitute_id: Option<i32>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub note: Option<String>,
+}
+
+pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput) -> SResult<i32> {
+    let mut errs = FieldErrors::default();
+    let from = match input
+        .from
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => errs.take(parse_date("from", s)),
+        None => errs.take(Err(FieldError::new("from", "required"))),
+    };
+    let to = match input.to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => errs.take(parse_date("to", s)),
+        None => errs.take(Err(FieldError::new("to", "required"))),
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            errs.push(FieldError::new("to", "absence-ends-before-start"));
+        }
+    }
+    let clerk_id = input
+        .clerk_id
+        .ok_or_else(|| FieldError::new("clerk_id", "required"));
+    let clerk_id = errs.take(clerk_id);
+    let substitute_id = errs.take(
+        input
+            .substitute_id
+            .ok_or_else(|| FieldError::new("substitute_id", "required")),
+    );
+    if clerk_id.is_some() && clerk_id == substitute_id {
+        errs.push(FieldError::new("substitute_id", "substitute-self"));
+    }
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(n) = note {
+        errs.take(crate::domain::visit::check_len("note", n, 500));
+    }
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (from, to, clerk_id, substitute_id) = (
+        from.expect("checked"),
+        to.expect("checked"),
+        clerk_id.expect("checked"),
+        substitute_id.expect("checked"),
+    );
+    write_tx(conn, |conn| {
+        let clerk = user::by_id(conn, clerk_id)
+            .optional()?
+            .filter(|u| u.role == "clerk")
+            .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
+        let store_id = clerk
+            .store_id
+            .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
+        if !actor.in_store(store_id) {
+            return Err(FieldError::new("clerk_id", "clerk-other-store").into());
+        }
+        let sub = user::by_id(conn, substitute_id)
+            .optional()?
+            .filter(|u| !u.disabled && (u.role == "clerk" || u.role == "supervisor"));
+        let sub = sub.ok_or_else(|| FieldError::new("substitute_id", "clerk-unknown"))?;
+        if sub.store_id != Some(store_id) {
+            return Err(FieldError::new("substitute_id", "clerk-other-store").into());
+        }
+        if !absence::overlapping(conn, clerk_id, from, to)?.is_empty() {
+            return Err(FieldError::new("from", "absence-overlaps").into());
+        }
+        if !absence::overlapping(conn, substitute_id, from, to)?.is_empty() {
+            return Err(FieldError::new("substitute_id", "substitute-absent").into());
+        }
+        let id = absence::insert(
+            conn,
+            &NewAbsence {
+                store_id,
+                clerk_id,
+                substitute_id,
+                from_date: from,
+                to_date: to,
+                note,
+                created_by: actor.user_id,
+                created_at: trunc(ctx.clock.now_utc()),
+            },
+        )?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "absence.create",
+            &clerk.username,
+            &format!("{from}…{to} covered by {}", sub.username),
+            "ok",
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn cancel(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<()> {
+    write_tx(conn, |conn| {
+        let a = absence::by_id(conn, id)?.ok_or(ServiceError::NotFound("absence"))?;
+        if !actor.in_store(a.store_id) {
+            return Err(ServiceError::NotFound("absence"));
+        }
+        if absence::cancel(conn, id, trunc(ctx.clock.now_utc()))? == 0 {
+            return Err(ServiceError::Conflict("absence-cancelled"));
+        }
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "absence.cancel",
+            &format!("absence {id}"),
+            "",
+            "ok",
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,105 @@
+//! R9: the supervisor's page of absences and cover.
+
+use super::auth::{chrome, Auth, AuthForm};
+use super::{AppError, AppResult, State};
+use crate::i18n::I18N;
+use crate::models::{absence, user};
+use crate::services::absences::{self, AbsenceInput};
+use crate::services::ServiceError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+use std::collections::HashMap;
+
+async fn render(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let store = me
+        .user
+        .store_id
+        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let (rows, people) = state
+        .db(move |conn, ctx| {
+            let today = ctx.clock.today();
+            let clerks = user::clerks_of_store(conn, store, false)?;
+            let mut people = clerks.clone();
+            people.extend(user::all(conn)?.into_iter().filter(|u| u.role == "supervisor" && u.store_id == Some(store) && !u.disabled));
+            let name = |id: i32| people.iter().find(|u| u.id == id).map(|u| u.display_name.clone()).unwrap_or_default();
+            let rows: Vec<_> = absence::of_store(conn, store, today - chrono::Duration::days(30))?
+                .into_iter()
+                .map(|a| {
+                    json!({
+                        "id": a.id, "clerk": name(a.clerk_id), "substitute": name(a.substitute_id),
+                        "from": a.from_date, "to": a.to_date, "note": a.note,
+                        "cancelled": a.cancelled_at.is_some(),
+                        "current": a.cancelled_at.is_none() && a.from_date <= today && today <= a.to_date,
+                        "past": a.to_date < today,
+                    })
+                })
+                .collect();
+            Ok((rows, (clerks, people)))
+        })
+        .await?;
+    let mut t = tera::Context::new();
+    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    t.insert("rows", &rows);
+    t.insert("clerks", &people.0);
+    t.insert("substitutes", &people.1);
+    t.insert("v", &values);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    t.insert("errors", &errors);
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "absences.html", &t)?))
+}
+
+pub async fn list(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    render(&req, &state, &me, HashMap::new(), HashMap::new()).await
+}
+
+pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let f = &post.form;
+    let input = AbsenceInput {
+        clerk_id: f.get("clerk_id").and_then(|s| s.parse().ok()),
+        substitute_id: f.get("substitute_id").and_then(|s| s.parse().ok()),
+        from: f.opt("from"),
+        to: f.opt("to"),
+        note: f.opt("note"),
+    };
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(absences::create(conn, ctx, &actor, &input)))
+        .await?
+    {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/absences?ok=absence-saved"))
+            .finish()),
+        Err(ServiceError::Invalid(e)) => {
+            let errors =
+                e.0.iter()
+                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
+                    .collect();
+            render(&req, &state, &post.auth, post.form.values(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(state: State, post: AuthForm, id: web::Path<i32>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| Ok(absences::cancel(conn, ctx, &actor, id)?))
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/absences?ok=absence-cancelled"))
+        .finish())
+}

@@ -1,0 +1,589 @@
+//! Recording calls: the call form of a task (outcome, topics C1–C7, key points, items raised,
+//! with what earlier calls covered beside it, R5), closing a task as unreachable (X1), the
+//! "new inbound call" form, and a customer's contact preferences (X4).
+
+use super::auth::{chrome, ApiAuth, Auth, AuthForm, Form};
+use super::{AppError, AppResult, State};
+use crate::domain::call::{CallInput, Category, EventAnswer, ItemInput, ItemKind, Outcome, Topic};
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::phone::Phone;
+use crate::domain::plate;
+use crate::domain::task::{state_on, TaskKind};
+use crate::i18n::I18N;
+use crate::models::{call as call_model, customer, task, visit};
+use crate::services::{calls, ServiceError};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Rows for items on the form (empty ones are ignored).
+const ITEM_ROWS: usize = 3;
+
+#[derive(Serialize)]
+struct EarlierCall {
+    record_no: String,
+    called_at: String,
+    direction: String,
+    category: String,
+    outcome: String,
+    topics: Vec<String>,
+    key_points: String,
+    handled_by: String,
+}
+
+/// The values of a call form, as typed.
+fn input_of(form: &Form) -> CallInput {
+    let kinds = form.all("item_kind");
+    let texts = form.all("item_text");
+    let answered = form.all("item_answered");
+    let answers = form.all("item_answer");
+    let n = kinds.len().max(texts.len()).max(answers.len());
+    let opt = |v: Option<&String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    CallInput {
+        direction: form.opt("direction"),
+        category: form.opt("category"),
+        outcome: form.opt("outcome"),
+        called_at: form.opt("called_at"),
+        callback_at: form.opt("callback_at"),
+        key_points: form.opt("key_points"),
+        topics: form.all("topics"),
+        items: (0..n)
+            .map(|i| ItemInput {
+                kind: opt(kinds.get(i)),
+                text: opt(texts.get(i)),
+                answered_on_call: answered.get(i).is_some_and(|a| a == "1"),
+                answer: opt(answers.get(i)),
+            })
+            .collect(),
+        satisfied: form.opt("satisfied").map(|s| s == "1"),
+        event_answer: form.opt("event_answer"),
+    }
+}
+
+/// What the call form shows for a customer (and a task): earlier calls, open items.
+fn customer_context(
+    conn: &mut crate::db::DbConn,
+    ctx: &crate::services::Ctx,
+    customer_id: i32,
+    t: &mut tera::Context,
+) -> AppResult<customer::Customer> {
+    let c = customer::by_id(conn, customer_id)?.ok_or(AppError::NotFound)?;
+    let clock = ctx.clock;
+    let earlier: Vec<EarlierCall> = call_model::of_customer(conn, c.id, 20)?
+        .into_iter()
+        .map(|r| EarlierCall {
+            record_no: r.record_no,
+            called_at: clock
+                .to_local(r.called_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            direction: r.direction,
+            category: r.category,
+            outcome: r.outcome,
+            topics: r
+                .topics
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            key_points: r.key_points,
+            handled_by: r.handled_by,
+        })
+        .collect();
+    let open_items: Vec<call_model::Item> = call_model::items_of_customer(conn, c.id)?
+        .into_iter()
+        .filter(|i| i.status != "answered" && i.status != "closed")
+        .collect();
+    let plates: Vec<String> = customer::vehicles_of(conn, c.id)?
+        .iter()
+        .map(|v| plate::display(&v.plate))
+        .collect();
+    t.insert("customer", &c);
+    t.insert("phone", &Phone::from_stored(&c.phone).to_string());
+    t.insert("plates", &plates);
+    t.insert("earlier", &earlier);
+    t.insert("open_items", &open_items);
+    Ok(c)
+}
+
+fn form_lists(t: &mut tera::Context) {
+    t.insert(
+        "outcomes",
+        &Outcome::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+    );
+    t.insert(
+        "topics",
+        &Topic::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+    );
+    t.insert(
+        "item_kinds",
+        &ItemKind::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+    );
+    t.insert(
+        "event_answers",
+        &EventAnswer::ALL
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// What the form shows again after an error.
+struct Shown {
+    values: HashMap<String, String>,
+    topics: Vec<String>,
+    items: Vec<ItemInput>,
+    errors: HashMap<String, String>,
+    status: StatusCode,
+}
+
+fn shown_of(form: &Form, lang: &str, errs: &FieldErrors, status: StatusCode) -> Shown {
+    let input = input_of(form);
+    let mut values = form.values();
+    values.retain(|k, _| !k.starts_with("item_") && k != "topics");
+    Shown {
+        values,
+        topics: input.topics,
+        items: input.items,
+        errors: errs
+            .0
+            .iter()
+            .map(|e| (e.field.clone(), I18N.field_error(lang, e)))
+            .collect(),
+        status,
+    }
+}
+
+fn item_rows(items: &[ItemInput]) -> Vec<Value> {
+    let mut rows: Vec<Value> = items.iter().map(|i| json!({"kind": i.kind, "text": i.text, "answered": i.answered_on_call, "answer": i.answer})).collect();
+    while rows.len() < ITEM_ROWS.max(items.len()) {
+        rows.push(json!({"kind": null, "text": null, "answered": false, "answer": null}));
+    }
+    rows
+}
+
+async fn render_task_form(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    task_id: i32,
+    shown: Option<Shown>,
+) -> AppResult<HttpResponse> {
+    let actor = me.actor();
+    let mut t = state
+        .db(move |conn, ctx| {
+            let task = task::by_id(conn, task_id)?.ok_or(AppError::NotFound)?;
+            let today = ctx.clock.today();
+            calls::may_work_on(conn, &actor, task.store_id, task.clerk_id, today).map_err(|e| {
+                match e {
+                    ServiceError::Forbidden => AppError::NotFound,
+                    e => e.into(),
+                }
+            })?;
+            let mut t = tera::Context::new();
+            customer_context(conn, ctx, task.customer_id, &mut t)?;
+            let visit = match task.visit_id {
+                Some(v) => visit::by_id(conn, v)?,
+                None => None,
+            };
+            t.insert("visit", &visit);
+            t.insert("visit_date", &visit.as_ref().map(|v| v.visit_date));
+            t.insert(
+                "visit_items",
+                &visit.as_ref().map(|v| v.item_list()).unwrap_or_default(),
+            );
+            t.insert("task_state", state_on(task.window(), today).as_str());
+            t.insert(
+                "is_call",
+                &TaskKind::parse(&task.kind).is_some_and(|k| calls::CALL_KINDS.contains(&k)),
+            );
+            t.insert(
+                "can_close_unreachable",
+                &(task.attempts >= ctx.cadence().unreachable_after_attempts as i32
+                    || today > task.window_end),
+            );
+            t.insert("task", &task);
+            t.insert(
+                "now_local",
+                &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
+            );
+            Ok(t)
+        })
+        .await?;
+    form_lists(&mut t);
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
+    let (values, topics, items, errors) = match shown {
+        Some(s) => (s.values, s.topics, s.items, s.errors),
+        None => (HashMap::new(), Vec::new(), Vec::new(), HashMap::new()),
+    };
+    t.insert("v", &values);
+    t.insert("checked_topics", &topics);
+    t.insert("items", &item_rows(&items));
+    t.insert("errors", &errors);
+    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "calls/task.html", &t)?))
+}
+
+pub async fn task_form(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    render_task_form(&req, &state, &me, id.into_inner(), None).await
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+pub async fn task_record(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = input_of(&post.form);
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| Ok(calls::record(conn, ctx, &actor, Some(id), None, &input)))
+        .await?
+    {
+        Ok(_) => Ok(redirect("/queue?ok=call-recorded")),
+        Err(ServiceError::Invalid(errs)) => {
+            let shown = shown_of(
+                &post.form,
+                post.auth.lang,
+                &errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+            render_task_form(&req, &state, &post.auth, id, Some(shown)).await
+        }
+        Err(ServiceError::Conflict(code)) => {
+            // Someone else finished the task meanwhile: say so, keep what was typed.
+            let errs: FieldErrors = FieldError::new("task_id", code).into();
+            let shown = shown_of(&post.form, post.auth.lang, &errs, StatusCode::CONFLICT);
+            render_task_form(&req, &state, &post.auth, id, Some(shown)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn unreachable(
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| Ok(calls::close_unreachable(conn, ctx, &actor, id)?))
+        .await?;
+    Ok(redirect("/queue?ok=closed-unreachable"))
+}
+
+// Inbound calls ---------------------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+pub struct InboundQuery {
+    q: Option<String>,
+    customer: Option<i32>,
+}
+
+async fn render_inbound(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    q: String,
+    customer_id: Option<i32>,
+    shown: Option<Shown>,
+) -> AppResult<HttpResponse> {
+    let store = me.user.store_id;
+    let query = q.clone();
+    let actor = me.actor();
+    let mut t = state
+        .db(move |conn, ctx| {
+            let mut t = tera::Context::new();
+            let found = if query.trim().is_empty() { Vec::new() } else { customer::search(conn, store, &query, None, 20, 0)?.0 };
+            let found: Vec<Value> = found
+                .into_iter()
+                .map(|r| json!({"id": r.customer.id, "name": r.customer.name, "phone": Phone::from_stored(&r.customer.phone).to_string(), "plates": r.plates, "clerk": r.clerk}))
+                .collect();
+            t.insert("found", &found);
+            if let Some(id) = customer_id {
+                let c = customer::by_id(conn, id)?.ok_or(AppError::NotFound)?;
+                if !actor.in_store(c.store_id) {
+                    return Err(AppError::NotFound);
+                }
+                customer_context(conn, ctx, id, &mut t)?;
+            }
+            t.insert("now_local", &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string());
+            Ok(t)
+        })
+        .await?;
+    form_lists(&mut t);
+    t.insert(
+        "categories",
+        &[
+            Category::Inquiry.as_str(),
+            Category::Complaint.as_str(),
+            Category::Other.as_str(),
+        ],
+    );
+    t.insert("q", &q);
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
+    let (values, topics, items, errors) = match shown {
+        Some(s) => (s.values, s.topics, s.items, s.errors),
+        None => (HashMap::new(), Vec::new(), Vec::new(), HashMap::new()),
+    };
+    t.insert("v", &values);
+    t.insert("checked_topics", &topics);
+    t.insert("items", &item_rows(&items));
+    t.insert("errors", &errors);
+    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "calls/inbound.html", &t)?))
+}
+
+pub async fn inbound_form(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    q: web::Query<InboundQuery>,
+) -> AppResult<HttpResponse> {
+    render_inbound(
+        &req,
+        &state,
+        &me,
+        q.q.clone().unwrap_or_default(),
+        q.customer,
+        None,
+    )
+    .await
+}
+
+pub async fn inbound_record(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+) -> AppResult<HttpResponse> {
+    let mut input = input_of(&post.form);
+    input.direction = Some("inbound".into());
+    let existing: Option<i32> = post
+        .form
+        .get("customer_id")
+        .and_then(|s| s.trim().parse().ok());
+    let new_name = post.form.opt("new_customer_name");
+    let new_phone = post.form.opt("new_customer_phone");
+    let actor = post.auth.actor();
+    let result = state
+        .db(move |conn, ctx| {
+            let customer_id = match existing {
+                Some(id) => id,
+                None => match crate::services::visits::customer_for_call(
+                    conn,
+                    ctx,
+                    &actor,
+                    new_name.as_deref(),
+                    new_phone.as_deref(),
+                ) {
+                    Ok(id) => id,
+                    Err(e) => return Ok(Err(e)),
+                },
+            };
+            Ok(
+                calls::record(conn, ctx, &actor, None, Some(customer_id), &input)
+                    .map(|r| (customer_id, r)),
+            )
+        })
+        .await?;
+    match result {
+        Ok((customer_id, _)) => Ok(redirect(&format!(
+            "/customers/{customer_id}?ok=call-recorded"
+        ))),
+        Err(ServiceError::Invalid(errs)) => {
+            let shown = shown_of(
+                &post.form,
+                post.auth.lang,
+                &errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+            render_inbound(
+                &req,
+                &state,
+                &post.auth,
+                String::new(),
+                existing,
+                Some(shown),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// X4: the customer's contact preferences, from the customer page.
+pub async fn preferences(
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let f = &post.form;
+    let (no_calls, no_letters, hours) =
+        (f.has("no_calls"), f.has("no_letters"), f.opt("call_hours"));
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| {
+            Ok(calls::set_preferences(
+                conn,
+                ctx,
+                &actor,
+                id,
+                no_calls,
+                no_letters,
+                hours.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(redirect(&format!("/customers/{id}?ok=preferences-saved")))
+}
+
+// The API ---------------------------------------------------------------------------------------
+
+/// `POST /api/v1/calls`: CONTRACT.md's call fields.
+pub async fn api_record(state: State, me: ApiAuth, body: web::Bytes) -> AppResult<HttpResponse> {
+    let m: Map<String, Value> = match serde_json::from_slice(&body) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => {
+            return Err(AppError::Invalid(
+                FieldError::new("body", "json-not-object").into(),
+            ))
+        }
+        Err(e) => {
+            return Err(AppError::Invalid(
+                FieldError::new("body", "json-invalid")
+                    .arg("detail", e)
+                    .into(),
+            ))
+        }
+    };
+    let (task_id, customer_id, input) = api_input(&m).map_err(AppError::Invalid)?;
+    let actor = me.actor();
+    let r = state
+        .db(move |conn, ctx| {
+            Ok(calls::record(
+                conn,
+                ctx,
+                &actor,
+                task_id,
+                customer_id,
+                &input,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "record_no": r.record_no,
+        "register_no": r.register_no,
+        "items": r.items,
+        "completed_task": r.completed_task,
+        "opened_task": r.opened_task,
+    })))
+}
+
+const API_FIELDS: [&str; 14] = [
+    "task_id",
+    "customer_id",
+    "direction",
+    "category",
+    "outcome",
+    "called_at",
+    "callback_at",
+    "key_points",
+    "topics",
+    "items",
+    "satisfied",
+    "event_answer",
+    "store",
+    "task_version",
+];
+
+fn api_input(m: &Map<String, Value>) -> Result<(Option<i32>, Option<i32>, CallInput), FieldErrors> {
+    let mut errs = FieldErrors::default();
+    for k in m.keys().filter(|k| !API_FIELDS.contains(&k.as_str())) {
+        errs.push(FieldError::new(k.as_str(), "field-unknown"));
+    }
+    let id = |errs: &mut FieldErrors, k: &str| match m.get(k) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n))
+            if n.as_i64()
+                .is_some_and(|n| n > 0 && n <= i64::from(i32::MAX)) =>
+        {
+            n.as_i64().map(|n| n as i32)
+        }
+        Some(_) => {
+            errs.push(FieldError::new(k, "json-type"));
+            None
+        }
+    };
+    let text = |errs: &mut FieldErrors, k: &str| match m.get(k) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            errs.push(FieldError::new(k, "json-type"));
+            None
+        }
+    };
+    let task_id = id(&mut errs, "task_id");
+    let customer_id = id(&mut errs, "customer_id");
+    let topics = match m.get("topics") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(_) => {
+            errs.push(FieldError::new("topics", "items-not-list"));
+            Vec::new()
+        }
+    };
+    let items = match m.get("items") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => match serde_json::from_value::<Vec<ItemInput>>(v.clone()) {
+            Ok(i) => i,
+            Err(e) => {
+                errs.push(FieldError::new("items", "json-type").arg("detail", e));
+                Vec::new()
+            }
+        },
+    };
+    let satisfied = match m.get("satisfied") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => {
+            errs.push(FieldError::new("satisfied", "json-type"));
+            None
+        }
+    };
+    let input = CallInput {
+        direction: text(&mut errs, "direction"),
+        category: text(&mut errs, "category"),
+        outcome: text(&mut errs, "outcome"),
+        called_at: text(&mut errs, "called_at"),
+        callback_at: text(&mut errs, "callback_at"),
+        key_points: text(&mut errs, "key_points"),
+        topics,
+        items,
+        satisfied,
+        event_answer: text(&mut errs, "event_answer"),
+    };
+    errs.into_result(|| (task_id, customer_id, input))
+}
