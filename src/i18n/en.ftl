@@ -550,3 +550,5 @@ err-substitute-self = the substitute cannot be the absent clerk
 err-absence-overlaps = overlaps another absence of this clerk
 err-substitute-absent = the substitute is away in this period too
 err-absence-cancelled = this absence was already cancelled
+
+archive-not-yours = This archive is completed by the customer's follow-up clerk (or whoever covers for them, or a supervisor); you can see the customer but not complete it.

@@ -538,3 +538,5 @@ err-substitute-self = 代班人不能是不在岗的本人
 err-absence-overlaps = 与该业务员已有的不在岗安排重叠
 err-substitute-absent = 代班人在这段时间也不在岗
 err-absence-cancelled = 这次不在岗安排已经取消
+
+archive-not-yours = 这份档案由该客户的跟踪业务员（或其代班人、业务主管）建立，您可以查看客户资料，但不能代为建档。

@@ -61,6 +61,9 @@ pub struct Draft {
     pub task: Option<task::Task>,
     pub archive: Option<Archive>,
     pub plan: Vec<archive_model::PlannedContactRow>,
+    /// Whether this actor may complete it: the customer's clerk, whoever covers for them
+    /// today (R9), a supervisor or an admin. Other clerks of the store may read it.
+    pub can_complete: bool,
 }
 
 fn blank(s: &Option<String>) -> Option<&str> {
@@ -107,24 +110,19 @@ fn a10(
     ))
 }
 
-fn may_work_on(actor: &Actor, store_id: i32, clerk_id: Option<i32>) -> bool {
-    actor.in_store(store_id)
-        && match actor.role {
-            Role::Supervisor | Role::Admin => true,
-            Role::Clerk => clerk_id == actor.user_id,
-            Role::Auditor => false,
-        }
-}
-
-pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32) -> SResult<Draft> {
+pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) -> SResult<Draft> {
     let visit = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
     let customer =
         customer::by_id(conn, visit.customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
-    if !actor.in_store(visit.store_id)
-        || (actor.role == Role::Clerk && customer.clerk_id != actor.user_id)
-    {
+    if !actor.in_store(visit.store_id) || actor.role == Role::Auditor {
         return Err(ServiceError::NotFound("visit"));
     }
+    let owner = customer.clerk_id.unwrap_or(0);
+    let can_complete = match super::calls::may_work_on(conn, actor, visit.store_id, owner, today) {
+        Ok(_) => true,
+        Err(ServiceError::Forbidden) => false,
+        Err(e) => return Err(e),
+    };
     let vehicle = match visit.vehicle_id {
         Some(id) => customer::vehicles_of(conn, customer.id)?
             .into_iter()
@@ -154,6 +152,7 @@ pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32) -> SResult<Draft> 
         task,
         archive,
         plan,
+        can_complete,
     })
 }
 
@@ -173,9 +172,14 @@ pub fn complete(
         if !actor.in_store(v.store_id) {
             return Err(ServiceError::NotFound("visit"));
         }
-        if !may_work_on(actor, v.store_id, cust.clerk_id) {
-            return Err(ServiceError::Forbidden);
-        }
+        // R9: the designated clerk, or whoever covers for them today, or a supervisor.
+        super::calls::may_work_on(
+            conn,
+            actor,
+            v.store_id,
+            cust.clerk_id.unwrap_or(0),
+            clock.today(),
+        )?;
         if archive_model::by_visit(conn, v.id)?.is_some() {
             return Err(ServiceError::Conflict("archive-done"));
         }

@@ -115,7 +115,7 @@ pub fn load(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<bool> {
             store_id: clerk.store_id,
             ip: None,
         };
-        let draft = archive::draft(conn, &actor, rec.visit_id)
+        let draft = archive::draft(conn, &actor, rec.visit_id, today)
             .map_err(|e| anyhow::anyhow!("demo draft: {e:?}"))?;
         let visit_date = draft.visit.visit_date;
         let mut plan = Vec::new();

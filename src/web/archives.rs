@@ -143,7 +143,7 @@ async fn render_sheet(
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let draft = state
-        .db(move |conn, _| Ok(archive::draft(conn, &actor, visit_id)?))
+        .db(move |conn, ctx| Ok(archive::draft(conn, &actor, visit_id, ctx.clock.today())?))
         .await?;
     let clock = state.ctx.clock;
     let today = clock.today();
@@ -239,6 +239,7 @@ async fn render_sheet(
             .map(|t| state_on(t.window(), today).as_str()),
     );
     ctx.insert("archive", &d.archive);
+    ctx.insert("can_complete", &d.can_complete);
     ctx.insert(
         "archive_late",
         &d.archive

@@ -46,6 +46,16 @@ async fn render(
 pub async fn new_form(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
     let mut v = HashMap::new();
     v.insert("kind".to_string(), "maintenance".to_string());
+    // A visit is usually recorded as it happens: check-in defaults to now.
+    v.insert(
+        "checked_in_at".to_string(),
+        state
+            .ctx
+            .clock
+            .now_local()
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+    );
     render(&req, &state, &me, v, HashMap::new(), StatusCode::OK).await
 }
 

@@ -70,14 +70,10 @@ fn r2_serve_demo_loads_a_shop_and_a_clerk_sees_archive_tasks_in_both_languages()
         "{}",
         home.text()
     );
-    assert!(home.text().contains("待建客户档案"));
+    assert!(home.text().contains("今日待办"));
     web.post("/account/lang", &[("lang", "en"), ("back", "/")]);
     let home = web.get("/");
-    assert!(
-        home.text().contains("Customer archives to complete"),
-        "{}",
-        home.text()
-    );
+    assert!(home.text().contains("Today's queue"), "{}", home.text());
     let archives = web.get("/archives");
     assert!(
         archives.text().contains("DA-"),

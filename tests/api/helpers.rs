@@ -523,3 +523,92 @@ impl Api {
             .expect("visit_id")
     }
 }
+
+impl Api {
+    pub fn get(&self, path: &str) -> Resp {
+        into_resp(
+            self.agent
+                .get(&format!("{}{path}", self.base))
+                .set("Authorization", &format!("Bearer {}", self.token))
+                .set("Accept-Language", &self.lang)
+                .call(),
+        )
+    }
+
+    /// The queue of the token's user (or `clerk`) for `date`: (task id, kind, state, covering_for).
+    pub fn queue(
+        &self,
+        date: &str,
+        clerk: Option<&str>,
+    ) -> Vec<(i64, String, String, Option<String>)> {
+        let path = match clerk {
+            Some(c) => format!("/api/v1/queue?date={date}&clerk={c}"),
+            None => format!("/api/v1/queue?date={date}"),
+        };
+        let r = self.get(&path);
+        assert_eq!(r.status, 200, "queue: {}", r.body);
+        r.json()["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["id"].as_i64().unwrap(),
+                    t["kind"].as_str().unwrap().to_string(),
+                    t["state"].as_str().unwrap().to_string(),
+                    t["covering_for"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    }
+
+    /// A visit with its pick-up; returns (visit id, customer id, first follow-up task id).
+    pub fn picked_up(
+        &self,
+        env: &TestEnv,
+        phone: &str,
+        plate: &str,
+        checked_in_at: &str,
+        picked_up_at: &str,
+    ) -> (i64, i64, i64) {
+        let v = self.visit(phone, plate, checked_in_at);
+        let vid = v["visit_id"].as_i64().unwrap();
+        let r = self.post(
+            &format!("/api/v1/visits/{vid}/pickup"),
+            serde_json::json!({ "picked_up_at": picked_up_at }),
+        );
+        assert_eq!(r.status, 200, "pickup: {}", r.body);
+        let task = env.with(|c| {
+            aftercare::models::task::of_visit(
+                c,
+                vid as i32,
+                aftercare::domain::task::TaskKind::FirstFollowUp,
+            )
+            .unwrap()
+            .unwrap()
+            .id
+        });
+        (vid, v["customer_id"].as_i64().unwrap(), i64::from(task))
+    }
+
+    /// Records a call that must succeed.
+    pub fn call(&self, body: serde_json::Value) -> serde_json::Value {
+        let r = self.post("/api/v1/calls", body);
+        assert_eq!(r.status, 201, "call: {}", r.body);
+        r.json()
+    }
+}
+
+/// The number of rows of a table (for "nothing was written" checks).
+#[macro_export]
+macro_rules! count_rows {
+    ($env:expr, $table:ident) => {{
+        use diesel::prelude::*;
+        $env.with(|c| -> i64 {
+            aftercare::db::schema::$table::table
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+    }};
+}

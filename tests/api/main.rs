@@ -11,4 +11,6 @@ mod i18n;
 mod migrations;
 mod r1_assignment;
 mod r2_archive;
+mod r7_calls;
+mod r9_queue;
 mod visits;

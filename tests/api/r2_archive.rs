@@ -2,8 +2,8 @@
 //! completing the archive sheet requires a next-service plan, numbers the archive, records who
 //! and when, and counts as on time or late.
 
-use crate::both_backends;
 use crate::helpers::*;
+use crate::{both_backends, count_rows};
 use aftercare::domain::task::TaskKind;
 use aftercare::models::{archive, task};
 use serde_json::json;
@@ -39,12 +39,17 @@ both_backends!(
                 ("2026-11-19".into(), "2026-11-21".into(), clerk, "open")
             );
         });
-        // The clerk's start page shows it as due, with its deadline.
+        // The clerk's start page (the queue) shows it as due, with its window.
         let mut web = Browser::new(&app);
         web.login("clerk1");
         let home = web.get("/");
-        assert!(home.body.contains("id=\"archive-tasks\""));
-        assert!(home.text().contains("到期 2026-11-21"), "{}", home.text());
+        assert!(home.body.contains("id=\"queue\""));
+        assert!(
+            home.text()
+                .contains("到期 建立客户档案 2026-11-19 – 2026-11-21"),
+            "{}",
+            home.text()
+        );
     }
 );
 
@@ -286,10 +291,12 @@ both_backends!(
             "{}",
             done.text()
         );
-        // Another clerk cannot complete or even open this customer's sheet.
+        // Another clerk may read the sheet but not complete it.
         let mut other = Browser::new(&app);
         other.login("clerk2");
-        assert_eq!(other.get(&format!("/archives/{vid}")).status, 404);
+        let seen = other.get(&format!("/archives/{vid}"));
+        assert_eq!(seen.status, 200);
+        assert!(seen.body.contains("DA-2026-000001"));
         // The task left the start page.
         let home = web.get("/");
         assert_eq!(
@@ -317,13 +324,35 @@ both_backends!(r2_start_page_speaks_english_when_the_user_chooses_it, |b| {
     web.post("/account/lang", &[("lang", "en"), ("back", "/")]);
     let home = web.get("/");
     assert!(
-        home.text().contains("Customer archives to complete"),
-        "{}",
         home.text()
-    );
-    assert!(
-        home.text().contains("Overdue 2026-11-17"),
+            .contains("Overdue Customer archive 2026-11-15 – 2026-11-17"),
         "{}",
         home.text()
     );
 });
+
+both_backends!(
+    r2_only_the_customers_clerk_or_a_supervisor_completes_an_archive,
+    |b| {
+        let Scene { env, app, api } = scene(b, "2026-11-20", "clerk1", "clerk");
+        env.user("clerk2", "clerk");
+        let vid = api.visit_id("13500000060", "沪E·93000", "2026-11-19T09:00");
+        let mut other = Browser::new(&app);
+        other.login("clerk2");
+        let page = other.get(&format!("/archives/{vid}"));
+        assert!(page.body.contains("id=\"not-yours\""), "{}", page.text());
+        let r = other.post(
+            &format!("/archives/{vid}"),
+            &[
+                ("plan_purpose", "N3"),
+                ("plan_date", "2026-12-20"),
+                ("plan_talking_points", "优惠"),
+            ],
+        );
+        assert_eq!(r.status, 403);
+        let other_api = Api::new(&app, &env.token("clerk2"));
+        let r = other_api.post(&format!("/api/v1/archives/{vid}"), json!({"plan": plan()}));
+        assert_eq!(r.status, 403);
+        assert_eq!(count_rows!(env, archives), 0);
+    }
+);
