@@ -156,6 +156,31 @@ fn shown_of(form: &Form, lang: &str, errs: &FieldErrors, status: StatusCode) -> 
     }
 }
 
+/// Renders a call form (a task's or an inbound one) with the values shown again, if any.
+fn render_call_form(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    mut t: tera::Context,
+    shown: Option<Shown>,
+    template: &str,
+) -> AppResult<HttpResponse> {
+    form_lists(&mut t);
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
+    let (values, topics, items, errors) = match shown {
+        Some(s) => (s.values, s.topics, s.items, s.errors),
+        None => (HashMap::new(), Vec::new(), Vec::new(), HashMap::new()),
+    };
+    t.insert("v", &values);
+    t.insert("checked_topics", &topics);
+    t.insert("items", &item_rows(&items));
+    t.insert("errors", &errors);
+    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, template, &t)?))
+}
+
 fn item_rows(items: &[ItemInput]) -> Vec<Value> {
     let mut rows: Vec<Value> = items.iter().map(|i| json!({"kind": i.kind, "text": i.text, "answered": i.answered_on_call, "answer": i.answer})).collect();
     while rows.len() < ITEM_ROWS.max(items.len()) {
@@ -172,7 +197,7 @@ async fn render_task_form(
     shown: Option<Shown>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
-    let mut t = state
+    let t = state
         .db(move |conn, ctx| {
             let task = task::by_id(conn, task_id)?.ok_or(AppError::NotFound)?;
             let today = ctx.clock.today();
@@ -212,20 +237,7 @@ async fn render_task_form(
             Ok(t)
         })
         .await?;
-    form_lists(&mut t);
-    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
-    let (values, topics, items, errors) = match shown {
-        Some(s) => (s.values, s.topics, s.items, s.errors),
-        None => (HashMap::new(), Vec::new(), Vec::new(), HashMap::new()),
-    };
-    t.insert("v", &values);
-    t.insert("checked_topics", &topics);
-    t.insert("items", &item_rows(&items));
-    t.insert("errors", &errors);
-    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "calls/task.html", &t)?))
+    render_call_form(req, state, me, t, shown, "calls/task.html")
 }
 
 pub async fn task_form(
@@ -328,7 +340,6 @@ async fn render_inbound(
             Ok(t)
         })
         .await?;
-    form_lists(&mut t);
     t.insert(
         "categories",
         &[
@@ -338,19 +349,7 @@ async fn render_inbound(
         ],
     );
     t.insert("q", &q);
-    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
-    let (values, topics, items, errors) = match shown {
-        Some(s) => (s.values, s.topics, s.items, s.errors),
-        None => (HashMap::new(), Vec::new(), Vec::new(), HashMap::new()),
-    };
-    t.insert("v", &values);
-    t.insert("checked_topics", &topics);
-    t.insert("items", &item_rows(&items));
-    t.insert("errors", &errors);
-    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "calls/inbound.html", &t)?))
+    render_call_form(req, state, me, t, shown, "calls/inbound.html")
 }
 
 pub async fn inbound_form(
