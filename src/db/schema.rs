@@ -162,6 +162,9 @@ diesel::table! {
         callback_on -> Nullable<Date>,
         last_attempt_at -> Nullable<Timestamp>,
         last_outcome -> Nullable<Text>,
+        item_id -> Nullable<Integer>,
+        event_id -> Nullable<Integer>,
+        note -> Nullable<Text>,
     }
 }
 
@@ -293,6 +296,89 @@ diesel::table! {
         raised_at -> Timestamp,
         raised_on -> Date,
         created_at -> Timestamp,
+        escalated_at -> Nullable<Timestamp>,
+        escalated_on -> Nullable<Date>,
+        solution -> Nullable<Text>,
+        solved_at -> Nullable<Timestamp>,
+        solved_on -> Nullable<Date>,
+        told_on -> Nullable<Date>,
+        satisfied -> Nullable<Bool>,
+        closed_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    item_events (id) {
+        id -> Integer,
+        item_id -> Integer,
+        kind -> Text,
+        text -> Text,
+        at -> Timestamp,
+        on_date -> Date,
+        by_id -> Nullable<Integer>,
+        by_name -> Text,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Integer,
+        store_id -> Integer,
+        kind -> Text,
+        title -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        place -> Text,
+        content -> Text,
+        audience -> Text,
+        created_on -> Date,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_invitees (id) {
+        id -> Integer,
+        event_id -> Integer,
+        customer_id -> Integer,
+        notice_task_id -> Nullable<Integer>,
+        answer -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    letter_templates (id) {
+        id -> Integer,
+        store_id -> Integer,
+        kind -> Text,
+        lang -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_register (id) {
+        id -> Integer,
+        store_id -> Integer,
+        register_no -> Text,
+        sent_on -> Date,
+        customer_id -> Integer,
+        customer_name -> Text,
+        address -> Text,
+        letter_kind -> Text,
+        subject -> Text,
+        body -> Text,
+        related_to -> Text,
+        task_id -> Nullable<Integer>,
+        event_id -> Nullable<Integer>,
+        item_id -> Nullable<Integer>,
+        handled_by_id -> Integer,
+        handled_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -359,4 +445,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     absences,
     job_runs,
     digests,
+    item_events,
+    events,
+    event_invitees,
+    letter_templates,
+    letter_register,
 );

@@ -9,12 +9,16 @@
 //! - `archive`: the archive sheet's next-service plan (R3)
 //! - `maintenance`: the next maintenance date A10 (X3)
 //! - `role`: who may do what
+//! - `item`, `event`, `letter`: items followed to the end (R4b–R4d), events (R6), letters (R8)
 //! - `error`: field errors that name the field and the reason
 
 pub mod archive;
 pub mod cadence;
 pub mod call;
 pub mod error;
+pub mod event;
+pub mod item;
+pub mod letter;
 pub mod maintenance;
 pub mod phone;
 pub mod plate;

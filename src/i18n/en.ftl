@@ -562,3 +562,160 @@ err-substitute-absent = the substitute is away in this period too
 err-absence-cancelled = this absence was already cancelled
 
 archive-not-yours = This archive is completed by the customer's follow-up clerk (or whoever covers for them, or a supervisor); you can see the customer but not complete it.
+
+# Requests and complaints to the end, customer events, letters (rules 4, 6, 8)
+nav-escalations = Requests & complaints
+nav-events = Customer events
+nav-letter-templates = Letter templates
+item-status-escalated = Escalated to the supervisor
+item-status-solved = Solved, customer to be told
+item-status-closed = Solved, customer satisfied
+item-step-raised = Raised
+item-step-note = Research note
+item-step-escalated = Escalated
+item-step-solved = Solution
+item-step-told = Customer told
+item-step-satisfied = Customer satisfied
+item-step-reopened = Customer not satisfied: reopened
+item-age = { $days } days
+item-escalate-by = Escalate by
+item-escalation-late = Not escalated within two days
+item-timeline = History
+item-add-note = Research note
+item-escalate = Escalate to the supervisor
+item-escalate-lead = What the clerk cannot solve goes to the supervisor within two days (rule 4).
+item-escalate-note = What the supervisor must decide
+item-solve = Solution
+item-solve-lead = Once a solution is recorded the customer must be told the same day (rule 4); a call task for today opens.
+action-add-note = Add note
+action-escalate = Escalate
+action-record-solution = Record the solution
+action-reply-letter = Write a reply letter
+action-print = Print
+action-print-letters = Print this event's letters
+action-mark-sent = Mark as sent
+action-waive = Do not send (give the reason)
+action-create-event = Create the event
+escalations-title = Requests and complaints
+escalations-lead = Requests, wishes and complaints still being followed, oldest first; those not escalated within two days are marked.
+escalations-none = Nothing is being followed.
+col-age = Days
+field-solution = Solution
+field-solved_at = Solved at
+field-escalated_at = Escalated at
+field-item_id = Item
+field-reason = Reason
+events-title = Customer events
+events-lead = For get-togethers, offers and free services, call the customers two weeks ahead and send the notice letter within two days of the call where needed (rule 6).
+events-none = No events yet.
+events-add = New event
+field-event-kind = Kind of event
+field-title = Title
+field-starts_on = Starts on
+field-ends_on = Ends on
+field-place = Place
+field-content = Content
+field-audience = Audience
+field-last_visit_months = Visited within the last months
+field-letter-kind = Letter kind
+field-letter_body = Body
+field-subject = Subject
+hint-starts_on = Create it at least two weeks ahead so the notice calls can be made on time.
+audience-all = All customers of the store
+audience-filtered = Customers matching the filters
+event-kind-get_together = Customer get-together
+event-kind-offer = Offer
+event-kind-free_service = Free service
+event-kind-knowledge_evening = Car-care evening
+event-notice-due = Notice calls due by
+event-late-from-start = Created less than two weeks ahead: the notice calls are late from the start
+event-col-notice = Notice call
+event-col-letter = Letter
+close-reason-unreachable = Unreachable
+close-reason-refuses_channel = Customer refuses this channel
+close-reason-waived = Not sent
+close-reason-anonymised = Customer anonymised
+close-reason-event_cancelled = Event cancelled
+close-reason-superseded = Solved by the clerk
+letter-sent-on = sent { $date }
+letter-waive-reason = Why it is not sent
+letter-kind-notice = Notice
+letter-kind-invitation = Invitation
+letter-kind-reply = Reply letter
+letters-print-title = Letters
+letters-count = { $count ->
+    [one] one letter
+   *[other] { $count } letters
+}
+letters-none = No letters to send.
+templates-title = Letter templates
+templates-fields = Merge fields:
+templates-preview = Preview (sample data)
+ok-note-added = Note added.
+ok-escalated = Escalated to the supervisor.
+ok-solved = Solution recorded; the call to tell the customer is due today.
+ok-event-created = Event created; the notice calls are open.
+ok-letter-sent = Letter registered as sent.
+ok-letter-waived = Recorded as not sent, with the reason.
+ok-template-saved = Template saved.
+merge-sample-customer-name = Wang Wei
+merge-sample-address = 100 Zhangyang Road, Pudong, Shanghai
+merge-sample-phone = 13812345678
+merge-sample-plate = 沪A·12345
+merge-sample-vehicle-model = VW Lavida
+merge-sample-store-name = Our shop
+merge-sample-today = 2026-11-20
+merge-sample-event-title = Free inspection week
+merge-sample-event-dates = 2026-12-10 – 2026-12-16
+merge-sample-event-place = Our service hall
+merge-sample-event-content = Free check of brakes, tyres and lights
+merge-sample-item-text = Engine noise after the service
+merge-sample-solution = A free re-check and a new bracket are booked
+merge-sample-clerk-name = Wang Fang
+letter-notice-subject = Notice: { "{{" }event_title{ "}}" }
+letter-notice-body =
+    Dear { "{{" }customer_name{ "}}" },
+    
+    We will hold "{ "{{" }event_title{ "}}" }" at { "{{" }event_place{ "}}" } on { "{{" }event_dates{ "}}" }: { "{{" }event_content{ "}}" }.
+    You are welcome to join us. For any question, call your follow-up clerk { "{{" }clerk_name{ "}}" }.
+    
+    Kind regards,
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+letter-invitation-subject = Invitation: { "{{" }event_title{ "}}" }
+letter-invitation-body =
+    Dear { "{{" }customer_name{ "}}" },
+    
+    We are pleased to invite you to "{ "{{" }event_title{ "}}" }" at { "{{" }event_place{ "}}" } on { "{{" }event_dates{ "}}" }.
+    { "{{" }event_content{ "}}" }
+    We look forward to seeing you.
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+letter-reply-subject = Our reply
+letter-reply-body =
+    Dear { "{{" }customer_name{ "}}" },
+    
+    About "{ "{{" }item_text{ "}}" }": after looking into it, this is what we will do:
+    { "{{" }solution{ "}}" }
+    Thank you for your trust. For any question, please contact your follow-up clerk { "{{" }clerk_name{ "}}" }.
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+err-item-cannot-escalate = cannot be escalated in its present state (only an open item can)
+err-item-cannot-solve = a solution cannot be recorded in its present state
+err-item-changed = someone else just handled this item; reload the page
+err-before-raised = cannot be before the item was raised
+err-event-kind-unknown = "{ $value }" is not a kind of event
+err-event-in-past = the event's start is in the past
+err-ends-before-start = the end cannot be before the start
+err-audience-unknown = "{ $value }" is not an audience
+err-audience-no-filter = choose at least one filter
+err-audience-empty = no customer matches
+err-letter-kind-unknown = "{ $value }" is not a letter kind
+err-lang-unknown = "{ $value }" is not a language
+err-merge-field-unknown = there is no merge field "{ $name }"
+err-task-not-a-letter = this task is not a letter task
+err-letter-not-waivable = only an event letter may be left unsent
+err-customer-refuses-letters = this customer does not take letters
+err-address-missing = this customer has no address; add it to the customer first

@@ -550,3 +550,159 @@ err-substitute-absent = 代班人在这段时间也不在岗
 err-absence-cancelled = 这次不在岗安排已经取消
 
 archive-not-yours = 这份档案由该客户的跟踪业务员（或其代班人、业务主管）建立，您可以查看客户资料，但不能代为建档。
+
+# 要求和投诉跟踪到底、客户活动、信函（第 4、6、8 条）
+nav-escalations = 要求与投诉
+nav-events = 客户活动
+nav-letter-templates = 信函模板
+item-status-escalated = 已上报主管
+item-status-solved = 已有解决办法，待告知客户
+item-status-closed = 已解决，客户满意
+item-step-raised = 提出
+item-step-note = 研究记录
+item-step-escalated = 上报主管
+item-step-solved = 解决办法
+item-step-told = 已告知客户
+item-step-satisfied = 客户满意
+item-step-reopened = 客户不满意，重新处理
+item-age = 已 { $days } 天
+item-escalate-by = 上报期限
+item-escalation-late = 超过两日未上报
+item-timeline = 处理经过
+item-add-note = 研究记录
+item-escalate = 上报业务主管
+item-escalate-lead = 业务员解决不了的，要在两日内报告业务主管，请示解决办法（第 4 条）。
+item-escalate-note = 需要主管决定的问题
+item-solve = 解决办法
+item-solve-lead = 记录解决办法后，当天必须告知客户（第 4 条），系统会开出当天的告知电话任务。
+action-add-note = 添加记录
+action-escalate = 上报主管
+action-record-solution = 记录解决办法
+action-reply-letter = 写答复函
+action-print = 打印
+action-print-letters = 打印本活动的信函
+action-mark-sent = 标记为已寄出
+action-waive = 不寄（说明原因）
+action-create-event = 创建活动
+escalations-title = 要求与投诉
+escalations-lead = 尚未了结的要求、希望和投诉，最早的在前；超过两日未上报的标红。
+escalations-none = 没有尚未了结的要求或投诉。
+col-age = 天数
+field-solution = 解决办法
+field-solved_at = 解决时间
+field-escalated_at = 上报时间
+field-item_id = 要求或投诉
+field-reason = 原因
+events-title = 客户活动
+events-lead = 开展联谊、优惠、免费服务等活动时，提前两周电话通知客户，并于两日内视情况寄出通知信函（第 6 条）。
+events-none = 还没有活动。
+events-add = 新建活动
+field-event-kind = 活动类型
+field-title = 名称
+field-starts_on = 开始日期
+field-ends_on = 结束日期
+field-place = 地点
+field-content = 内容
+field-audience = 邀请对象
+field-last_visit_months = 最近几个月内来过
+field-letter-kind = 信函类别
+field-letter_body = 正文
+field-subject = 标题
+hint-starts_on = 至少提前两周创建，才能按时电话通知。
+audience-all = 本店全部客户
+audience-filtered = 按条件筛选
+event-kind-get_together = 客户联谊活动
+event-kind-offer = 优惠服务活动
+event-kind-free_service = 免费服务活动
+event-kind-knowledge_evening = 汽车运用新知识晚会
+event-notice-due = 电话通知期限
+event-late-from-start = 创建时已不足两周，通知电话从一开始就逾期
+event-col-notice = 电话通知
+event-col-letter = 通知信函
+close-reason-unreachable = 联系不上
+close-reason-refuses_channel = 客户不接受此联系方式
+close-reason-waived = 不寄
+close-reason-anonymised = 客户资料已匿名
+close-reason-event_cancelled = 活动取消
+close-reason-superseded = 已由业务员解决
+letter-sent-on = { $date } 已寄出
+letter-waive-reason = 不寄的原因
+letter-kind-notice = 通知
+letter-kind-invitation = 邀请函
+letter-kind-reply = 答复函
+letters-print-title = 信函
+letters-count = 共 { $count } 封
+letters-none = 没有待寄的信函。
+templates-title = 信函模板
+templates-fields = 可用的合并字段：
+templates-preview = 预览（示例数据）
+ok-note-added = 研究记录已添加。
+ok-escalated = 已上报业务主管。
+ok-solved = 解决办法已记录，告知客户的电话任务已开出（当天）。
+ok-event-created = 活动已创建，通知电话任务已开出。
+ok-letter-sent = 信函已登记寄出。
+ok-letter-waived = 已记录不寄及原因。
+ok-template-saved = 模板已保存。
+merge-sample-customer-name = 王伟
+merge-sample-address = 上海市浦东新区张杨路100号
+merge-sample-phone = 13812345678
+merge-sample-plate = 沪A·12345
+merge-sample-vehicle-model = 大众朗逸
+merge-sample-store-name = 本店
+merge-sample-today = 2026-11-20
+merge-sample-event-title = 免费检测周
+merge-sample-event-dates = 2026-12-10 – 2026-12-16
+merge-sample-event-place = 本店服务大厅
+merge-sample-event-content = 免费检测刹车、轮胎和灯光
+merge-sample-item-text = 保养后发动机有异响
+merge-sample-solution = 已安排免费复查并更换支架
+merge-sample-clerk-name = 王芳
+letter-notice-subject = { "{{" }event_title{ "}}" }通知
+letter-notice-body =
+    尊敬的{ "{{" }customer_name{ "}}" }：
+    
+    您好！本公司将于{ "{{" }event_dates{ "}}" }在{ "{{" }event_place{ "}}" }举办“{ "{{" }event_title{ "}}" }”：{ "{{" }event_content{ "}}" }。
+    欢迎您届时光临。如有疑问，请致电您的跟踪业务员{ "{{" }clerk_name{ "}}" }。
+    
+    此致
+    敬礼
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+letter-invitation-subject = { "{{" }event_title{ "}}" }邀请函
+letter-invitation-body =
+    尊敬的{ "{{" }customer_name{ "}}" }：
+    
+    诚邀您参加本公司于{ "{{" }event_dates{ "}}" }在{ "{{" }event_place{ "}}" }举办的“{ "{{" }event_title{ "}}" }”。
+    活动内容：{ "{{" }event_content{ "}}" }
+    期待您的光临！
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+letter-reply-subject = 答复函
+letter-reply-body =
+    尊敬的{ "{{" }customer_name{ "}}" }：
+    
+    您好！关于您提出的“{ "{{" }item_text{ "}}" }”，经研究，我们的处理办法如下：
+    { "{{" }solution{ "}}" }
+    感谢您对本公司的信任与支持。如有任何问题，请随时与您的跟踪业务员{ "{{" }clerk_name{ "}}" }联系。
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+err-item-cannot-escalate = 这一项现在的状态不能上报（只有处理中的才能上报）
+err-item-cannot-solve = 这一项现在的状态不能记录解决办法
+err-item-changed = 这一项刚被别人处理过，请刷新页面
+err-before-raised = 不能早于提出的时间
+err-event-kind-unknown = “{ $value }”不是可选的活动类型
+err-event-in-past = 活动开始日期已经过去
+err-ends-before-start = 结束日期不能早于开始日期
+err-audience-unknown = “{ $value }”不是可选的邀请对象
+err-audience-no-filter = 按条件筛选时至少要选一个条件
+err-audience-empty = 没有符合条件的客户
+err-letter-kind-unknown = “{ $value }”不是可选的信函类别
+err-lang-unknown = “{ $value }”不是可选的语言
+err-merge-field-unknown = 没有合并字段“{ $name }”
+err-task-not-a-letter = 这个任务不是寄信任务
+err-letter-not-waivable = 只有活动通知信函可以视情况不寄
+err-customer-refuses-letters = 该客户不接受信函
+err-address-missing = 该客户没有地址，无法寄信；请先在客户资料中补充地址

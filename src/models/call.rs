@@ -71,11 +71,19 @@ pub struct Item {
     pub text: String,
     pub answered_on_call: bool,
     pub answer: Option<String>,
-    /// `answered` (closed on the call, R4b) or `open` (researching); later issues add more.
+    /// `domain::item::ItemStatus` as text.
     pub status: String,
     pub raised_at: NaiveDateTime,
     pub raised_on: NaiveDate,
     pub created_at: NaiveDateTime,
+    pub escalated_at: Option<NaiveDateTime>,
+    pub escalated_on: Option<NaiveDate>,
+    pub solution: Option<String>,
+    pub solved_at: Option<NaiveDateTime>,
+    pub solved_on: Option<NaiveDate>,
+    pub told_on: Option<NaiveDate>,
+    pub satisfied: Option<bool>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 pub fn insert_record(conn: &mut DbConn, r: &CallRecord) -> QueryResult<i32> {

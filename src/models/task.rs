@@ -33,6 +33,12 @@ pub struct Task {
     pub callback_on: Option<NaiveDate>,
     pub last_attempt_at: Option<NaiveDateTime>,
     pub last_outcome: Option<String>,
+    /// The item an escalation or solution call is about (R4c, R4d).
+    pub item_id: Option<i32>,
+    /// The event a notice call or letter is about (R6).
+    pub event_id: Option<i32>,
+    /// Why a task was closed (a waived letter's reason).
+    pub note: Option<String>,
 }
 
 impl Task {
@@ -52,6 +58,8 @@ pub struct NewTask {
     pub clerk_id: i32,
     pub window: Window,
     pub planned_contact_id: Option<i32>,
+    pub item_id: Option<i32>,
+    pub event_id: Option<i32>,
 }
 
 pub fn insert(conn: &mut DbConn, t: &NewTask, now: NaiveDateTime) -> QueryResult<i32> {
@@ -67,6 +75,8 @@ pub fn insert(conn: &mut DbConn, t: &NewTask, now: NaiveDateTime) -> QueryResult
             tasks::status.eq(TaskStatus::Open.as_str()),
             tasks::attempts.eq(0),
             tasks::planned_contact_id.eq(t.planned_contact_id),
+            tasks::item_id.eq(t.item_id),
+            tasks::event_id.eq(t.event_id),
             tasks::created_at.eq(now),
             tasks::updated_at.eq(now),
         ))
@@ -343,6 +353,31 @@ pub fn became_overdue(conn: &mut DbConn, store_id: i32, day: NaiveDate) -> Query
 pub fn by_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<Task>> {
     tasks::table
         .filter(tasks::id.eq_any(ids))
+        .order(tasks::id)
+        .select(Task::as_select())
+        .load(conn)
+}
+
+pub fn set_note(conn: &mut DbConn, id: i32, note: &str) -> QueryResult<usize> {
+    diesel::update(tasks::table.find(id))
+        .set(tasks::note.eq(note))
+        .execute(conn)
+}
+
+/// The open task of a kind about an item (its escalation or solution call).
+pub fn open_of_item(conn: &mut DbConn, item_id: i32, kind: TaskKind) -> QueryResult<Option<Task>> {
+    tasks::table
+        .filter(tasks::item_id.eq(item_id))
+        .filter(tasks::kind.eq(kind.as_str()))
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        .select(Task::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn of_event(conn: &mut DbConn, event_id: i32) -> QueryResult<Vec<Task>> {
+    tasks::table
+        .filter(tasks::event_id.eq(event_id))
         .order(tasks::id)
         .select(Task::as_select())
         .load(conn)

@@ -416,6 +416,8 @@ pub fn complete(
                 clerk_id,
                 window,
                 planned_contact_id: Some(pc),
+                item_id: None,
+                event_id: None,
             };
             let tid = task::insert(conn, &t, now)?;
             archive_model::plan_set_task(conn, pc, tid)?;

@@ -234,8 +234,45 @@ pub fn record(
                     raised_at: called_at,
                     raised_on: called_on,
                     created_at: now,
+                    escalated_at: None,
+                    escalated_on: None,
+                    solution: None,
+                    solved_at: None,
+                    solved_on: None,
+                    told_on: None,
+                    satisfied: None,
+                    closed_on: None,
                 },
             )?;
+            crate::models::item::add_event(
+                conn,
+                id,
+                "raised",
+                &it.text,
+                &crate::models::item::Step {
+                    at: called_at,
+                    on: called_on,
+                    by_id: Some(handler.id),
+                    by_name: &handler.display_name,
+                },
+            )?;
+            if it.answered_on_call {
+                crate::models::item::add_event(
+                    conn,
+                    id,
+                    "note",
+                    it.answer.as_deref().unwrap_or(""),
+                    &crate::models::item::Step {
+                        at: called_at,
+                        on: called_on,
+                        by_id: Some(handler.id),
+                        by_name: &handler.display_name,
+                    },
+                )?;
+            } else if let Some(item) = crate::models::item::by_id(conn, id)? {
+                // R4c: left open on the call: escalate by the end of call date + 2 unless solved.
+                super::items::open_escalation(conn, ctx, &item, called_on)?;
+            }
             items.push(RecordedItem {
                 id,
                 kind: it.kind.as_str().into(),
@@ -253,8 +290,41 @@ pub fn record(
                 }
                 task::set_last_contact(conn, t.id, v.outcome.as_str(), called_at)?;
                 completed_task = Some(t.id);
-                if kind == Some(TaskKind::FirstFollowUp) {
-                    opened_task = Some(open_second_follow_up(conn, ctx, t, called_on)?);
+                match kind {
+                    Some(TaskKind::FirstFollowUp) => {
+                        opened_task = Some(open_second_follow_up(conn, ctx, t, called_on)?)
+                    }
+                    // R4d: the customer was told the solution.
+                    Some(TaskKind::SolutionCall) => {
+                        if let (Some(item_id), Some(satisfied)) = (t.item_id, v.satisfied) {
+                            super::items::told(
+                                conn,
+                                ctx,
+                                item_id,
+                                satisfied,
+                                &crate::models::item::Step {
+                                    at: called_at,
+                                    on: called_on,
+                                    by_id: Some(handler.id),
+                                    by_name: &handler.display_name,
+                                },
+                            )?;
+                        }
+                    }
+                    // R6: the notice call is followed by a letter within two days.
+                    Some(TaskKind::EventNotice) => {
+                        if let Some(event_id) = t.event_id {
+                            opened_task = super::events::after_notice_call(
+                                conn,
+                                ctx,
+                                t,
+                                event_id,
+                                called_on,
+                                v.event_answer,
+                            )?;
+                        }
+                    }
+                    _ => {}
                 }
             } else {
                 let callback = v.callback_at.map(|cb| (trunc(clock.to_utc(cb)), cb.date()));
@@ -292,6 +362,8 @@ fn open_second_follow_up(conn: &mut DbConn, ctx: &Ctx, first: &Task, f: NaiveDat
         clerk_id: first.clerk_id,
         window: ctx.cadence().second_follow_up(f),
         planned_contact_id: None,
+        item_id: None,
+        event_id: None,
     };
     Ok(task::insert(conn, &t, trunc(ctx.clock.now_utc()))?)
 }
@@ -355,6 +427,8 @@ pub fn close_unreachable(
                 clerk_id: t.clerk_id,
                 window: ctx.cadence().unreachable_letter(today),
                 planned_contact_id: None,
+                item_id: None,
+                event_id: None,
             };
             Some(task::insert(conn, &letter, now)?)
         };

@@ -23,6 +23,8 @@ pub struct QueueItem {
     pub plate: Option<String>,
     pub vehicle_model: Option<String>,
     pub visit_id: Option<i32>,
+    /// The item an escalation or solution call is about.
+    pub item_id: Option<i32>,
     pub window_start: NaiveDate,
     pub window_end: NaiveDate,
     pub state: TaskState,
@@ -101,6 +103,7 @@ pub fn for_clerk(
                 plate: r.plate,
                 vehicle_model: r.vehicle_model,
                 visit_id: t.visit_id,
+                item_id: t.item_id,
                 window_start: t.window_start,
                 window_end: t.window_end,
                 attempts: t.attempts,

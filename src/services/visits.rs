@@ -226,6 +226,8 @@ pub fn record_valid(
                     clerk_id,
                     window: cadence.archive(values.visit_date),
                     planned_contact_id: None,
+                    item_id: None,
+                    event_id: None,
                 },
                 now,
             )?;
@@ -271,6 +273,8 @@ fn open_first_follow_up(
             clerk_id,
             window,
             planned_contact_id: None,
+            item_id: None,
+            event_id: None,
         };
         task::insert(conn, &t, crate::models::trunc(ctx.clock.now_utc()))?;
     }

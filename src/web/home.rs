@@ -32,12 +32,20 @@ pub struct TaskView {
 }
 
 /// Where a task is worked: the archive sheet, the call form, or the customer page.
-pub fn task_link(kind: &str, id: i32, visit_id: Option<i32>, customer_id: i32) -> String {
-    match (TaskKind::parse(kind), visit_id) {
-        (Some(TaskKind::Archive), Some(v)) => format!("/archives/{v}"),
-        (Some(k), _) if crate::services::calls::CALL_KINDS.contains(&k) => {
-            format!("/tasks/{id}/call")
-        }
+pub fn task_link(
+    kind: &str,
+    id: i32,
+    visit_id: Option<i32>,
+    item_id: Option<i32>,
+    customer_id: i32,
+) -> String {
+    let calls = crate::services::calls::CALL_KINDS;
+    let letters = crate::services::calls::LETTER_KINDS;
+    match (TaskKind::parse(kind), visit_id, item_id) {
+        (Some(TaskKind::Archive), Some(v), _) => format!("/archives/{v}"),
+        (Some(TaskKind::Escalation), _, Some(i)) => format!("/items/{i}"),
+        (Some(k), _, _) if calls.contains(&k) => format!("/tasks/{id}/call"),
+        (Some(k), _, _) if letters.contains(&k) => format!("/tasks/{id}/letter"),
         _ => format!("/customers/{customer_id}"),
     }
 }
@@ -46,7 +54,13 @@ pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
     TaskView {
         id: r.task.id,
         state: state_on(r.task.window(), today).as_str(),
-        link: task_link(&r.task.kind, r.task.id, r.task.visit_id, r.task.customer_id),
+        link: task_link(
+            &r.task.kind,
+            r.task.id,
+            r.task.visit_id,
+            r.task.item_id,
+            r.task.customer_id,
+        ),
         kind: r.task.kind.clone(),
         customer_id: r.task.customer_id,
         customer_name: r.customer_name,

@@ -12,7 +12,10 @@ pub mod auth;
 pub mod calls;
 pub mod customers;
 pub mod error;
+pub mod events;
 pub mod home;
+pub mod items;
+pub mod letters;
 pub mod login;
 pub mod queue;
 pub mod render;
@@ -106,6 +109,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/tasks/{id}/unreachable", WORKERS, calls::unreachable),
         route!(GET "/calls/new", WORKERS, calls::inbound_form),
         route!(POST "/calls", WORKERS, calls::inbound_record),
+        route!(GET "/items/{id}", WORKERS, items::show),
+        route!(POST "/items/{id}/note", WORKERS, items::note),
+        route!(POST "/items/{id}/escalate", WORKERS, items::escalate),
+        route!(POST "/items/{id}/solution", WORKERS, items::solve),
+        route!(GET "/items/{id}/reply", WORKERS, letters::reply),
+        route!(POST "/items/{id}/reply", WORKERS, letters::reply_post),
+        route!(GET "/escalations", LEADS, items::escalations),
+        route!(GET "/events", LEADS, events::list),
+        route!(POST "/events", LEADS, events::create),
+        route!(GET "/events/{id}", LEADS, events::show),
+        route!(GET "/events/{id}/letters", LEADS, events::letters_print),
+        route!(GET "/tasks/{id}/letter", WORKERS, letters::task_letter),
+        route!(POST "/tasks/{id}/letter", WORKERS, letters::task_letter_post),
+        route!(GET "/letters/templates", LEADS, letters::templates),
+        route!(POST "/letters/templates", LEADS, letters::templates_post),
         route!(GET "/absences", LEADS, absences::list),
         route!(POST "/absences", LEADS, absences::create),
         route!(POST "/absences/{id}/cancel", LEADS, absences::cancel),
@@ -137,6 +155,8 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
         route!(GET "/api/v1/queue", WORKERS, queue::api),
         route!(POST "/api/v1/calls", WORKERS, calls::api_record),
+        route!(POST "/api/v1/items/{id}/escalate", WORKERS, items::api_escalate),
+        route!(POST "/api/v1/items/{id}/solution", WORKERS, items::api_solution),
     ]
 }
 

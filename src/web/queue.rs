@@ -122,8 +122,9 @@ pub async fn page(
         .iter()
         .partition(|t| t.state != TaskState::Upcoming);
     ctx.insert("counts", &json!({"overdue": queue.count(TaskState::Overdue), "due": queue.count(TaskState::Due), "upcoming": queue.count(TaskState::Upcoming)}));
-    let link =
-        |t: &&queue::QueueItem| super::home::task_link(&t.kind, t.id, t.visit_id, t.customer_id);
+    let link = |t: &&queue::QueueItem| {
+        super::home::task_link(&t.kind, t.id, t.visit_id, t.item_id, t.customer_id)
+    };
     let rows = |v: Vec<&queue::QueueItem>| {
         v.into_iter()
             .map(|t| json!({"t": t, "link": link(&t)}))

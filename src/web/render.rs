@@ -8,74 +8,42 @@ use serde::Serialize;
 use std::collections::HashMap;
 use tera::{Context, Tera, Value};
 
+/// Compiles a template into the binary by its path under `templates/`.
+macro_rules! tpl {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../templates/", $name)))
+    };
+}
+
 /// Every template, by name. A test checks that this list and `templates/` agree.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("error.html", include_str!("../../templates/error.html")),
-    ("login.html", include_str!("../../templates/login.html")),
-    ("home.html", include_str!("../../templates/home.html")),
-    ("queue.html", include_str!("../../templates/queue.html")),
-    (
-        "absences.html",
-        include_str!("../../templates/absences.html"),
-    ),
-    (
-        "calls/_form.html",
-        include_str!("../../templates/calls/_form.html"),
-    ),
-    (
-        "calls/task.html",
-        include_str!("../../templates/calls/task.html"),
-    ),
-    (
-        "calls/inbound.html",
-        include_str!("../../templates/calls/inbound.html"),
-    ),
-    (
-        "customers/list.html",
-        include_str!("../../templates/customers/list.html"),
-    ),
-    (
-        "customers/show.html",
-        include_str!("../../templates/customers/show.html"),
-    ),
-    (
-        "customers/merge.html",
-        include_str!("../../templates/customers/merge.html"),
-    ),
-    (
-        "visits/new.html",
-        include_str!("../../templates/visits/new.html"),
-    ),
-    (
-        "archives/sheet.html",
-        include_str!("../../templates/archives/sheet.html"),
-    ),
-    (
-        "archives/list.html",
-        include_str!("../../templates/archives/list.html"),
-    ),
-    (
-        "admin/stores.html",
-        include_str!("../../templates/admin/stores.html"),
-    ),
-    (
-        "admin/users.html",
-        include_str!("../../templates/admin/users.html"),
-    ),
-    (
-        "admin/user_edit.html",
-        include_str!("../../templates/admin/user_edit.html"),
-    ),
-    (
-        "admin/tokens.html",
-        include_str!("../../templates/admin/tokens.html"),
-    ),
-    (
-        "admin/settings.html",
-        include_str!("../../templates/admin/settings.html"),
-    ),
+    tpl!("base.html"),
+    tpl!("macros.html"),
+    tpl!("error.html"),
+    tpl!("login.html"),
+    tpl!("home.html"),
+    tpl!("absences.html"),
+    tpl!("admin/settings.html"),
+    tpl!("admin/stores.html"),
+    tpl!("admin/tokens.html"),
+    tpl!("admin/user_edit.html"),
+    tpl!("admin/users.html"),
+    tpl!("archives/list.html"),
+    tpl!("archives/sheet.html"),
+    tpl!("calls/_form.html"),
+    tpl!("calls/inbound.html"),
+    tpl!("calls/task.html"),
+    tpl!("customers/list.html"),
+    tpl!("customers/merge.html"),
+    tpl!("customers/show.html"),
+    tpl!("events/list.html"),
+    tpl!("events/show.html"),
+    tpl!("items/escalations.html"),
+    tpl!("items/show.html"),
+    tpl!("letters/print.html"),
+    tpl!("letters/templates.html"),
+    tpl!("queue.html"),
+    tpl!("visits/new.html"),
 ];
 
 pub struct Templates {

@@ -149,6 +149,53 @@ fn every_key_used_in_templates_exists_in_both_languages() {
             .iter()
             .map(|f| format!("field-{f}")),
     );
+    use aftercare::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome, Topic};
+    keys.extend(Outcome::ALL.iter().map(|k| format!("outcome-{k}")));
+    keys.extend(Direction::ALL.iter().map(|k| format!("direction-{k}")));
+    keys.extend(Category::ALL.iter().map(|k| format!("category-{k}")));
+    keys.extend(Topic::ALL.iter().map(|k| format!("topic-{k}")));
+    keys.extend(ItemKind::ALL.iter().map(|k| format!("item-kind-{k}")));
+    keys.extend(EventAnswer::ALL.iter().map(|k| format!("event-answer-{k}")));
+    keys.extend(
+        ["backup", "purge_sessions", "overdue_digest"]
+            .iter()
+            .map(|k| format!("job-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::item::ItemStatus::ALL
+            .iter()
+            .map(|k| format!("item-status-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::item::ItemStep::ALL
+            .iter()
+            .map(|k| format!("item-step-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::event::EventKind::ALL
+            .iter()
+            .map(|k| format!("event-kind-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::letter::LetterKind::ALL
+            .iter()
+            .map(|k| format!("letter-kind-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::task::CloseReason::ALL
+            .iter()
+            .map(|k| format!("close-reason-{k}")),
+    );
+    keys.extend(
+        aftercare::domain::letter::MERGE_FIELDS
+            .iter()
+            .map(|k| format!("merge-sample-{}", k.replace('_', "-"))),
+    );
+    keys.extend(
+        aftercare::domain::letter::LetterKind::ALL
+            .iter()
+            .flat_map(|k| [format!("letter-{k}-subject"), format!("letter-{k}-body")]),
+    );
     let config = aftercare::config::Config::load_from(None, &Default::default()).unwrap();
     keys.extend(
         config

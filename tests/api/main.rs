@@ -11,6 +11,8 @@ mod i18n;
 mod migrations;
 mod r1_assignment;
 mod r2_archive;
+mod r4_items;
+mod r6_events;
 mod r7_calls;
 mod r9_queue;
 mod visits;

@@ -405,7 +405,8 @@ fn replay(b: Backend) {
         .collect();
     assert_eq!(numbers, expect, "{b:?}");
     // Four tasks left today's queue (call-back, two reached, the archive); the two second
-    // follow-ups they opened (window from 11-27, inside the look-ahead) joined it.
+    // follow-ups they opened (window from 11-27, inside the look-ahead) and two escalations
+    // joined it.
     let after = api.queue("2026-11-20", None);
     for gone in [t2, t3, covered_task, archive] {
         assert!(!in_queue(&after, gone), "{gone} left the queue");
@@ -417,5 +418,8 @@ fn replay(b: Backend) {
             "second follow-up {id} is upcoming"
         );
     }
-    assert_eq!(after.len(), before.len() - 2, "{before:?} → {after:?}");
+    // The two complaints left open (steps 3 and 5) must be escalated within two days (R4c).
+    let escalations = after.iter().filter(|t| t.1 == "escalation" && t.2 == "due").count();
+    assert_eq!(escalations, 2, "{after:?}");
+    assert_eq!(after.len(), before.len() - 2 + 2, "{before:?} → {after:?}");
 }

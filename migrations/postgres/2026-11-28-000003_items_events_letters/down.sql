@@ -1,0 +1,17 @@
+DROP TABLE letter_register;
+DROP TABLE letter_templates;
+DROP TABLE event_invitees;
+DROP TABLE events;
+DROP INDEX tasks_item;
+ALTER TABLE tasks DROP COLUMN note;
+ALTER TABLE tasks DROP COLUMN event_id;
+ALTER TABLE tasks DROP COLUMN item_id;
+DROP TABLE item_events;
+ALTER TABLE items DROP COLUMN closed_on;
+ALTER TABLE items DROP COLUMN satisfied;
+ALTER TABLE items DROP COLUMN told_on;
+ALTER TABLE items DROP COLUMN solved_on;
+ALTER TABLE items DROP COLUMN solved_at;
+ALTER TABLE items DROP COLUMN solution;
+ALTER TABLE items DROP COLUMN escalated_on;
+ALTER TABLE items DROP COLUMN escalated_at;

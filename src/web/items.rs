@@ -1,0 +1,298 @@
+//! Items followed to the end: the item page (its whole timeline, research notes, escalation,
+//! solution, reply letter), the supervisor's escalations page, and the API of CONTRACT.md.
+
+use super::auth::{chrome, ApiAuth, Auth, AuthForm};
+use super::{AppError, AppResult, State};
+use crate::domain::error::FieldError;
+use crate::domain::item::ItemStatus;
+use crate::domain::phone::Phone;
+use crate::i18n::I18N;
+use crate::models::{customer, item as item_model, task, user};
+use crate::services::{calls, items, ServiceError};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+fn redirect(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+async fn render(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    id: i32,
+    errors: HashMap<String, String>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let actor = me.actor();
+    let mut t = state
+        .db(move |conn, ctx| {
+            let item = item_model::by_id(conn, id)?.ok_or(AppError::NotFound)?;
+            let today = ctx.clock.today();
+            let owner = customer::by_id(conn, item.customer_id)?.and_then(|c| c.clerk_id).unwrap_or(item.clerk_id);
+            calls::may_work_on(conn, &actor, item.store_id, owner, today).map_err(|e| match e {
+                ServiceError::Forbidden => AppError::NotFound,
+                e => e.into(),
+            })?;
+            let c = customer::by_id(conn, item.customer_id)?.ok_or(AppError::NotFound)?;
+            let clock = ctx.clock;
+            let timeline: Vec<Value> = item_model::timeline(conn, id)?
+                .into_iter()
+                .map(|e| json!({"kind": e.kind, "text": e.text, "at": clock.to_local(e.at).format("%Y-%m-%d %H:%M").to_string(), "by": e.by_name}))
+                .collect();
+            let escalation = task::open_of_item(conn, id, crate::domain::task::TaskKind::Escalation)?;
+            let mut t = tera::Context::new();
+            t.insert("customer", &c);
+            t.insert("phone", &Phone::from_stored(&c.phone).to_string());
+            t.insert("clerk", &user::by_id(conn, item.clerk_id)?.display_name);
+            t.insert("age", &(today - item.raised_on).num_days());
+            t.insert("escalation", &escalation);
+            t.insert("escalation_late", &escalation.as_ref().is_some_and(|e| today > e.window_end));
+            let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
+            t.insert("can_escalate", &status.can_escalate());
+            t.insert("can_solve", &status.can_solve());
+            t.insert("item", &item);
+            t.insert("timeline", &timeline);
+            t.insert("now_local", &clock.now_local().format("%Y-%m-%dT%H:%M").to_string());
+            Ok(t)
+        })
+        .await?;
+    t.insert("errors", &errors);
+    t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "items/show.html", &t)?))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    render(
+        &req,
+        &state,
+        &me,
+        id.into_inner(),
+        HashMap::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Runs an item action from the item page; field errors show on the page again.
+async fn act<F>(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: i32,
+    ok: &'static str,
+    f: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(
+            &mut crate::db::DbConn,
+            &crate::services::Ctx,
+            &crate::services::Actor,
+        ) -> Result<(), ServiceError>
+        + Send
+        + 'static,
+{
+    let actor = post.auth.actor();
+    match state.db(move |conn, ctx| Ok(f(conn, ctx, &actor))).await? {
+        Ok(()) => Ok(redirect(format!("/items/{id}?ok={ok}"))),
+        Err(ServiceError::Invalid(e)) => {
+            let errors =
+                e.0.iter()
+                    .map(|e| (e.field.clone(), I18N.field_error(post.auth.lang, e)))
+                    .collect();
+            render(
+                &req,
+                &state,
+                &post.auth,
+                id,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn note(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let text = post.form.get("note").unwrap_or("").to_string();
+    act(req, state, post, id, "note-added", move |c, ctx, a| {
+        items::note(c, ctx, a, id, &text)
+    })
+    .await
+}
+
+pub async fn escalate(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (at, note) = (post.form.opt("escalated_at"), post.form.opt("note"));
+    act(req, state, post, id, "escalated", move |c, ctx, a| {
+        items::escalate(c, ctx, a, id, at.as_deref(), note.as_deref()).map(|_| ())
+    })
+    .await
+}
+
+pub async fn solve(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (solution, at) = (
+        post.form.get("solution").unwrap_or("").to_string(),
+        post.form.opt("solved_at"),
+    );
+    act(req, state, post, id, "solved", move |c, ctx, a| {
+        items::solve(c, ctx, a, id, &solution, at.as_deref()).map(|_| ())
+    })
+    .await
+}
+
+/// The supervisor's page: every item still being followed in the store, oldest first, with
+/// the ones not escalated in time (R4c) flagged.
+pub async fn escalations(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    let store = me
+        .user
+        .store_id
+        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let rows = state
+        .db(move |conn, ctx| {
+            let today = ctx.clock.today();
+            let mut rows = Vec::new();
+            for i in item_model::pending_of_store(conn, store)? {
+                let c = customer::by_id(conn, i.customer_id)?.ok_or(AppError::NotFound)?;
+                let esc = task::open_of_item(conn, i.id, crate::domain::task::TaskKind::Escalation)?;
+                rows.push(json!({
+                    "id": i.id, "kind": i.kind, "text": i.text, "status": i.status, "raised_on": i.raised_on,
+                    "age": (today - i.raised_on).num_days(), "customer_id": c.id, "customer": c.name,
+                    "clerk": user::by_id(conn, i.clerk_id)?.display_name,
+                    "escalation_late": esc.as_ref().is_some_and(|e| today > e.window_end),
+                    "escalation_due": esc.map(|e| e.window_end),
+                }));
+            }
+            Ok(rows)
+        })
+        .await?;
+    let mut t = tera::Context::new();
+    t.insert("rows", &rows);
+    t.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    Ok(super::render::html(state.templates.render(
+        me.lang,
+        "items/escalations.html",
+        &t,
+    )?))
+}
+
+fn api_text(
+    m: &Map<String, Value>,
+    allowed: &[&str],
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(AppError::Invalid(
+            FieldError::new(k.as_str(), "field-unknown").into(),
+        ));
+    }
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(AppError::Invalid(FieldError::new(key, "json-type").into())),
+    }
+}
+
+fn api_body(body: &[u8]) -> Result<Map<String, Value>, AppError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(AppError::Invalid(
+            FieldError::new("body", "json-not-object").into(),
+        )),
+        Err(e) => Err(AppError::Invalid(
+            FieldError::new("body", "json-invalid")
+                .arg("detail", e)
+                .into(),
+        )),
+    }
+}
+
+/// `POST /api/v1/items/{id}/escalate` `{"escalated_at"?, "note"}` (R4c).
+pub async fn api_escalate(
+    state: State,
+    me: ApiAuth,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let m = api_body(&body)?;
+    let allowed = ["escalated_at", "note"];
+    let (at, note) = (
+        api_text(&m, &allowed, "escalated_at")?,
+        api_text(&m, &allowed, "note")?,
+    );
+    let actor = me.actor();
+    let on = state
+        .db(move |conn, ctx| {
+            Ok(items::escalate(
+                conn,
+                ctx,
+                &actor,
+                id,
+                at.as_deref(),
+                note.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"item_id": id, "status": "escalated", "escalated_on": on})))
+}
+
+/// `POST /api/v1/items/{id}/solution` `{"solution", "solved_at"?}` (R4d).
+pub async fn api_solution(
+    state: State,
+    me: ApiAuth,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let m = api_body(&body)?;
+    let allowed = ["solution", "solved_at"];
+    let (solution, at) = (
+        api_text(&m, &allowed, "solution")?,
+        api_text(&m, &allowed, "solved_at")?,
+    );
+    let actor = me.actor();
+    let task = state
+        .db(move |conn, ctx| {
+            Ok(items::solve(
+                conn,
+                ctx,
+                &actor,
+                id,
+                solution.as_deref().unwrap_or(""),
+                at.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({"item_id": id, "status": "solved", "solution_call_task": task})))
+}
