@@ -419,7 +419,10 @@ fn replay(b: Backend) {
         );
     }
     // The two complaints left open (steps 3 and 5) must be escalated within two days (R4c).
-    let escalations = after.iter().filter(|t| t.1 == "escalation" && t.2 == "due").count();
+    let escalations = after
+        .iter()
+        .filter(|t| t.1 == "escalation" && t.2 == "due")
+        .count();
     assert_eq!(escalations, 2, "{after:?}");
     assert_eq!(after.len(), before.len() - 2 + 2, "{before:?} → {after:?}");
 }
