@@ -74,6 +74,21 @@ pub enum Command {
     },
     /// Writes a consistent copy of the database while the server may be running.
     Backup { file: PathBuf },
+    /// Writes one register as CSV (UTF-8 with BOM), default to standard output.
+    Export {
+        /// archives, call-records, call-register or letter-register
+        register: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        store: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Scheduled jobs.
     Jobs {
         #[command(subcommand)]
@@ -262,6 +277,22 @@ fn run(cli: Cli) -> Result<(), Fail> {
             cmd: ImportCmd::Visits { file },
         } => import_visits(&cli, file),
         Command::Backup { file } => backup(&cli, file),
+        Command::Export {
+            register,
+            from,
+            to,
+            store,
+            lang,
+            output,
+        } => export(
+            &cli,
+            register,
+            from,
+            to,
+            store.as_deref(),
+            lang.as_deref(),
+            output.as_deref(),
+        ),
         Command::Jobs { cmd: JobsCmd::Run } => {
             let (pool, ctx) = open(&cli)?;
             let done = crate::jobs::run_due(&pool, &ctx)?;
@@ -421,4 +452,85 @@ fn backup(cli: &Cli, file: &std::path::Path) -> Result<(), Fail> {
             Ok(())
         }
     }
+}
+
+/// `aftercare export`: into a temporary file beside the output, renamed when complete, so an
+/// interrupted export never leaves a file that looks whole.
+fn export(
+    cli: &Cli,
+    register: &str,
+    from: &str,
+    to: &str,
+    store: Option<&str>,
+    lang: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> Result<(), Fail> {
+    let (pool, ctx) = open(cli)?;
+    let l = lang.unwrap_or(&ctx.config.settings.language).to_string();
+    let ui = crate::i18n::supported(Some(&l)).unwrap_or(crate::i18n::DEFAULT_LANG);
+    let (register, from, to, lang) =
+        crate::registers::export::parse_query(register, Some(from), Some(to), lang)
+            .map_err(|e| Fail(2, errors_text(ui, &e)))?;
+    let mut c = conn(&pool)?;
+    let store_id = match store {
+        Some(code) => Some(
+            crate::models::store::by_code(&mut c, code)
+                .map_err(|e| Fail(1, e.to_string()))?
+                .ok_or_else(|| {
+                    Fail(
+                        2,
+                        errors_text(
+                            ui,
+                            &crate::domain::error::FieldError::new("store", "store-unknown")
+                                .arg("value", code)
+                                .into(),
+                        ),
+                    )
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let q = crate::registers::export::Query {
+        register,
+        from,
+        to,
+        store_id,
+        lang,
+    };
+    let tz = ctx.clock.tz();
+    let lines = match output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            crate::registers::export::write(&mut c, &q, tz, &mut lock)?
+        }
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&tmp)
+                    .with_context(|| format!("creating {}", tmp.display()))?,
+            );
+            let n = crate::registers::export::write(&mut c, &q, tz, &mut f).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            std::io::Write::flush(&mut f).context("writing the export")?;
+            drop(f);
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("moving the export to {}", path.display()))?;
+            n
+        }
+    };
+    crate::services::audit::record(
+        &mut c,
+        &ctx,
+        &Actor::cli(),
+        "register.export",
+        register.key(),
+        &format!("{from}…{to}, {lines} lines"),
+        "ok",
+    )
+    .map_err(|e| Fail(1, e.to_string()))?;
+    eprintln!("{} lines", lines);
+    Ok(())
 }

@@ -1,4 +1,5 @@
 //! The four registers of R11. Each line is numbered `PREFIX-YYYY-NNNNNN` per store, register
 //! and year, without gaps and never reused.
 
+pub mod export;
 pub mod numbering;

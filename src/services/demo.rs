@@ -298,22 +298,65 @@ fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
     let today = ctx.clock.today();
     let sup: user::User = {
         use crate::db::schema::users;
-        users::table.filter(users::role.eq("supervisor")).select(user::User::as_select()).first(conn)?
+        users::table
+            .filter(users::role.eq("supervisor"))
+            .select(user::User::as_select())
+            .first(conn)?
     };
-    let sup_actor = Actor { user_id: Some(sup.id), name: sup.username.clone(), role: Role::Supervisor, store_id: sup.store_id, ip: None };
+    let sup_actor = Actor {
+        user_id: Some(sup.id),
+        name: sup.username.clone(),
+        role: Role::Supervisor,
+        store_id: sup.store_id,
+        ip: None,
+    };
     for it in item_model::pending_of_store(conn, 1)? {
         if it.raised_on > today - Duration::days(3) {
             continue;
         }
         let clerk = user::by_id(conn, it.clerk_id)?;
-        let actor = Actor { user_id: Some(clerk.id), name: clerk.username.clone(), role: Role::Clerk, store_id: clerk.store_id, ip: None };
-        let at = |d: chrono::NaiveDate, h: u32| d.and_hms_opt(h, 0, 0).expect("time").format("%Y-%m-%dT%H:%M").to_string();
+        let actor = Actor {
+            user_id: Some(clerk.id),
+            name: clerk.username.clone(),
+            role: Role::Clerk,
+            store_id: clerk.store_id,
+            ip: None,
+        };
+        let at = |d: chrono::NaiveDate, h: u32| {
+            d.and_hms_opt(h, 0, 0)
+                .expect("time")
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
         let day1 = it.raised_on + Duration::days(1);
         let day2 = it.raised_on + Duration::days(2);
-        super::items::escalate(conn, ctx, &actor, it.id, Some(&at(day1, 10)), Some("需要主管决定是否免费复查")).map_err(|e| anyhow::anyhow!("demo escalate: {e:?}"))?;
-        let call = super::items::solve(conn, ctx, &sup_actor, it.id, "安排免费复查，更换发动机支架", Some(&at(day2, 9))).map_err(|e| anyhow::anyhow!("demo solve: {e:?}"))?;
-        let told = CallInput { outcome: Some("reached".into()), called_at: Some(at(day2, 16)), key_points: Some("已告知免费复查安排，客户满意".into()), satisfied: Some(true), ..CallInput::default() };
-        calls::record(conn, ctx, &actor, Some(call), None, &told).map_err(|e| anyhow::anyhow!("demo solution call: {e:?}"))?;
+        super::items::escalate(
+            conn,
+            ctx,
+            &actor,
+            it.id,
+            Some(&at(day1, 10)),
+            Some("需要主管决定是否免费复查"),
+        )
+        .map_err(|e| anyhow::anyhow!("demo escalate: {e:?}"))?;
+        let call = super::items::solve(
+            conn,
+            ctx,
+            &sup_actor,
+            it.id,
+            "安排免费复查，更换发动机支架",
+            Some(&at(day2, 9)),
+        )
+        .map_err(|e| anyhow::anyhow!("demo solve: {e:?}"))?;
+        let told = CallInput {
+            outcome: Some("reached".into()),
+            called_at: Some(at(day2, 16)),
+            key_points: Some("已告知免费复查安排，客户满意".into()),
+            satisfied: Some(true),
+            ..CallInput::default()
+        };
+        calls::record(conn, ctx, &actor, Some(call), None, &told)
+            .map_err(|e| anyhow::anyhow!("demo solution call: {e:?}"))?;
     }
     // R6: a free inspection week three weeks ahead, for the SUV drivers.
     let input = crate::domain::event::EventInput {
@@ -327,6 +370,7 @@ fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
         vehicle_type: Some("SUV".into()),
         ..Default::default()
     };
-    super::events::create(conn, ctx, &sup_actor, &input).map_err(|e| anyhow::anyhow!("demo event: {e:?}"))?;
+    super::events::create(conn, ctx, &sup_actor, &input)
+        .map_err(|e| anyhow::anyhow!("demo event: {e:?}"))?;
     Ok(())
 }

@@ -158,3 +158,102 @@ pub async fn archive_complete(
         "next_maintenance_date": done.next_maintenance_date,
     })))
 }
+
+#[derive(serde::Deserialize)]
+pub struct RegisterQuery {
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+    lang: Option<String>,
+    store: Option<String>,
+}
+
+/// `GET /api/v1/registers/{register}?from=&to=&format=csv|json&lang=&store=` (R11): the same
+/// lines and columns as `aftercare export`.
+pub async fn register(
+    state: State,
+    me: ApiAuth,
+    register: web::Path<String>,
+    q: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (reg, from, to, lang) = crate::registers::export::parse_query(
+        &register,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.lang.as_deref(),
+    )
+    .map_err(AppError::Invalid)?;
+    let json = match q.format.as_deref() {
+        None | Some("csv") => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(AppError::Invalid(
+                FieldError::new("format", "format-unknown")
+                    .arg("value", other)
+                    .into(),
+            ))
+        }
+    };
+    let actor = me.actor();
+    let store_code = q.store.clone();
+    let (body, ctype) = state
+        .db(move |conn, ctx| {
+            let store_id = match store_code {
+                Some(code) => Some(
+                    crate::models::store::by_code(conn, &code)?
+                        .ok_or_else(|| {
+                            AppError::Invalid(
+                                FieldError::new("store", "store-unknown")
+                                    .arg("value", code)
+                                    .into(),
+                            )
+                        })?
+                        .id,
+                ),
+                None => actor.store_id,
+            };
+            // Users of a store read their own store's registers only.
+            if actor.store_id.is_some() && actor.store_id != store_id {
+                return Err(AppError::Forbidden);
+            }
+            let query = crate::registers::export::Query {
+                register: reg,
+                from,
+                to,
+                store_id,
+                lang,
+            };
+            let tz = ctx.clock.tz();
+            let out = if json {
+                (
+                    serde_json::to_vec(&crate::registers::export::json(conn, &query, tz)?)
+                        .map_err(anyhow::Error::from)?,
+                    "application/json",
+                )
+            } else {
+                let mut buf = Vec::new();
+                crate::registers::export::write(conn, &query, tz, &mut buf)?;
+                (buf, "text/csv; charset=utf-8")
+            };
+            crate::services::audit::record(
+                conn,
+                ctx,
+                &actor,
+                "register.export",
+                reg.key(),
+                &format!("{from}…{to}"),
+                "ok",
+            )?;
+            Ok(out)
+        })
+        .await?;
+    let mut resp = HttpResponse::Ok();
+    resp.content_type(ctype);
+    if !json {
+        resp.insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
+        ));
+    }
+    Ok(resp.body(body))
+}

@@ -76,6 +76,7 @@ pub struct RouteSpec {
 
 const ALL: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Auditor, Role::Admin]);
 const WORKERS: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Admin]);
+const READERS: Roles = Some(&[Role::Supervisor, Role::Auditor, Role::Admin]);
 const LEADS: Roles = Some(&[Role::Supervisor, Role::Admin]);
 const ADMIN: Roles = Some(&[Role::Admin]);
 const PUBLIC: Roles = None;
@@ -155,6 +156,7 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
         route!(GET "/api/v1/queue", WORKERS, queue::api),
         route!(POST "/api/v1/calls", WORKERS, calls::api_record),
+        route!(GET "/api/v1/registers/{register}", READERS, api::register),
         route!(POST "/api/v1/items/{id}/escalate", WORKERS, items::api_escalate),
         route!(POST "/api/v1/items/{id}/solution", WORKERS, items::api_solution),
     ]

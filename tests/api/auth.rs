@@ -248,6 +248,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/queue", "clerk supervisor admin"),
     ("POST", "/api/v1/calls", "clerk supervisor admin"),
     (
+        "GET",
+        "/api/v1/registers/{register}",
+        "supervisor auditor admin",
+    ),
+    (
         "POST",
         "/api/v1/items/{id}/escalate",
         "clerk supervisor admin",
@@ -324,7 +329,8 @@ both_backends!(role_route_matrix_is_enforced_for_every_role, |b| {
         let concrete = path
             .replace("{id}", "999")
             .replace("{visit_id}", "999")
-            .replace("{file}", "app.css");
+            .replace("{file}", "app.css")
+            .replace("{register}", "call-register");
         for (i, role) in roles.iter().enumerate() {
             let status = if path.starts_with("/api/") && *method == "GET" {
                 Api::new(&app, &tokens[i]).get(&concrete).status

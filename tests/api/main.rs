@@ -10,6 +10,7 @@ mod cli;
 mod demo;
 mod i18n;
 mod migrations;
+mod r11_export;
 mod r1_assignment;
 mod r2_archive;
 mod r4_items;
