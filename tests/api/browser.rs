@@ -22,16 +22,16 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// chromedriver on a free local port, with a fresh browser profile. When dropped (a failed
 /// assertion too) it ends the browser session, so Chromium quits, then kills chromedriver.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
     profile: tempfile::TempDir,
-    session: RefCell<Option<String>>,
+    pub(crate) session: RefCell<Option<String>>,
 }
 
 impl Driver {
     /// None (after a loud notice) when the browser is not installed, unless CI=true.
-    fn start() -> Option<Driver> {
+    pub(crate) fn start() -> Option<Driver> {
         if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
             if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                 panic!("CI=true but {CHROMEDRIVER} or {CHROMIUM} is missing: install chromium and chromium-driver");
@@ -67,7 +67,7 @@ impl Driver {
         Some(driver)
     }
 
-    async fn browser(&self) -> Client {
+    pub(crate) async fn browser(&self) -> Client {
         // The clerk's browser asks for Chinese, as in the shops.
         let caps = serde_json::json!({ "goog:chromeOptions": {
             "binary": CHROMIUM,
@@ -99,35 +99,35 @@ impl Drop for Driver {
 }
 
 /// The element for `css`, waited for (bounded).
-async fn find(c: &Client, css: &str) -> Element {
+pub(crate) async fn find(c: &Client, css: &str) -> Element {
     match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
         Ok(e) => e,
         Err(e) => panic!("no {css} on {:?}: {e}", c.current_url().await),
     }
 }
 
-async fn all(c: &Client, css: &str) -> Vec<Element> {
+pub(crate) async fn all(c: &Client, css: &str) -> Vec<Element> {
     c.find_all(Locator::Css(css)).await.expect("find_all")
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     find(c, css).await.text().await.expect("text")
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.expect(css);
 }
 
-async fn type_in(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_in(c: &Client, css: &str, text: &str) {
     find(c, css).await.send_keys(text).await.expect(css);
 }
 
-async fn choose(c: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     find(c, css).await.select_by_value(value).await.expect(css);
 }
 
 /// Waits until the browser shows `path` of the app (after a redirect).
-async fn arrive(c: &Client, path: &str) {
+pub(crate) async fn arrive(c: &Client, path: &str) {
     let url = c.current_url().await.expect("url").join(path).expect("url");
     if let Err(e) = c.wait().at_most(WAIT).for_url(&url).await {
         panic!("not at {url} but {:?}: {e}", c.current_url().await);
@@ -135,14 +135,14 @@ async fn arrive(c: &Client, path: &str) {
 }
 
 /// One key pressed and released, sent to whatever has the focus (as a person types).
-async fn press(c: &Client, key: char) {
+pub(crate) async fn press(c: &Client, key: char) {
     let keys = KeyActions::new("keyboard".into())
         .then(KeyAction::Down { value: key })
         .then(KeyAction::Up { value: key });
     c.perform_actions(keys).await.expect("key press");
 }
 
-async fn selected(row: &Element) -> bool {
+pub(crate) async fn selected(row: &Element) -> bool {
     let class = row.attr("class").await.expect("class").unwrap_or_default();
     class.split_whitespace().any(|c| c == "selected")
 }
@@ -153,7 +153,7 @@ async fn cell(c: &Client, task: i64, n: usize) -> String {
     text(c, &css).await
 }
 
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshots folder");
     let png = c.screenshot().await.expect("screenshot");

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod browser;
+mod browser_items;
 mod cli;
 mod demo;
 mod i18n;
