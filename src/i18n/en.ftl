@@ -783,3 +783,5 @@ field-register = Register
 
 err-format-unknown = "{ $value }" is not a format (csv or json)
 field-format = Format
+
+store-default-name = Our service centre

@@ -770,3 +770,5 @@ field-register = 表格
 
 err-format-unknown = “{ $value }”不是可选的格式（csv 或 json）
 field-format = 格式
+
+store-default-name = 本店

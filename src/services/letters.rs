@@ -94,6 +94,15 @@ pub fn save_template(
     })
 }
 
+/// Dates as a letter writes them: 2026年11月24日, or 24 November 2026.
+pub fn letter_date(lang: &str, d: NaiveDate) -> String {
+    if lang == "en" {
+        d.format("%-d %B %Y").to_string()
+    } else {
+        d.format("%Y年%-m月%-d日").to_string()
+    }
+}
+
 /// A letter ready to print.
 #[derive(Debug, Clone, Serialize)]
 pub struct Composed {
@@ -104,7 +113,8 @@ pub struct Composed {
     pub subject: String,
     pub body: String,
     pub store_name: String,
-    pub date: NaiveDate,
+    /// The letter's date, written as letters write it.
+    pub date: String,
     pub task_id: Option<i32>,
     pub event_id: Option<i32>,
     pub item_id: Option<i32>,
@@ -115,6 +125,7 @@ pub struct Composed {
 fn values(
     conn: &mut DbConn,
     ctx: &Ctx,
+    lang: &str,
     customer_id: i32,
     event_id: Option<i32>,
     item_id: Option<i32>,
@@ -133,7 +144,7 @@ fn values(
         v.insert("vehicle_model", veh.model.clone().unwrap_or_default());
     }
     v.insert("store_name", store::by_id(conn, c.store_id)?.name);
-    v.insert("today", ctx.clock.today().to_string());
+    v.insert("today", letter_date(lang, ctx.clock.today()));
     if let Some(k) = c.clerk_id {
         v.insert("clerk_name", user::by_id(conn, k)?.display_name);
     }
@@ -141,9 +152,13 @@ fn values(
         let e = event_model::by_id(conn, id)?.ok_or(ServiceError::NotFound("event"))?;
         v.insert("event_title", e.title);
         let dates = if e.starts_on == e.ends_on {
-            e.starts_on.to_string()
+            letter_date(lang, e.starts_on)
         } else {
-            format!("{} – {}", e.starts_on, e.ends_on)
+            format!(
+                "{} – {}",
+                letter_date(lang, e.starts_on),
+                letter_date(lang, e.ends_on)
+            )
         };
         v.insert("event_dates", dates);
         v.insert("event_place", e.place);
@@ -178,7 +193,7 @@ fn compose(
         event_id,
         item_id,
     } = about;
-    let (values, c) = values(conn, ctx, customer_id, event_id, item_id)?;
+    let (values, c) = values(conn, ctx, lang, customer_id, event_id, item_id)?;
     let (subject, body) = template(conn, c.store_id, kind, lang)?;
     let related_to = match (event_id, item_id) {
         (Some(e), _) => format!("event {e}"),
@@ -193,7 +208,7 @@ fn compose(
         subject: merge(&subject, &values),
         body: merge(&body, &values),
         store_name: values.get("store_name").cloned().unwrap_or_default(),
-        date: ctx.clock.today(),
+        date: letter_date(lang, ctx.clock.today()),
         task_id,
         event_id,
         item_id,

@@ -30,7 +30,9 @@ pub fn prepare(conn: &mut DbConn, config: &Config) -> anyhow::Result<chrono_tz::
         );
     }
     if store::all(conn)?.is_empty() {
-        store::insert(conn, "main", "main", trunc(chrono::Utc::now().naive_utc()))
+        // The first store's name is what letters are signed with until an admin renames it.
+        let name = crate::i18n::I18N.t(&config.settings.language, "store-default-name");
+        store::insert(conn, "main", &name, trunc(chrono::Utc::now().naive_utc()))
             .context("creating the first store")?;
     }
     Ok(tz)
