@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Checks every register's numbering and hash chain; names the first broken line.
+    Verify,
     /// Scheduled jobs.
     Jobs {
         #[command(subcommand)]
@@ -293,6 +295,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             lang.as_deref(),
             output.as_deref(),
         ),
+        Command::Verify => verify(&cli),
         Command::Jobs { cmd: JobsCmd::Run } => {
             let (pool, ctx) = open(&cli)?;
             let done = crate::jobs::run_due(&pool, &ctx)?;
@@ -518,6 +521,7 @@ fn export(
             drop(f);
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("moving the export to {}", path.display()))?;
+            write_manifest(&mut c, &ctx, &q, path, n)?;
             n
         }
     };
@@ -532,5 +536,81 @@ fn export(
     )
     .map_err(|e| Fail(1, e.to_string()))?;
     eprintln!("{} lines", lines);
+    Ok(())
+}
+
+/// `aftercare verify`: exit 1 and the first broken line of each register that has one.
+fn verify(cli: &Cli) -> Result<(), Fail> {
+    let (pool, ctx) = open(cli)?;
+    let mut c = conn(&pool)?;
+    let broken =
+        crate::registers::chain::verify(&mut c).map_err(|e| Fail(1, format!("verify: {e}")))?;
+    let l = lang(&ctx).to_string();
+    if broken.is_empty() {
+        println!("{}", I18N.t(&l, "verify-ok"));
+        return Ok(());
+    }
+    for b in &broken {
+        println!(
+            "{}",
+            I18N.t_args(
+                &l,
+                "verify-broken",
+                &[
+                    ("register", b.register.key().to_string()),
+                    ("line", b.number.clone()),
+                    ("reason", I18N.t(&l, &format!("verify-{}", b.reason)))
+                ]
+            )
+        );
+    }
+    Err(Fail(
+        1,
+        I18N.t_args(&l, "verify-failed", &[("count", broken.len().to_string())]),
+    ))
+}
+
+/// The manifest beside an export: what it holds, the file's SHA-256, and the head of each
+/// chain it was cut from — recorded, so `verify` can later tell a rewritten chain.
+fn write_manifest(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    q: &crate::registers::export::Query,
+    path: &std::path::Path,
+    lines: usize,
+) -> Result<(), Fail> {
+    use chrono::Datelike;
+    let bytes = std::fs::read(path).context("reading the export back")?;
+    let sha = crate::services::accounts::sha256_hex_bytes(&bytes);
+    let stores: Vec<i32> = match q.store_id {
+        Some(s) => vec![s],
+        None => crate::models::store::all(c)
+            .map_err(|e| Fail(1, e.to_string()))?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+    };
+    let now = crate::models::trunc(ctx.clock.now_utc());
+    let mut heads = Vec::new();
+    for store_id in stores {
+        for year in q.from.year()..=q.to.year() {
+            if let Some((count, head)) =
+                crate::registers::chain::record_head(c, store_id, q.register, year, "export", now)
+                    .map_err(|e| Fail(1, e.to_string()))?
+            {
+                heads.push(serde_json::json!({"store_id": store_id, "year": year, "lines_in_chain": count, "head": head}));
+            }
+        }
+    }
+    let manifest = serde_json::json!({
+        "register": q.register.key(), "from": q.from, "to": q.to, "lang": q.lang,
+        "lines": lines, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "chain_heads": heads,
+    });
+    let mpath = path.with_extension("manifest.json");
+    std::fs::write(
+        &mpath,
+        serde_json::to_vec_pretty(&manifest).context("manifest")?,
+    )
+    .with_context(|| format!("writing {}", mpath.display()))?;
     Ok(())
 }

@@ -416,6 +416,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    register_chain (id) {
+        id -> Integer,
+        store_id -> Integer,
+        register -> Text,
+        year -> Integer,
+        line_id -> Integer,
+        prev_hash -> Text,
+        hash -> Text,
+        personal_digest -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chain_heads (id) {
+        id -> Integer,
+        store_id -> Integer,
+        register -> Text,
+        year -> Integer,
+        line_count -> Integer,
+        head_hash -> Text,
+        purpose -> Text,
+        given_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(customers -> stores (store_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(visits -> customers (customer_id));
@@ -450,4 +477,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_invitees,
     letter_templates,
     letter_register,
+    register_chain,
+    chain_heads,
 );

@@ -785,3 +785,13 @@ err-format-unknown = "{ $value }" is not a format (csv or json)
 field-format = Format
 
 store-default-name = Our service centre
+
+verify-ok = Every register's numbering and hash chain are intact.
+verify-broken = { $register }: first broken line { $line } ({ $reason })
+verify-failed = { $count } registers failed verification
+verify-missing-from-chain = not in the hash chain
+verify-chain-broken = the chain is broken
+verify-personal-changed = personal fields were changed
+verify-content-changed = the content was changed
+verify-line-removed = a line was removed
+verify-head-rewritten = does not match a chain head given out: the whole chain may have been rewritten

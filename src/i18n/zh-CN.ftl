@@ -772,3 +772,13 @@ err-format-unknown = “{ $value }”不是可选的格式（csv 或 json）
 field-format = 格式
 
 store-default-name = 本店
+
+verify-ok = 所有表格的编号和哈希链都完整。
+verify-broken = { $register }：第一处异常在 { $line }（{ $reason }）
+verify-failed = { $count } 张表格校验未通过
+verify-missing-from-chain = 不在哈希链中
+verify-chain-broken = 链接断开
+verify-personal-changed = 个人信息被改动
+verify-content-changed = 内容被改动
+verify-line-removed = 有登记行被删除
+verify-head-rewritten = 与已交出的链头不符，整条链可能被改写

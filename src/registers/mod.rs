@@ -1,5 +1,6 @@
 //! The four registers of R11. Each line is numbered `PREFIX-YYYY-NNNNNN` per store, register
 //! and year, without gaps and never reused.
 
+pub mod chain;
 pub mod export;
 pub mod numbering;

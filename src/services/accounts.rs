@@ -44,7 +44,11 @@ pub fn random_token() -> String {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
+    sha256_hex_bytes(s.as_bytes())
+}
+
+pub fn sha256_hex_bytes(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
 }
 
 /// Usernames: 2–32 of a–z, 0–9, `.`, `_`, `-`.

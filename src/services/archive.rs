@@ -378,6 +378,15 @@ pub fn complete(
             created_at: now,
         };
         let archive_id = archive_model::insert(conn, &archive)?;
+        // R11: the archive register is a hash chain.
+        let mut line = archive.clone();
+        line.id = archive_id;
+        crate::registers::chain::append(
+            conn,
+            Register::Archives,
+            &crate::registers::chain::archive_line(&line),
+            now,
+        )?;
         if task::mark_done(conn, archive_task.id, archived_at, archived_on, by.id)? == 0 {
             return Err(ServiceError::Conflict("task-not-open"));
         }

@@ -191,24 +191,36 @@ pub fn record(
             created_at: now,
         };
         let record_id = call_model::insert_record(conn, &record)?;
-        call_model::insert_register(
+        let mut chained = record.clone();
+        chained.id = record_id;
+        crate::registers::chain::append(
             conn,
-            &RegisterLine {
-                id: 0,
-                store_id: cust.store_id,
-                register_no: register_no.clone(),
-                call_record_id: record_id,
-                record_no: record_no.clone(),
-                called_on,
-                customer_name: cust.name.clone(),
-                phone: cust.phone.clone(),
-                direction: record.direction.clone(),
-                category: record.category.clone(),
-                outcome: record.outcome.clone(),
-                handled_by_id: handler.id,
-                handled_by: handler.display_name.clone(),
-                created_at: now,
-            },
+            Register::CallRecords,
+            &crate::registers::chain::call_record_line(&chained),
+            now,
+        )?;
+        let mut register_line = RegisterLine {
+            id: 0,
+            store_id: cust.store_id,
+            register_no: register_no.clone(),
+            call_record_id: record_id,
+            record_no: record_no.clone(),
+            called_on,
+            customer_name: cust.name.clone(),
+            phone: cust.phone.clone(),
+            direction: record.direction.clone(),
+            category: record.category.clone(),
+            outcome: record.outcome.clone(),
+            handled_by_id: handler.id,
+            handled_by: handler.display_name.clone(),
+            created_at: now,
+        };
+        register_line.id = call_model::insert_register(conn, &register_line)?;
+        crate::registers::chain::append(
+            conn,
+            Register::CallRegister,
+            &crate::registers::chain::register_line(&register_line),
+            now,
         )?;
         // R4a / R4b: each item on its own, closed with its answer or left open with the clerk.
         let mut items = Vec::new();

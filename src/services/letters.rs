@@ -285,27 +285,31 @@ fn register(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, l: &Composed) -> SResul
     let sent_on = ctx.clock.today();
     let (_, register_no) =
         numbering::next(conn, c.store_id, Register::LetterRegister, sent_on.year())?;
-    letter_model::insert_line(
+    let mut line = LetterLine {
+        id: 0,
+        store_id: c.store_id,
+        register_no: register_no.clone(),
+        sent_on,
+        customer_id: c.id,
+        customer_name: c.name.clone(),
+        address,
+        letter_kind: l.kind.as_str().into(),
+        subject: l.subject.clone(),
+        body: l.body.clone(),
+        related_to: l.related_to.clone(),
+        task_id: l.task_id,
+        event_id: l.event_id,
+        item_id: l.item_id,
+        handled_by_id: handler.id,
+        handled_by: handler.display_name,
+        created_at: trunc(ctx.clock.now_utc()),
+    };
+    line.id = letter_model::insert_line(conn, &line)?;
+    crate::registers::chain::append(
         conn,
-        &LetterLine {
-            id: 0,
-            store_id: c.store_id,
-            register_no: register_no.clone(),
-            sent_on,
-            customer_id: c.id,
-            customer_name: c.name.clone(),
-            address,
-            letter_kind: l.kind.as_str().into(),
-            subject: l.subject.clone(),
-            body: l.body.clone(),
-            related_to: l.related_to.clone(),
-            task_id: l.task_id,
-            event_id: l.event_id,
-            item_id: l.item_id,
-            handled_by_id: handler.id,
-            handled_by: handler.display_name,
-            created_at: trunc(ctx.clock.now_utc()),
-        },
+        Register::LetterRegister,
+        &crate::registers::chain::letter_line(&line),
+        line.created_at,
     )?;
     Ok(register_no)
 }

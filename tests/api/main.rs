@@ -12,6 +12,7 @@ mod demo;
 mod i18n;
 mod migrations;
 mod r11_export;
+mod r11_integrity;
 mod r1_assignment;
 mod r2_archive;
 mod r4_items;

@@ -1,0 +1,357 @@
+//! R11: tamper evidence. Each register is a hash chain per store and year: a line's hash covers
+//! its content and the previous line's hash. Personal fields (name, phone, address) enter only
+//! as a salted digest kept beside the hash, so a later anonymisation can replace them and the
+//! chain still verifies. `aftercare verify` walks every chain, and also checks the chain heads
+//! that were given out (export manifests), so a rewrite of a whole chain does not pass.
+
+use super::numbering::Register;
+use crate::db::schema::{
+    archives, call_records, call_register, chain_heads, letter_register, register_chain,
+};
+use crate::db::DbConn;
+use crate::models::store;
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+const SALT_KEY: &str = "chain_salt";
+
+/// The salt of the personal digests, created with the first line and kept in the database.
+fn salt(conn: &mut DbConn) -> QueryResult<String> {
+    if let Some(s) = store::meta_get(conn, SALT_KEY)? {
+        return Ok(s);
+    }
+    let s = crate::services::accounts::random_token();
+    store::meta_set(conn, SALT_KEY, &s)?;
+    Ok(s)
+}
+
+fn sha(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// A line as the chain sees it: its content (non-personal fields) and its personal fields.
+pub struct Line {
+    pub id: i32,
+    pub store_id: i32,
+    pub year: i32,
+    pub number: String,
+    pub content: Vec<String>,
+    pub personal: Vec<String>,
+}
+
+/// Appends a line to its chain; runs in the transaction that writes the line (the register's
+/// numbering lock already orders writers of the same store, register and year).
+pub fn append(
+    conn: &mut DbConn,
+    register: Register,
+    line: &Line,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let salt = salt(conn)?;
+    let prev: Option<String> = register_chain::table
+        .filter(register_chain::store_id.eq(line.store_id))
+        .filter(register_chain::register.eq(register.key()))
+        .filter(register_chain::year.eq(line.year))
+        .order(register_chain::id.desc())
+        .select(register_chain::hash)
+        .first(conn)
+        .optional()?;
+    let prev = prev.unwrap_or_default();
+    let personal: Vec<&str> = std::iter::once(salt.as_str())
+        .chain(line.personal.iter().map(String::as_str))
+        .collect();
+    let digest = sha(&personal);
+    let hash = line_hash(&prev, line, &digest);
+    diesel::insert_into(register_chain::table)
+        .values((
+            register_chain::store_id.eq(line.store_id),
+            register_chain::register.eq(register.key()),
+            register_chain::year.eq(line.year),
+            register_chain::line_id.eq(line.id),
+            register_chain::prev_hash.eq(&prev),
+            register_chain::hash.eq(&hash),
+            register_chain::personal_digest.eq(&digest),
+            register_chain::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(hash)
+}
+
+fn line_hash(prev: &str, line: &Line, digest: &str) -> String {
+    let mut parts: Vec<&str> = vec![prev, &line.number];
+    parts.extend(line.content.iter().map(String::as_str));
+    parts.push(digest);
+    sha(&parts)
+}
+
+fn o<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// The chain's view of a call record.
+pub fn call_record_line(r: &crate::models::call::CallRecord) -> Line {
+    Line {
+        id: r.id,
+        store_id: r.store_id,
+        year: r.called_on.year(),
+        number: r.record_no.clone(),
+        content: vec![
+            r.direction.clone(),
+            r.category.clone(),
+            r.outcome.clone(),
+            r.called_at.to_string(),
+            r.called_on.to_string(),
+            o(&r.callback_at),
+            o(&r.plate),
+            r.topics.clone(),
+            r.key_points.clone(),
+            o(&r.satisfied),
+            o(&r.event_answer),
+            r.handled_by_id.to_string(),
+            r.handled_by.clone(),
+            o(&r.covering_for_id),
+        ],
+        personal: vec![r.customer_name.clone(), r.phone.clone()],
+    }
+}
+
+pub fn register_line(l: &crate::models::call::RegisterLine) -> Line {
+    Line {
+        id: l.id,
+        store_id: l.store_id,
+        year: l.called_on.year(),
+        number: l.register_no.clone(),
+        content: vec![
+            l.record_no.clone(),
+            l.called_on.to_string(),
+            l.direction.clone(),
+            l.category.clone(),
+            l.outcome.clone(),
+            l.handled_by_id.to_string(),
+            l.handled_by.clone(),
+        ],
+        personal: vec![l.customer_name.clone(), l.phone.clone()],
+    }
+}
+
+pub fn letter_line(l: &crate::models::letter::LetterLine) -> Line {
+    Line {
+        id: l.id,
+        store_id: l.store_id,
+        year: l.sent_on.year(),
+        number: l.register_no.clone(),
+        content: vec![
+            l.sent_on.to_string(),
+            l.letter_kind.clone(),
+            l.subject.clone(),
+            l.body.clone(),
+            l.related_to.clone(),
+            l.handled_by_id.to_string(),
+            l.handled_by.clone(),
+        ],
+        personal: vec![l.customer_name.clone(), l.address.clone()],
+    }
+}
+
+pub fn archive_line(a: &crate::models::archive::Archive) -> Line {
+    Line {
+        id: a.id,
+        store_id: a.store_id,
+        year: a.archived_on.year(),
+        number: a.archive_no.clone(),
+        content: vec![
+            a.visit_date.to_string(),
+            o(&a.vehicle_model),
+            o(&a.plate),
+            o(&a.vehicle_type),
+            a.items.clone(),
+            o(&a.maintenance_interval_days),
+            o(&a.maintenance_interval_km),
+            o(&a.next_maintenance_date),
+            o(&a.desired_services),
+            a.service_history.clone(),
+            a.due_date.to_string(),
+            a.archived_at.to_string(),
+            a.archived_on.to_string(),
+            a.archived_by_id.to_string(),
+            a.archived_by.clone(),
+        ],
+        personal: vec![a.customer_name.clone(), o(&a.address), a.phone.clone()],
+    }
+}
+
+/// The first broken line of a register, if any: its number and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub register: Register,
+    pub number: String,
+    pub reason: &'static str,
+}
+
+/// All lines of a register, in id order, as the chain sees them.
+fn lines(conn: &mut DbConn, register: Register) -> QueryResult<Vec<Line>> {
+    Ok(match register {
+        Register::CallRecords => {
+            let rows: Vec<crate::models::call::CallRecord> = call_records::table
+                .order(call_records::id)
+                .select(crate::models::call::CallRecord::as_select())
+                .load(conn)?;
+            rows.iter().map(call_record_line).collect()
+        }
+        Register::CallRegister => {
+            let rows: Vec<crate::models::call::RegisterLine> = call_register::table
+                .order(call_register::id)
+                .select(crate::models::call::RegisterLine::as_select())
+                .load(conn)?;
+            rows.iter().map(register_line).collect()
+        }
+        Register::LetterRegister => {
+            let rows: Vec<crate::models::letter::LetterLine> = letter_register::table
+                .order(letter_register::id)
+                .select(crate::models::letter::LetterLine::as_select())
+                .load(conn)?;
+            rows.iter().map(letter_line).collect()
+        }
+        Register::Archives => {
+            let rows: Vec<crate::models::archive::Archive> = archives::table
+                .order(archives::id)
+                .select(crate::models::archive::Archive::as_select())
+                .load(conn)?;
+            rows.iter().map(archive_line).collect()
+        }
+    })
+}
+
+type ChainRow = (i32, i32, String, String, String);
+
+/// Walks every chain; returns the first broken line of each register that has one.
+pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
+    let salt = salt(conn)?;
+    let mut broken = Vec::new();
+    for register in Register::ALL {
+        let all = lines(conn, register)?;
+        let chain: Vec<ChainRow> = register_chain::table
+            .filter(register_chain::register.eq(register.key()))
+            .order(register_chain::id)
+            .select((
+                register_chain::line_id,
+                register_chain::year,
+                register_chain::prev_hash,
+                register_chain::hash,
+                register_chain::personal_digest,
+            ))
+            .load(conn)?;
+        // The last hash of each (store, year) chain, as the walk goes.
+        let mut heads: std::collections::HashMap<(i32, i32), String> =
+            std::collections::HashMap::new();
+        let mut positions: std::collections::HashMap<(i32, i32), i32> =
+            std::collections::HashMap::new();
+        let mut hash_at: std::collections::HashMap<(i32, i32, i32), String> =
+            std::collections::HashMap::new();
+        let mut first: Option<Broken> = None;
+        for line in &all {
+            let Some((_, _, prev, hash, digest)) = chain.iter().find(|c| c.0 == line.id) else {
+                first.get_or_insert(Broken {
+                    register,
+                    number: line.number.clone(),
+                    reason: "missing-from-chain",
+                });
+                continue;
+            };
+            let key = (line.store_id, line.year);
+            let expected_prev = heads.get(&key).cloned().unwrap_or_default();
+            let personal: Vec<&str> = std::iter::once(salt.as_str())
+                .chain(line.personal.iter().map(String::as_str))
+                .collect();
+            let reason = if *prev != expected_prev {
+                Some("chain-broken")
+            } else if sha(&personal) != *digest {
+                Some("personal-changed")
+            } else if line_hash(prev, line, digest) != *hash {
+                Some("content-changed")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                first.get_or_insert(Broken {
+                    register,
+                    number: line.number.clone(),
+                    reason,
+                });
+            }
+            heads.insert(key, hash.clone());
+            let n = positions.entry(key).or_insert(0);
+            *n += 1;
+            hash_at.insert((line.store_id, line.year, *n), hash.clone());
+        }
+        if chain.len() > all.len() && first.is_none() {
+            first = Some(Broken {
+                register,
+                number: String::new(),
+                reason: "line-removed",
+            });
+        }
+        // Heads given out must still be in the chain at their place.
+        let given: Vec<(i32, i32, i32, String)> = chain_heads::table
+            .filter(chain_heads::register.eq(register.key()))
+            .select((
+                chain_heads::store_id,
+                chain_heads::year,
+                chain_heads::line_count,
+                chain_heads::head_hash,
+            ))
+            .load(conn)?;
+        for (store_id, year, count, head) in given {
+            if count > 0 && hash_at.get(&(store_id, year, count)) != Some(&head) && first.is_none()
+            {
+                first = Some(Broken {
+                    register,
+                    number: format!("#{count}"),
+                    reason: "head-rewritten",
+                });
+            }
+        }
+        broken.extend(first);
+    }
+    Ok(broken)
+}
+
+/// Records the head of a chain given out (an export's manifest), for `verify` to check later.
+pub fn record_head(
+    conn: &mut DbConn,
+    store_id: i32,
+    register: Register,
+    year: i32,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(i32, String)>> {
+    let rows: Vec<String> = register_chain::table
+        .filter(register_chain::store_id.eq(store_id))
+        .filter(register_chain::register.eq(register.key()))
+        .filter(register_chain::year.eq(year))
+        .order(register_chain::id)
+        .select(register_chain::hash)
+        .load(conn)?;
+    let Some(head) = rows.last().cloned() else {
+        return Ok(None);
+    };
+    let count = rows.len() as i32;
+    diesel::insert_into(chain_heads::table)
+        .values((
+            chain_heads::store_id.eq(store_id),
+            chain_heads::register.eq(register.key()),
+            chain_heads::year.eq(year),
+            chain_heads::line_count.eq(count),
+            chain_heads::head_hash.eq(&head),
+            chain_heads::purpose.eq(purpose),
+            chain_heads::given_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(Some((count, head)))
+}
