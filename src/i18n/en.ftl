@@ -785,3 +785,34 @@ err-format-unknown = "{ $value }" is not a format (csv or json)
 field-format = Format
 
 store-default-name = Our service centre
+
+# The register pages and paper forms (R11)
+nav-registers = Registers
+registers-title = The four registers
+register-title-archives = Customer archive sheets
+register-title-call-records = Follow-up call record sheet
+register-title-call-register = Follow-up call register
+register-title-letter-register = Follow-up letter register
+registers-col-register = Register
+registers-col-lines = Lines this month
+registers-count = { $count } lines
+registers-empty = No lines in this period
+registers-any = All
+registers-filter-clerk = Handled by
+registers-filter-customer = Customer name
+action-export-csv = Export CSV
+action-print-form = Print the form
+registers-store = Store: { $store }
+registers-all-stores = Store: all stores
+registers-range = Period: { $from } to { $to }
+registers-printed-by = Printed by: { $name }
+registers-printed-at = Printed at: { $at }
+registers-sheet-no = Archive no.: { $no }
+registers-truncated = Only the first { $max } lines are listed; choose a shorter period
+registers-items-raised = Requests, wishes and complaints
+registers-item-text = Text
+registers-item-closed-on = Closed on
+registers-open-call-record = Open the call record
+registers-letter-body = Letter text
+registers-line-fields = This line
+field-page = Page

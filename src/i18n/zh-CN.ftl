@@ -772,3 +772,34 @@ err-format-unknown = “{ $value }”不是可选的格式（csv 或 json）
 field-format = 格式
 
 store-default-name = 本店
+
+# 四张表格的页面与纸质表格（第 11 条）
+nav-registers = 表格
+registers-title = 四张表格
+register-title-archives = 客户档案基本资料表
+register-title-call-records = 跟踪服务电话记录表
+register-title-call-register = 跟踪服务电话登记表
+register-title-letter-register = 跟踪服务信函登记表
+registers-col-register = 表格
+registers-col-lines = 本月行数
+registers-count = 共 { $count } 行
+registers-empty = 所选期间没有记录
+registers-any = 全部
+registers-filter-clerk = 经办人
+registers-filter-customer = 客户名称
+action-export-csv = 导出 CSV
+action-print-form = 打印表格
+registers-store = 门店：{ $store }
+registers-all-stores = 门店：全部门店
+registers-range = 日期：{ $from } 至 { $to }
+registers-printed-by = 打印人：{ $name }
+registers-printed-at = 打印时间：{ $at }
+registers-sheet-no = 档案编号：{ $no }
+registers-truncated = 只列出前 { $max } 行，请缩小日期范围
+registers-items-raised = 客户要求/希望/投诉
+registers-item-text = 内容
+registers-item-closed-on = 结案日期
+registers-open-call-record = 查看电话记录
+registers-letter-body = 信函内容
+registers-line-fields = 本行内容
+field-page = 页码

@@ -3,3 +3,4 @@
 
 pub mod export;
 pub mod numbering;
+pub mod view;

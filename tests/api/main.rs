@@ -18,4 +18,5 @@ mod r4_items;
 mod r6_events;
 mod r7_calls;
 mod r9_queue;
+mod registers;
 mod visits;
