@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod browser;
 mod browser_items;
+mod browser_registers;
 mod cli;
 mod demo;
 mod i18n;

@@ -8,7 +8,7 @@ use serde_json::json;
 /// A clerk's month: two follow-up calls to 王伟 (a failed one and a reached one with a
 /// complaint), an inbound complaint from 李娜, an October inquiry of hers outside the default
 /// range, and one completed archive. The auditor `audit` reads it.
-fn month(b: Backend) -> (TestEnv, TestApp, Api) {
+pub(crate) fn month(b: Backend) -> (TestEnv, TestApp, Api) {
     let env = TestEnv::new(b, "2026-11-24");
     env.user("clerk1", "clerk");
     env.user("audit", "auditor");
