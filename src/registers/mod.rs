@@ -4,3 +4,4 @@
 pub mod chain;
 pub mod export;
 pub mod numbering;
+pub mod view;

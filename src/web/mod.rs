@@ -18,6 +18,7 @@ pub mod items;
 pub mod letters;
 pub mod login;
 pub mod queue;
+pub mod registers;
 pub mod render;
 pub mod visits;
 
@@ -140,6 +141,11 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/archives", ALL, archives::list),
         route!(GET "/archives/{visit_id}", WORKERS, archives::sheet),
         route!(POST "/archives/{visit_id}", WORKERS, archives::complete),
+        route!(GET "/registers", READERS, registers::index),
+        route!(GET "/registers/{register}", READERS, registers::page),
+        route!(GET "/registers/{register}/print", READERS, registers::print),
+        route!(GET "/registers/{register}/export.csv", READERS, registers::export_csv),
+        route!(GET "/registers/{register}/{id}", READERS, registers::detail),
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),

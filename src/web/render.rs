@@ -42,7 +42,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     tpl!("items/show.html"),
     tpl!("letters/print.html"),
     tpl!("letters/templates.html"),
+    tpl!("print/archives.html"),
+    tpl!("print/register.html"),
     tpl!("queue.html"),
+    tpl!("registers/detail.html"),
+    tpl!("registers/index.html"),
+    tpl!("registers/list.html"),
     tpl!("visits/new.html"),
 ];
 

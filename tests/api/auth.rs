@@ -233,6 +233,23 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/archives", "clerk supervisor auditor admin"),
     ("GET", "/archives/{visit_id}", "clerk supervisor admin"),
     ("POST", "/archives/{visit_id}", "clerk supervisor admin"),
+    ("GET", "/registers", "supervisor auditor admin"),
+    ("GET", "/registers/{register}", "supervisor auditor admin"),
+    (
+        "GET",
+        "/registers/{register}/print",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/registers/{register}/export.csv",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/registers/{register}/{id}",
+        "supervisor auditor admin",
+    ),
     ("GET", "/settings", "supervisor admin"),
     ("GET", "/admin/stores", "admin"),
     ("POST", "/admin/stores", "admin"),

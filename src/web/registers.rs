@@ -1,0 +1,422 @@
+//! R11 for auditors: the four registers as pages — filtered by date range, 经办人, category
+//! and customer, one line's page, the paper form to print (A4 landscape), and the CSV export
+//! for a signed-in browser. The lines are the export's own (`registers::export::rows`), so a
+//! page, a printed form and a CSV file never disagree.
+
+use super::auth::{chrome, Auth};
+use super::render::html;
+use super::{AppError, AppResult, State};
+use crate::domain::call::Category;
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::role::Role;
+use crate::registers::export::{self, Filters, Query};
+use crate::registers::numbering::Register;
+use crate::registers::view;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Lines on a page.
+const PAGE: i64 = 100;
+/// The most lines one printed form holds.
+const PRINT_MAX: i64 = 10_000;
+
+/// `/registers/{register}?from=&to=&clerk=&category=&customer=&page=` (`lang=` for the CSV).
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    from: Option<String>,
+    to: Option<String>,
+    clerk: Option<String>,
+    category: Option<String>,
+    customer: Option<String>,
+    page: Option<String>,
+    lang: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn is_call(r: Register) -> bool {
+    matches!(r, Register::CallRecords | Register::CallRegister)
+}
+
+/// The current month of the app's clock: the default range.
+fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = today.with_day(1).expect("day 1");
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .expect("a next month");
+    (first, next.pred_opt().expect("a last day"))
+}
+
+/// What a request asks for, checked: the export's query (the reader's store), the filters,
+/// the page. Every bad value is named (a 422).
+fn parse(
+    register: &str,
+    p: &RegisterQuery,
+    me: &Auth,
+    today: NaiveDate,
+    lang: &'static str,
+) -> AppResult<(Query, Filters, i64)> {
+    let (first, last) = this_month(today);
+    let (first, last) = (first.to_string(), last.to_string());
+    let mut errs = FieldErrors::default();
+    let parsed = match export::parse_query(
+        register,
+        Some(given(&p.from).unwrap_or(&first)),
+        Some(given(&p.to).unwrap_or(&last)),
+        Some(lang),
+    ) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errs.0.extend(e.0);
+            None
+        }
+    };
+    let clerk_id = match given(&p.clerk) {
+        None => None,
+        Some(c) => errs.take(
+            c.parse::<i32>()
+                .map_err(|_| FieldError::new("clerk", "number-invalid").arg("value", c)),
+        ),
+    };
+    let category = match given(&p.category) {
+        Some(c) if parsed.is_some_and(|(r, ..)| is_call(r)) => errs.take(
+            Category::parse(c)
+                .map(|c| c.as_str().to_string())
+                .ok_or_else(|| FieldError::new("category", "category-unknown").arg("value", c)),
+        ),
+        _ => None,
+    };
+    let page = match given(&p.page) {
+        None => Some(1),
+        Some(n) => errs.take(
+            n.parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| FieldError::new("page", "number-invalid").arg("value", n)),
+        ),
+    };
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let (register, from, to, lang) = parsed.expect("checked");
+    Ok((
+        Query {
+            register,
+            from,
+            to,
+            store_id: me.user.store_id,
+            lang,
+        },
+        Filters {
+            clerk_id,
+            category,
+            customer: given(&p.customer).map(str::to_string),
+            id: None,
+        },
+        page.expect("checked"),
+    ))
+}
+
+/// A register as the index lists it.
+#[derive(Serialize)]
+struct Entry {
+    key: &'static str,
+    count: i64,
+}
+
+/// `GET /registers`: the four registers, with this month's number of lines.
+pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    let (from, to) = this_month(state.ctx.clock.today());
+    let store_id = me.user.store_id;
+    let lang = me.lang;
+    let entries = state
+        .db(move |conn, _| {
+            Register::ALL
+                .iter()
+                .map(|&register| {
+                    let q = Query {
+                        register,
+                        from,
+                        to,
+                        store_id,
+                        lang,
+                    };
+                    Ok(Entry {
+                        key: register.key(),
+                        count: export::count(conn, &q, &Filters::default())?,
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("registers", &entries);
+    ctx.insert("from", &from);
+    ctx.insert("to", &to);
+    Ok(html(state.templates.render(
+        me.lang,
+        "registers/index.html",
+        &ctx,
+    )?))
+}
+
+/// A user who may appear as 经办人 in the filter.
+#[derive(Serialize)]
+struct Clerk {
+    id: i32,
+    name: String,
+}
+
+/// A line of a register: its id and its cells, in the register's column order.
+#[derive(Serialize)]
+struct Line {
+    id: i32,
+    cells: Vec<String>,
+    /// The same cells by column key (for the archive sheets).
+    by_key: HashMap<&'static str, String>,
+}
+
+fn lines(register: Register, rows: Vec<(i32, Vec<String>)>) -> Vec<Line> {
+    let keys = export::keys(register);
+    rows.into_iter()
+        .map(|(id, cells)| Line {
+            id,
+            by_key: keys.iter().copied().zip(cells.iter().cloned()).collect(),
+            cells,
+        })
+        .collect()
+}
+
+/// The query string of a request's filters (for the pager, print and export links).
+fn filter_query(q: &Query, f: &Filters) -> String {
+    let mut s = format!("from={}&to={}", q.from, q.to);
+    if let Some(c) = f.clerk_id {
+        s.push_str(&format!("&clerk={c}"));
+    }
+    if let Some(c) = &f.category {
+        s.push_str(&format!("&category={}", super::urlencode(c)));
+    }
+    if let Some(c) = &f.customer {
+        s.push_str(&format!("&customer={}", super::urlencode(c)));
+    }
+    s
+}
+
+/// `GET /registers/{register}`: the lines as a table, 100 a page, in number order.
+pub async fn page(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    register: web::Path<String>,
+    p: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (q, f, page) = parse(&register, &p, &me, state.ctx.clock.today(), me.lang)?;
+    let store_id = me.user.store_id;
+    let (qq, ff) = (q.clone(), f.clone());
+    let (rows, total, clerks) = state
+        .db(move |conn, ctx| {
+            let tz = ctx.clock.tz();
+            let rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
+            let total = export::count(conn, &qq, &ff)?;
+            let clerks: Vec<Clerk> = crate::models::user::all(conn)?
+                .into_iter()
+                .filter(|u| store_id.is_none() || u.store_id == store_id)
+                .filter(|u| u.role != Role::Auditor.as_str())
+                .map(|u| Clerk {
+                    id: u.id,
+                    name: u.display_name,
+                })
+                .collect();
+            Ok((rows, total, clerks))
+        })
+        .await?;
+    let reg = q.register;
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("register", reg.key());
+    ctx.insert("headers", &export::headers(reg, me.lang));
+    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("total", &total);
+    ctx.insert("page", &page);
+    ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
+    ctx.insert("from", &q.from);
+    ctx.insert("to", &q.to);
+    ctx.insert("clerk", &f.clerk_id);
+    ctx.insert("category", &f.category.clone().unwrap_or_default());
+    ctx.insert("customer", &f.customer.clone().unwrap_or_default());
+    ctx.insert("clerks", &clerks);
+    ctx.insert("has_category", &is_call(reg));
+    ctx.insert(
+        "categories",
+        &Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "clerk_column",
+        &if reg == Register::Archives {
+            "col-archives-archived-by"
+        } else {
+            "col-call-register-handled-by"
+        },
+    );
+    ctx.insert("filters", &filter_query(&q, &f));
+    ctx.insert(
+        "export_query",
+        &format!("from={}&to={}&lang={}", q.from, q.to, me.lang),
+    );
+    Ok(html(state.templates.render(
+        me.lang,
+        "registers/list.html",
+        &ctx,
+    )?))
+}
+
+/// `GET /registers/{register}/{id}`: every field of one line (of the reader's store).
+pub async fn detail(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    path: web::Path<(String, i32)>,
+) -> AppResult<HttpResponse> {
+    let (register, id) = path.into_inner();
+    let reg = Register::parse(&register).ok_or(AppError::NotFound)?;
+    let q = Query {
+        register: reg,
+        from: NaiveDate::from_ymd_opt(1, 1, 1).expect("a date"),
+        to: NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"),
+        store_id: me.user.store_id,
+        lang: me.lang,
+    };
+    let f = Filters {
+        id: Some(id),
+        ..Filters::default()
+    };
+    let lang = me.lang;
+    let (row, extra) = state
+        .db(move |conn, ctx| {
+            let row = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)?;
+            let extra = view::extra(conn, reg, id, lang)?;
+            Ok((row, extra))
+        })
+        .await?;
+    let fields: Vec<(String, String)> = export::headers(reg, me.lang)
+        .into_iter()
+        .zip(row.1.iter().cloned())
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("register", reg.key());
+    ctx.insert("number", &row.1[0]);
+    ctx.insert("fields", &fields);
+    ctx.insert("extra", &extra);
+    Ok(html(state.templates.render(
+        me.lang,
+        "registers/detail.html",
+        &ctx,
+    )?))
+}
+
+/// `GET /registers/{register}/print`: the register as its paper form, every line of the
+/// range; the archives register one sheet a page.
+pub async fn print(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    register: web::Path<String>,
+    p: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (q, f, _) = parse(&register, &p, &me, state.ctx.clock.today(), me.lang)?;
+    let (qq, ff) = (q.clone(), f.clone());
+    let (rows, store) = state
+        .db(move |conn, ctx| {
+            let rows = export::rows(conn, &qq, &ff, ctx.clock.tz(), PRINT_MAX + 1, 0)?;
+            Ok((rows, view::store_name(conn, qq.store_id)?))
+        })
+        .await?;
+    let truncated = rows.len() as i64 > PRINT_MAX;
+    let mut rows = rows;
+    rows.truncate(PRINT_MAX as usize);
+    let reg = q.register;
+    let mut ctx = tera::Context::new();
+    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("register", reg.key());
+    ctx.insert("headers", &export::headers(reg, me.lang));
+    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("truncated", &truncated);
+    ctx.insert("max", &PRINT_MAX);
+    ctx.insert("store", &store);
+    ctx.insert("from", &q.from);
+    ctx.insert("to", &q.to);
+    ctx.insert("filters", &filter_query(&q, &f));
+    ctx.insert("printed_by", &me.user.display_name);
+    ctx.insert(
+        "printed_at",
+        &state
+            .ctx
+            .clock
+            .now_local()
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+    );
+    let template = if reg == Register::Archives {
+        "print/archives.html"
+    } else {
+        "print/register.html"
+    };
+    Ok(html(state.templates.render(me.lang, template, &ctx)?))
+}
+
+/// `GET /registers/{register}/export.csv?from=&to=&lang=`: the API's CSV for a signed-in
+/// browser (the API wants a token), recorded in the audit log the same way.
+pub async fn export_csv(
+    state: State,
+    me: Auth,
+    register: web::Path<String>,
+    p: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let (reg, from, to, lang) = export::parse_query(
+        &register,
+        p.from.as_deref(),
+        p.to.as_deref(),
+        Some(p.lang.as_deref().unwrap_or(me.lang)),
+    )
+    .map_err(AppError::Invalid)?;
+    let actor = me.actor();
+    let body = state
+        .db(move |conn, ctx| {
+            let query = Query {
+                register: reg,
+                from,
+                to,
+                store_id: actor.store_id,
+                lang,
+            };
+            let mut buf = Vec::new();
+            export::write(conn, &query, ctx.clock.tz(), &mut buf)?;
+            crate::services::audit::record(
+                conn,
+                ctx,
+                &actor,
+                "register.export",
+                reg.key(),
+                &format!("{from}…{to}"),
+                "ok",
+            )?;
+            Ok(buf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
+        ))
+        .body(body))
+}
