@@ -225,25 +225,16 @@ pub async fn register(
             };
             let tz = ctx.clock.tz();
             let out = if json {
-                (
-                    serde_json::to_vec(&crate::registers::export::json(conn, &query, tz)?)
-                        .map_err(anyhow::Error::from)?,
-                    "application/json",
-                )
+                let body = serde_json::to_vec(&crate::registers::export::json(conn, &query, tz)?)
+                    .map_err(anyhow::Error::from)?;
+                audit_export(conn, ctx, &actor, &query)?;
+                (body, "application/json")
             } else {
-                let mut buf = Vec::new();
-                crate::registers::export::write(conn, &query, tz, &mut buf)?;
-                (buf, "text/csv; charset=utf-8")
+                (
+                    export_csv(conn, ctx, &actor, &query)?,
+                    "text/csv; charset=utf-8",
+                )
             };
-            crate::services::audit::record(
-                conn,
-                ctx,
-                &actor,
-                "register.export",
-                reg.key(),
-                &format!("{from}…{to}"),
-                "ok",
-            )?;
             Ok(out)
         })
         .await?;
@@ -256,4 +247,36 @@ pub async fn register(
         ));
     }
     Ok(resp.body(body))
+}
+
+/// A register as CSV, for a signed-in user or a token, with its audit-log row (R11).
+pub fn export_csv(
+    conn: &mut crate::db::DbConn,
+    ctx: &crate::services::Ctx,
+    actor: &crate::services::Actor,
+    query: &crate::registers::export::Query,
+) -> AppResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    crate::registers::export::write(conn, query, ctx.clock.tz(), &mut buf)?;
+    audit_export(conn, ctx, actor, query)?;
+    Ok(buf)
+}
+
+fn audit_export(
+    conn: &mut crate::db::DbConn,
+    ctx: &crate::services::Ctx,
+    actor: &crate::services::Actor,
+    q: &crate::registers::export::Query,
+) -> AppResult<()> {
+    let detail = format!("{}…{}, {}", q.from, q.to, q.lang);
+    crate::services::audit::record(
+        conn,
+        ctx,
+        actor,
+        "register.export",
+        q.register.key(),
+        &detail,
+        "ok",
+    )?;
+    Ok(())
 }

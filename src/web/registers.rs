@@ -398,18 +398,7 @@ pub async fn export_csv(
                 store_id: actor.store_id,
                 lang,
             };
-            let mut buf = Vec::new();
-            export::write(conn, &query, ctx.clock.tz(), &mut buf)?;
-            crate::services::audit::record(
-                conn,
-                ctx,
-                &actor,
-                "register.export",
-                reg.key(),
-                &format!("{from}…{to}"),
-                "ok",
-            )?;
-            Ok(buf)
+            super::api::export_csv(conn, ctx, &actor, &query)
         })
         .await?;
     Ok(HttpResponse::Ok()
