@@ -204,6 +204,8 @@ diesel::table! {
         archived_by_id -> Integer,
         archived_by -> Text,
         created_at -> Timestamp,
+        amends -> Nullable<Text>,
+        amend_reason -> Nullable<Text>,
     }
 }
 
@@ -259,6 +261,8 @@ diesel::table! {
         handled_by -> Text,
         covering_for_id -> Nullable<Integer>,
         created_at -> Timestamp,
+        amends -> Nullable<Text>,
+        amend_reason -> Nullable<Text>,
     }
 }
 
@@ -278,6 +282,8 @@ diesel::table! {
         handled_by_id -> Integer,
         handled_by -> Text,
         created_at -> Timestamp,
+        amends -> Nullable<Text>,
+        amend_reason -> Nullable<Text>,
     }
 }
 
@@ -379,6 +385,8 @@ diesel::table! {
         handled_by_id -> Integer,
         handled_by -> Text,
         created_at -> Timestamp,
+        amends -> Nullable<Text>,
+        amend_reason -> Nullable<Text>,
     }
 }
 

@@ -825,3 +825,10 @@ registers-open-call-record = Open the call record
 registers-letter-body = Letter text
 registers-line-fields = This line
 field-page = Page
+
+err-register-not-amendable = lines of this register cannot be amended yet
+field-amend_reason = Reason for the amendment
+amend-title = Amend this line
+amend-lead = Register lines are never changed or deleted. An amendment is a new line that names the line it corrects and why; the original stays. Fill in only what needs correcting.
+action-amend = Record the amendment
+ok-amended = The amendment is recorded as a new line.

@@ -812,3 +812,10 @@ registers-open-call-record = 查看电话记录
 registers-letter-body = 信函内容
 registers-line-fields = 本行内容
 field-page = 页码
+
+err-register-not-amendable = 这张表格的登记行目前不能更正
+field-amend_reason = 更正原因
+amend-title = 更正这一行
+amend-lead = 登记行不能修改或删除。更正会另起一行，写明更正的是哪一行和原因，原来的行保持不变。只填需要更正的栏目。
+action-amend = 登记更正
+ok-amended = 更正已登记为新的一行。

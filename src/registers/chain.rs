@@ -186,6 +186,15 @@ pub fn archive_line(a: &crate::models::archive::Archive) -> Line {
     }
 }
 
+/// An amendment line's chain content also covers the line it corrects and the reason.
+pub fn with_amendment(mut line: Line, amends: &Option<String>, reason: &Option<String>) -> Line {
+    if let Some(a) = amends {
+        line.content.push(a.clone());
+        line.content.push(reason.clone().unwrap_or_default());
+    }
+    line
+}
+
 /// The first broken line of a register, if any: its number and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
@@ -205,18 +214,38 @@ fn lines(conn: &mut DbConn, register: Register) -> QueryResult<Vec<Line>> {
             rows.iter().map(call_record_line).collect()
         }
         Register::CallRegister => {
-            let rows: Vec<crate::models::call::RegisterLine> = call_register::table
+            let rows: Vec<(
+                crate::models::call::RegisterLine,
+                Option<String>,
+                Option<String>,
+            )> = call_register::table
                 .order(call_register::id)
-                .select(crate::models::call::RegisterLine::as_select())
+                .select((
+                    crate::models::call::RegisterLine::as_select(),
+                    call_register::amends,
+                    call_register::amend_reason,
+                ))
                 .load(conn)?;
-            rows.iter().map(register_line).collect()
+            rows.iter()
+                .map(|(l, a, r)| with_amendment(register_line(l), a, r))
+                .collect()
         }
         Register::LetterRegister => {
-            let rows: Vec<crate::models::letter::LetterLine> = letter_register::table
+            let rows: Vec<(
+                crate::models::letter::LetterLine,
+                Option<String>,
+                Option<String>,
+            )> = letter_register::table
                 .order(letter_register::id)
-                .select(crate::models::letter::LetterLine::as_select())
+                .select((
+                    crate::models::letter::LetterLine::as_select(),
+                    letter_register::amends,
+                    letter_register::amend_reason,
+                ))
                 .load(conn)?;
-            rows.iter().map(letter_line).collect()
+            rows.iter()
+                .map(|(l, a, r)| with_amendment(letter_line(l), a, r))
+                .collect()
         }
         Register::Archives => {
             let rows: Vec<crate::models::archive::Archive> = archives::table

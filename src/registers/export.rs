@@ -520,10 +520,13 @@ fn fetch(
                 .collect()
         }
     };
-    for (_, cells) in &mut batch {
-        // No amendments yet: the two amendment columns stay empty.
-        cells.push(String::new());
-        cells.push(String::new());
+    // The two amendment columns, for the whole batch in one query.
+    let ids: Vec<i32> = batch.iter().map(|(id, _)| *id).collect();
+    let amended = super::amend::amendments(conn, q.register, &ids)?;
+    for (id, cells) in &mut batch {
+        let a = amended.iter().find(|(i, _, _)| i == id);
+        cells.push(a.and_then(|a| a.1.clone()).unwrap_or_default());
+        cells.push(a.and_then(|a| a.2.clone()).unwrap_or_default());
     }
     Ok(batch)
 }

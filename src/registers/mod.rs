@@ -1,6 +1,7 @@
 //! The four registers of R11. Each line is numbered `PREFIX-YYYY-NNNNNN` per store, register
 //! and year, without gaps and never reused.
 
+pub mod amend;
 pub mod chain;
 pub mod export;
 pub mod numbering;

@@ -146,6 +146,7 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/registers/{register}/print", READERS, registers::print),
         route!(GET "/registers/{register}/export.csv", READERS, registers::export_csv),
         route!(GET "/registers/{register}/{id}", READERS, registers::detail),
+        route!(POST "/registers/{register}/{id}/amend", LEADS, registers::amend),
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),

@@ -313,6 +313,7 @@ pub async fn detail(
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
+    ctx.insert("line_id", &row.0);
     ctx.insert("number", &row.1[0]);
     ctx.insert("fields", &fields);
     ctx.insert("extra", &extra);
@@ -408,4 +409,38 @@ pub async fn export_csv(
             format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
         ))
         .body(body))
+}
+
+/// R11: a supervisor corrects a ledger line by an amendment line (the original stays).
+pub async fn amend(
+    state: State,
+    post: crate::web::auth::AuthForm,
+    path: web::Path<(String, i32)>,
+) -> AppResult<HttpResponse> {
+    let (register, id) = path.into_inner();
+    let reg = crate::registers::numbering::Register::parse(&register).ok_or(AppError::NotFound)?;
+    let f = &post.form;
+    let c = crate::registers::amend::Correction {
+        customer_name: f.opt("customer_name"),
+        phone: f.opt("phone"),
+        category: f.opt("category"),
+        outcome: f.opt("outcome"),
+        address: f.opt("address"),
+        subject: f.opt("subject"),
+        reason: f.get("amend_reason").unwrap_or("").to_string(),
+    };
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| {
+            Ok(crate::registers::amend::amend(
+                conn, ctx, &actor, reg, id, &c,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/registers/{register}?ok=amended"),
+        ))
+        .finish())
 }

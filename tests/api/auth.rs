@@ -250,6 +250,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "/registers/{register}/{id}",
         "supervisor auditor admin",
     ),
+    (
+        "POST",
+        "/registers/{register}/{id}/amend",
+        "supervisor admin",
+    ),
     ("GET", "/settings", "supervisor admin"),
     ("GET", "/admin/stores", "admin"),
     ("POST", "/admin/stores", "admin"),

@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod i18n;
 mod migrations;
+mod r11_amend;
 mod r11_export;
 mod r11_integrity;
 mod r1_assignment;

@@ -1,0 +1,246 @@
+//! R11: a register line is corrected only by an amendment — a line of its own, with its own
+//! number in the year of the line it corrects, that names that line and says why; the original
+//! stays as it was. Amendments of the two ledgers (call register, letter register) are here.
+
+use super::chain;
+use super::numbering::{self, Register};
+use crate::db::schema::{call_register, letter_register};
+use crate::db::{write_tx, DbConn};
+use crate::domain::call::{Category, Outcome};
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::phone::Phone;
+use crate::domain::visit::check_len;
+use crate::models::call::RegisterLine;
+use crate::models::letter::LetterLine;
+use crate::models::{trunc, user};
+use crate::services::{audit, Actor, Ctx, SResult, ServiceError};
+use chrono::Datelike;
+use diesel::prelude::*;
+
+/// The corrections asked for (absent = keep the original's value) and the reason.
+#[derive(Debug, Clone, Default)]
+pub struct Correction {
+    pub customer_name: Option<String>,
+    pub phone: Option<String>,
+    pub category: Option<String>,
+    pub outcome: Option<String>,
+    pub address: Option<String>,
+    pub subject: Option<String>,
+    pub reason: String,
+}
+
+fn reason(c: &Correction) -> Result<String, FieldError> {
+    let r = check_len("amend_reason", c.reason.trim(), 500)?;
+    if r.is_empty() {
+        return Err(FieldError::new("amend_reason", "required"));
+    }
+    Ok(r)
+}
+
+fn blank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Amends a line of `register`; returns the amendment's number.
+pub fn amend(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    register: Register,
+    line_id: i32,
+    c: &Correction,
+) -> SResult<String> {
+    let mut errs = FieldErrors::default();
+    let why = errs.take(reason(c));
+    let phone = match blank(&c.phone) {
+        Some(p) => errs
+            .take(Phone::parse("phone", p))
+            .map(|p| Some(p.as_str().to_string())),
+        None => Some(None),
+    };
+    let category = match blank(&c.category) {
+        Some(v) => errs
+            .take(
+                Category::parse(v)
+                    .ok_or_else(|| FieldError::new("category", "category-unknown").arg("value", v)),
+            )
+            .map(Some),
+        None => Some(None),
+    };
+    let outcome = match blank(&c.outcome) {
+        Some(v) => errs
+            .take(
+                Outcome::parse(v)
+                    .ok_or_else(|| FieldError::new("outcome", "outcome-unknown").arg("value", v)),
+            )
+            .map(Some),
+        None => Some(None),
+    };
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (why, phone, category, outcome) = (
+        why.expect("checked"),
+        phone.expect("checked"),
+        category.expect("checked"),
+        outcome.expect("checked"),
+    );
+    let handler = user::by_id(conn, actor.user_id.ok_or(ServiceError::Forbidden)?)?;
+    let now = trunc(ctx.clock.now_utc());
+    write_tx(conn, |conn| {
+        let no = match register {
+            Register::CallRegister => {
+                let orig: RegisterLine = call_register::table
+                    .find(line_id)
+                    .select(RegisterLine::as_select())
+                    .first(conn)
+                    .optional()?
+                    .ok_or(ServiceError::NotFound("line"))?;
+                if !actor.in_store(orig.store_id) {
+                    return Err(ServiceError::NotFound("line"));
+                }
+                let (_, no) = numbering::next(
+                    conn,
+                    orig.store_id,
+                    Register::CallRegister,
+                    orig.called_on.year(),
+                )?;
+                let mut line = RegisterLine {
+                    id: 0,
+                    register_no: no.clone(),
+                    customer_name: blank(&c.customer_name)
+                        .map(str::to_string)
+                        .unwrap_or(orig.customer_name.clone()),
+                    phone: phone.unwrap_or(orig.phone.clone()),
+                    category: category
+                        .map(|v| v.as_str().to_string())
+                        .unwrap_or(orig.category.clone()),
+                    outcome: outcome
+                        .map(|v| v.as_str().to_string())
+                        .unwrap_or(orig.outcome.clone()),
+                    handled_by_id: handler.id,
+                    handled_by: handler.display_name.clone(),
+                    created_at: now,
+                    ..orig.clone()
+                };
+                line.id = diesel::insert_into(call_register::table)
+                    .values((
+                        &line,
+                        call_register::amends.eq(&orig.register_no),
+                        call_register::amend_reason.eq(&why),
+                    ))
+                    .returning(call_register::id)
+                    .get_result(conn)?;
+                let chained = chain::with_amendment(
+                    chain::register_line(&line),
+                    &Some(orig.register_no.clone()),
+                    &Some(why.clone()),
+                );
+                chain::append(conn, Register::CallRegister, &chained, now)?;
+                no
+            }
+            Register::LetterRegister => {
+                let orig: LetterLine = letter_register::table
+                    .find(line_id)
+                    .select(LetterLine::as_select())
+                    .first(conn)
+                    .optional()?
+                    .ok_or(ServiceError::NotFound("line"))?;
+                if !actor.in_store(orig.store_id) {
+                    return Err(ServiceError::NotFound("line"));
+                }
+                let (_, no) = numbering::next(
+                    conn,
+                    orig.store_id,
+                    Register::LetterRegister,
+                    orig.sent_on.year(),
+                )?;
+                let mut line = LetterLine {
+                    id: 0,
+                    register_no: no.clone(),
+                    customer_name: blank(&c.customer_name)
+                        .map(str::to_string)
+                        .unwrap_or(orig.customer_name.clone()),
+                    address: blank(&c.address)
+                        .map(str::to_string)
+                        .unwrap_or(orig.address.clone()),
+                    subject: blank(&c.subject)
+                        .map(str::to_string)
+                        .unwrap_or(orig.subject.clone()),
+                    handled_by_id: handler.id,
+                    handled_by: handler.display_name.clone(),
+                    created_at: now,
+                    ..orig.clone()
+                };
+                line.id = diesel::insert_into(letter_register::table)
+                    .values((
+                        &line,
+                        letter_register::amends.eq(&orig.register_no),
+                        letter_register::amend_reason.eq(&why),
+                    ))
+                    .returning(letter_register::id)
+                    .get_result(conn)?;
+                let chained = chain::with_amendment(
+                    chain::letter_line(&line),
+                    &Some(orig.register_no.clone()),
+                    &Some(why.clone()),
+                );
+                chain::append(conn, Register::LetterRegister, &chained, now)?;
+                no
+            }
+            _ => return Err(FieldError::new("register", "register-not-amendable").into()),
+        };
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "register.amend",
+            register.key(),
+            &format!("{no}: {why}"),
+            "ok",
+        )?;
+        Ok(no)
+    })
+}
+
+/// A line's id, the number of the line it amends, and the reason.
+pub type Amendment = (i32, Option<String>, Option<String>);
+
+/// The amendment columns of some lines of a register.
+pub fn amendments(
+    conn: &mut DbConn,
+    register: Register,
+    ids: &[i32],
+) -> QueryResult<Vec<Amendment>> {
+    use crate::db::schema::{archives, call_records};
+    match register {
+        Register::CallRegister => call_register::table
+            .filter(call_register::id.eq_any(ids))
+            .select((
+                call_register::id,
+                call_register::amends,
+                call_register::amend_reason,
+            ))
+            .load(conn),
+        Register::LetterRegister => letter_register::table
+            .filter(letter_register::id.eq_any(ids))
+            .select((
+                letter_register::id,
+                letter_register::amends,
+                letter_register::amend_reason,
+            ))
+            .load(conn),
+        Register::CallRecords => call_records::table
+            .filter(call_records::id.eq_any(ids))
+            .select((
+                call_records::id,
+                call_records::amends,
+                call_records::amend_reason,
+            ))
+            .load(conn),
+        Register::Archives => archives::table
+            .filter(archives::id.eq_any(ids))
+            .select((archives::id, archives::amends, archives::amend_reason))
+            .load(conn),
+    }
+}
