@@ -23,5 +23,6 @@ pub mod maintenance;
 pub mod phone;
 pub mod plate;
 pub mod role;
+pub mod store;
 pub mod task;
 pub mod visit;

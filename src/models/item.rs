@@ -129,3 +129,19 @@ pub fn pending_of_store(conn: &mut DbConn, store_id: i32) -> QueryResult<Vec<Ite
         .select(Item::as_select())
         .load(conn)
 }
+
+/// The same, each with its customer's and clerk's names, in one query (the escalations page).
+pub fn pending_of_store_named(
+    conn: &mut DbConn,
+    store_id: i32,
+) -> QueryResult<Vec<(Item, String, String)>> {
+    use crate::db::schema::{customers, users};
+    items::table
+        .inner_join(customers::table.on(customers::id.eq(items::customer_id)))
+        .inner_join(users::table.on(users::id.eq(items::clerk_id)))
+        .filter(items::store_id.eq(store_id))
+        .filter(items::status.eq_any(["open", "escalated", "solved"]))
+        .order((items::raised_at, items::id))
+        .select((Item::as_select(), customers::name, users::display_name))
+        .load(conn)
+}

@@ -20,6 +20,7 @@ pub mod letters;
 pub mod merge;
 pub mod queue;
 pub mod setup;
+pub mod stores;
 pub mod visits;
 
 use crate::clock::Clock;

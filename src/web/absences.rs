@@ -18,10 +18,9 @@ async fn render(
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let store = me
-        .user
-        .store_id
-        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let store = me.user.store_id.ok_or_else(|| {
+        AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
+    })?;
     let (rows, people) = state
         .db(move |conn, ctx| {
             let today = ctx.clock.today();

@@ -4,11 +4,10 @@
 
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
-use crate::domain::error::FieldError;
 use crate::i18n::I18N;
-use crate::models::{store, trunc, user};
+use crate::models::{store, user};
 use crate::services::accounts::{self, UserInput, UserUpdate};
-use crate::services::{audit, ServiceError};
+use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -67,49 +66,16 @@ pub async fn stores(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpR
     stores_page(&req, &state, &me, HashMap::new(), HashMap::new()).await
 }
 
-/// Store codes: 1–32 of a–z, 0–9, `-`, `_` (they appear in exports and file names).
-pub fn check_store_code(code: &str) -> Result<String, FieldError> {
-    let c = code.trim();
-    if !c.is_empty()
-        && c.len() <= 32
-        && c.chars()
-            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_')
-    {
-        Ok(c.to_string())
-    } else {
-        Err(FieldError::new("code", "store-code-invalid"))
-    }
-}
-
-/// Adds a store; shared by the page and `aftercare store add`.
-pub fn add_store(
-    conn: &mut crate::db::DbConn,
-    ctx: &crate::services::Ctx,
-    actor: &crate::services::Actor,
-    code: &str,
-    name: &str,
-) -> Result<i32, ServiceError> {
-    let code = check_store_code(code)?;
-    let name = crate::domain::visit::check_len("name", name.trim(), 60)?;
-    if name.is_empty() {
-        return Err(FieldError::new("name", "required").into());
-    }
-    crate::db::write_tx(conn, |conn| {
-        if store::by_code(conn, &code)?.is_some() {
-            return Err(FieldError::new("code", "store-code-taken").into());
-        }
-        let id = store::insert(conn, &code, &name, trunc(ctx.clock.now_utc()))?;
-        audit::record(conn, ctx, actor, "store.add", &code, &name, "ok")?;
-        Ok(id)
-    })
-}
-
 pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
     let code = post.form.get("code").unwrap_or("").to_string();
     let name = post.form.get("name").unwrap_or("").to_string();
     let actor = post.auth.actor();
     match state
-        .db(move |conn, ctx| Ok(add_store(conn, ctx, &actor, &code, &name)))
+        .db(move |conn, ctx| {
+            Ok(crate::services::stores::add(
+                conn, ctx, &actor, &code, &name,
+            ))
+        })
         .await?
     {
         Ok(_) => Ok(redirect("/admin/stores?ok=store-added".into())),

@@ -20,10 +20,9 @@ async fn render_list(
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let store = me
-        .user
-        .store_id
-        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let store = me.user.store_id.ok_or_else(|| {
+        AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
+    })?;
     let (events, clerks) = state
         .db(move |conn, _| {
             Ok((

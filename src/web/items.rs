@@ -173,22 +173,25 @@ pub async fn solve(
 /// The supervisor's page: every item still being followed in the store, oldest first, with
 /// the ones not escalated in time (R4c) flagged.
 pub async fn escalations(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
-    let store = me
-        .user
-        .store_id
-        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let store = me.user.store_id.ok_or_else(|| {
+        AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
+    })?;
     let rows = state
         .db(move |conn, ctx| {
             let today = ctx.clock.today();
+            // Two queries for the whole page: the items with their names, and the open
+            // escalation tasks of the store.
+            let kinds = [crate::domain::task::TaskKind::Escalation];
+            let filter = task::OpenFilter { store_id: Some(store), kinds: &kinds, ..Default::default() };
+            let escalations = task::open_list(conn, &filter)?;
             let mut rows = Vec::new();
-            for i in item_model::pending_of_store(conn, store)? {
-                let c = customer::by_id(conn, i.customer_id)?.ok_or(AppError::NotFound)?;
-                let esc = task::open_of_item(conn, i.id, crate::domain::task::TaskKind::Escalation)?;
+            for (i, customer, clerk) in item_model::pending_of_store_named(conn, store)? {
+                let esc = escalations.iter().map(|r| &r.task).find(|t| t.item_id == Some(i.id));
                 rows.push(json!({
                     "id": i.id, "kind": i.kind, "text": i.text, "status": i.status, "raised_on": i.raised_on,
-                    "age": (today - i.raised_on).num_days(), "customer_id": c.id, "customer": c.name,
-                    "clerk": user::by_id(conn, i.clerk_id)?.display_name,
-                    "escalation_late": esc.as_ref().is_some_and(|e| today > e.window_end),
+                    "age": (today - i.raised_on).num_days(), "customer_id": i.customer_id, "customer": customer,
+                    "clerk": clerk,
+                    "escalation_late": esc.is_some_and(|e| today > e.window_end),
                     "escalation_due": esc.map(|e| e.window_end),
                 }));
             }

@@ -162,10 +162,9 @@ async fn render_templates(
     typed: Option<(String, String)>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let store = me
-        .user
-        .store_id
-        .ok_or_else(|| AppError::BadRequest("store".into()))?;
+    let store = me.user.store_id.ok_or_else(|| {
+        AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
+    })?;
     let (subject, body) = match typed {
         Some(t) => t,
         None => {
