@@ -88,6 +88,12 @@ pub enum Command {
         lang: Option<String>,
         #[arg(long)]
         output: Option<PathBuf>,
+        /// utf-8 (with a BOM, the default) or gb18030 (for old Excel versions)
+        #[arg(long)]
+        encoding: Option<String>,
+        /// full (the default here: the command line has administrator rights) or masked
+        #[arg(long)]
+        phones: Option<String>,
     },
     /// Checks every register's numbering and hash chain; names the first broken line.
     Verify,
@@ -286,14 +292,20 @@ fn run(cli: Cli) -> Result<(), Fail> {
             store,
             lang,
             output,
+            encoding,
+            phones,
         } => export(
             &cli,
-            register,
-            from,
-            to,
-            store.as_deref(),
-            lang.as_deref(),
-            output.as_deref(),
+            ExportArgs {
+                register,
+                from,
+                to,
+                store: store.as_deref(),
+                lang: lang.as_deref(),
+                output: output.as_deref(),
+                encoding: encoding.as_deref(),
+                phones: phones.as_deref(),
+            },
         ),
         Command::Verify => verify(&cli),
         Command::Jobs { cmd: JobsCmd::Run } => {
@@ -459,83 +471,110 @@ fn backup(cli: &Cli, file: &std::path::Path) -> Result<(), Fail> {
 
 /// `aftercare export`: into a temporary file beside the output, renamed when complete, so an
 /// interrupted export never leaves a file that looks whole.
-fn export(
-    cli: &Cli,
-    register: &str,
-    from: &str,
-    to: &str,
-    store: Option<&str>,
-    lang: Option<&str>,
-    output: Option<&std::path::Path>,
-) -> Result<(), Fail> {
+struct ExportArgs<'a> {
+    register: &'a str,
+    from: &'a str,
+    to: &'a str,
+    store: Option<&'a str>,
+    lang: Option<&'a str>,
+    output: Option<&'a std::path::Path>,
+    encoding: Option<&'a str>,
+    phones: Option<&'a str>,
+}
+
+fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
+    use crate::domain::error::FieldErrors;
+    use crate::domain::privacy::{Encoding, Phones};
     let (pool, ctx) = open(cli)?;
-    let l = lang.unwrap_or(&ctx.config.settings.language).to_string();
+    let l = a.lang.unwrap_or(&ctx.config.settings.language).to_string();
     let ui = crate::i18n::supported(Some(&l)).unwrap_or(crate::i18n::DEFAULT_LANG);
+    let bad = |e: FieldErrors| Fail(2, errors_text(ui, &e));
     let (register, from, to, lang) =
-        crate::registers::export::parse_query(register, Some(from), Some(to), lang)
-            .map_err(|e| Fail(2, errors_text(ui, &e)))?;
+        crate::registers::export::parse_query(a.register, Some(a.from), Some(a.to), a.lang)
+            .map_err(bad)?;
+    let encoding = Encoding::parse(a.encoding).map_err(|e| bad(e.into()))?;
+    let phones = Phones::parse(a.phones).map_err(|e| bad(e.into()))?;
     let mut c = conn(&pool)?;
-    let store_id = match store {
+    let store_id = match a.store {
         Some(code) => Some(
             crate::models::store::by_code(&mut c, code)
                 .map_err(|e| Fail(1, e.to_string()))?
                 .ok_or_else(|| {
-                    Fail(
-                        2,
-                        errors_text(
-                            ui,
-                            &crate::domain::error::FieldError::new("store", "store-unknown")
-                                .arg("value", code)
-                                .into(),
-                        ),
-                    )
+                    bad(crate::domain::error::FieldError::new("store", "store-unknown")
+                        .arg("value", code)
+                        .into())
                 })?
                 .id,
         ),
         None => None,
     };
-    let q = crate::registers::export::Query {
+    let mut q = crate::registers::export::Query {
         register,
         from,
         to,
         store_id,
         lang,
+        phones: Phones::Full,
     };
-    let tz = ctx.clock.tz();
-    let lines = match output {
+    let actor = Actor::cli();
+    let grant = crate::services::exports::authorise(&mut c, &ctx, &actor, &mut q, phones)
+        .map_err(|e| match e {
+            crate::services::ServiceError::Invalid(f) => bad(f),
+            other => Fail(1, other.to_string()),
+        })?;
+    let format = crate::registers::export::Format::Csv(encoding);
+    let run = |c: &mut DbConn, out: &mut dyn std::io::Write| {
+        crate::services::exports::run(c, &ctx, &actor, &q, format, grant, out)
+    };
+    let manifest = match a.output {
         None => {
             let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            crate::registers::export::write(&mut c, &q, tz, &mut lock)?
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            run(&mut c, &mut lock)?
         }
         Some(path) => {
+            // Written beside the target and renamed when complete: an export cut short (a
+            // full disk, a signal) never leaves a file that looks whole.
             let tmp = path.with_extension("partial");
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(&tmp)
                     .with_context(|| format!("creating {}", tmp.display()))?,
             );
-            let n = crate::registers::export::write(&mut c, &q, tz, &mut f).inspect_err(|_| {
+            let m = run(&mut c, &mut f).inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);
             })?;
-            std::io::Write::flush(&mut f).context("writing the export")?;
-            drop(f);
+            f.into_inner()
+                .map_err(|e| anyhow::anyhow!("writing the export: {e}"))
+                .and_then(|f| Ok(f.sync_all()?))
+                .inspect_err(|_| {
+                    let _ = std::fs::remove_file(&tmp);
+                })?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("moving the export to {}", path.display()))?;
-            write_manifest(&mut c, &ctx, &q, path, n)?;
-            n
+            let mut manifest = serde_json::to_value(&m).context("manifest")?;
+            manifest["file"] = serde_json::json!(path
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string()));
+            let mpath = path.with_extension("manifest.json");
+            std::fs::write(
+                &mpath,
+                serde_json::to_vec_pretty(&manifest).context("manifest")?,
+            )
+            .with_context(|| format!("writing {}", mpath.display()))?;
+            m
         }
     };
-    crate::services::audit::record(
-        &mut c,
-        &ctx,
-        &Actor::cli(),
-        "register.export",
-        register.key(),
-        &format!("{from}…{to}, {lines} lines"),
-        "ok",
-    )
-    .map_err(|e| Fail(1, e.to_string()))?;
-    eprintln!("{} lines", lines);
+    eprintln!(
+        "{}",
+        I18N.t_args(
+            ui,
+            "export-done",
+            &[
+                ("lines", manifest.lines.to_string()),
+                ("sha", manifest.sha256.clone())
+            ]
+        )
+    );
     Ok(())
 }
 
@@ -570,47 +609,3 @@ fn verify(cli: &Cli) -> Result<(), Fail> {
     ))
 }
 
-/// The manifest beside an export: what it holds, the file's SHA-256, and the head of each
-/// chain it was cut from — recorded, so `verify` can later tell a rewritten chain.
-fn write_manifest(
-    c: &mut DbConn,
-    ctx: &Ctx,
-    q: &crate::registers::export::Query,
-    path: &std::path::Path,
-    lines: usize,
-) -> Result<(), Fail> {
-    use chrono::Datelike;
-    let bytes = std::fs::read(path).context("reading the export back")?;
-    let sha = crate::services::accounts::sha256_hex_bytes(&bytes);
-    let stores: Vec<i32> = match q.store_id {
-        Some(s) => vec![s],
-        None => crate::models::store::all(c)
-            .map_err(|e| Fail(1, e.to_string()))?
-            .into_iter()
-            .map(|s| s.id)
-            .collect(),
-    };
-    let now = crate::models::trunc(ctx.clock.now_utc());
-    let mut heads = Vec::new();
-    for store_id in stores {
-        for year in q.from.year()..=q.to.year() {
-            if let Some((count, head)) =
-                crate::registers::chain::record_head(c, store_id, q.register, year, "export", now)
-                    .map_err(|e| Fail(1, e.to_string()))?
-            {
-                heads.push(serde_json::json!({"store_id": store_id, "year": year, "lines_in_chain": count, "head": head}));
-            }
-        }
-    }
-    let manifest = serde_json::json!({
-        "register": q.register.key(), "from": q.from, "to": q.to, "lang": q.lang,
-        "lines": lines, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "chain_heads": heads,
-    });
-    let mpath = path.with_extension("manifest.json");
-    std::fs::write(
-        &mpath,
-        serde_json::to_vec_pretty(&manifest).context("manifest")?,
-    )
-    .with_context(|| format!("writing {}", mpath.display()))?;
-    Ok(())
-}

@@ -29,6 +29,27 @@ pub struct Settings {
     pub cadence: Cadence,
     /// Scheduled jobs: cron strings (sec min hour day month weekday), empty = off.
     pub jobs: Jobs,
+    /// Phone masking, export limits and data retention (R11).
+    pub privacy: Privacy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    /// Years after a customer's last visit before the retention job anonymises them; 0 = never.
+    pub retention_years: u32,
+    /// The longest date range an auditor may export at once, in days; 0 = no limit.
+    /// Supervisors and the command line are not limited.
+    pub export_max_days: u32,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            retention_years: 5,
+            export_max_days: 366,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -43,6 +64,8 @@ pub struct Jobs {
     pub purge_sessions: String,
     /// The supervisors' morning digest of what became overdue since yesterday.
     pub overdue_digest: String,
+    /// Anonymises customers past `privacy.retention_years`.
+    pub retention: String,
 }
 
 impl Default for Jobs {
@@ -53,6 +76,7 @@ impl Default for Jobs {
             backup_keep: 7,
             purge_sessions: "0 15 * * * *".into(),
             overdue_digest: "0 0 6 * * *".into(),
+            retention: "0 30 3 * * *".into(),
         }
     }
 }
@@ -69,6 +93,7 @@ impl Default for Settings {
             login_window_minutes: 15,
             cadence: Cadence::default(),
             jobs: Jobs::default(),
+            privacy: Privacy::default(),
         }
     }
 }
@@ -152,6 +177,7 @@ impl Config {
             ("jobs.backup", &settings.jobs.backup),
             ("jobs.purge_sessions", &settings.jobs.purge_sessions),
             ("jobs.overdue_digest", &settings.jobs.overdue_digest),
+            ("jobs.retention", &settings.jobs.retention),
         ] {
             if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
                 bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");

@@ -451,6 +451,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    anonymisations (id) {
+        id -> Integer,
+        store_id -> Integer,
+        customer_id -> Integer,
+        source -> Text,
+        reason -> Text,
+        by_id -> Nullable<Integer>,
+        by_name -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    anonymise_pass (customer_id) {
+        customer_id -> Integer,
+    }
+}
+
+diesel::table! {
+    export_grants (id) {
+        id -> Integer,
+        store_id -> Nullable<Integer>,
+        grantee_id -> Integer,
+        granted_by_id -> Integer,
+        reason -> Text,
+        granted_at -> Timestamp,
+        expires_on -> Date,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(customers -> stores (store_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(visits -> customers (customer_id));
@@ -487,4 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     letter_register,
     register_chain,
     chain_heads,
+    anonymisations,
+    anonymise_pass,
+    export_grants,
 );

@@ -9,6 +9,7 @@
 //! - `archive`: the archive sheet's next-service plan (R3)
 //! - `maintenance`: the next maintenance date A10 (X3)
 //! - `role`: who may do what
+//! - `privacy`: who sees whole phone numbers, export options and limits, retention (R11)
 //! - `item`, `event`, `letter`: items followed to the end (R4b–R4d), events (R6), letters (R8)
 //! - `error`: field errors that name the field and the reason
 
@@ -22,6 +23,7 @@ pub mod letter;
 pub mod maintenance;
 pub mod phone;
 pub mod plate;
+pub mod privacy;
 pub mod role;
 pub mod store;
 pub mod task;

@@ -17,6 +17,7 @@ use std::str::FromStr;
 pub const BACKUP: &str = "backup";
 pub const PURGE_SESSIONS: &str = "purge_sessions";
 pub const OVERDUE_DIGEST: &str = "overdue_digest";
+pub const RETENTION: &str = "retention";
 
 /// The enabled jobs and their schedules.
 pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
@@ -25,6 +26,7 @@ pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
         (BACKUP, &j.backup),
         (PURGE_SESSIONS, &j.purge_sessions),
         (OVERDUE_DIGEST, &j.overdue_digest),
+        (RETENTION, &j.retention),
     ]
     .into_iter()
     .filter(|(_, cron)| !cron.trim().is_empty())
@@ -58,6 +60,7 @@ pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
         BACKUP => backup(conn, ctx)?,
         PURGE_SESSIONS => purge_sessions(conn, ctx)?,
         OVERDUE_DIGEST => overdue_digest(conn, ctx)?,
+        RETENTION => retention(conn, ctx)?,
         other => anyhow::bail!("no job {other:?}"),
     };
     job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
@@ -204,4 +207,10 @@ fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
         written += 1;
     }
     Ok(format!("{written} digests for {today}"))
+}
+
+/// Anonymises the customers whose retention period has run out (`privacy.retention_years`).
+fn retention(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    let n = crate::services::privacy::run_retention(conn, ctx)?;
+    Ok(format!("{n} customers anonymised"))
 }

@@ -11,6 +11,7 @@ pub mod event;
 pub mod item;
 pub mod job;
 pub mod letter;
+pub mod privacy;
 pub mod store;
 pub mod task;
 pub mod user;

@@ -9,6 +9,7 @@ use crate::db::schema::{archives, call_records, call_register, items, letter_reg
 use crate::db::DbConn;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::phone::Phone;
+use crate::domain::privacy::{Encoding, Phones};
 use crate::domain::plate;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
@@ -100,6 +101,8 @@ pub struct Query {
     pub to: NaiveDate,
     pub store_id: Option<i32>,
     pub lang: &'static str,
+    /// Whole phone numbers, or `138****5678` (R11 privacy).
+    pub phones: Phones,
 }
 
 /// Checks an export's arguments; every problem named.
@@ -221,21 +224,49 @@ macro_rules! windowed {
     };
 }
 
-/// Writes the register as CSV into `out`; returns the number of lines.
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV in the chosen character set (UTF-8 with a BOM, or GB18030 without one).
+    Csv(Encoding),
+    /// `{"register", "from", "to", "lines": [{key: value}]}`, keyed by CONTRACT.md's columns.
+    Json,
+}
+
+/// What was written: the number of lines and the first and last register numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    pub lines: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// Writes the register into `out`, batch by batch, so memory stays flat however long the
+/// range. Stops at the first write error (a client gone, a full disk).
 pub fn write(
     conn: &mut DbConn,
     q: &Query,
+    format: Format,
     tz: chrono_tz::Tz,
     out: &mut dyn Write,
-) -> anyhow::Result<usize> {
-    out.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(headers(q.register, q.lang))?;
+) -> anyhow::Result<Written> {
     let store_codes = store_codes(conn)?;
     let clock = crate::clock::Clock::new(tz, None);
     let all = Filters::default();
+    let mut sink: Box<dyn Sink + '_> = match format {
+        Format::Csv(Encoding::Utf8) => {
+            out.write_all(b"\xEF\xBB\xBF")?;
+            Box::new(CsvSink(csv::Writer::from_writer(out)))
+        }
+        Format::Csv(Encoding::Gb18030) => {
+            Box::new(CsvSink(csv::Writer::from_writer(Gb18030::new(out))))
+        }
+        Format::Json => Box::new(JsonSink::start(out, q)?),
+    };
+    sink.header(&headers(q.register, q.lang))?;
+    let keys = keys(q.register);
+    let mut written = Written::default();
     let mut last_id = 0;
-    let mut lines = 0;
     loop {
         let batch = fetch(
             conn,
@@ -253,12 +284,118 @@ pub fn write(
         }
         for (id, cells) in batch {
             last_id = id;
-            w.write_record(cells.iter().map(|c| neutralise(c)))?;
-            lines += 1;
+            if written.first.is_none() {
+                written.first = cells.first().cloned();
+            }
+            sink.line(&keys, &cells)?;
+            written.lines += 1;
+            if let Some(no) = cells.into_iter().next() {
+                written.last = Some(no);
+            }
         }
     }
-    w.flush()?;
-    Ok(lines)
+    sink.finish()?;
+    Ok(written)
+}
+
+/// One output format of `write`.
+trait Sink {
+    fn header(&mut self, headers: &[String]) -> anyhow::Result<()>;
+    fn line(&mut self, keys: &[&str], cells: &[String]) -> anyhow::Result<()>;
+    fn finish(&mut self) -> anyhow::Result<()>;
+}
+
+struct CsvSink<W: Write>(csv::Writer<W>);
+
+impl<W: Write> Sink for CsvSink<W> {
+    fn header(&mut self, headers: &[String]) -> anyhow::Result<()> {
+        Ok(self.0.write_record(headers)?)
+    }
+    fn line(&mut self, _: &[&str], cells: &[String]) -> anyhow::Result<()> {
+        Ok(self.0.write_record(cells.iter().map(|c| neutralise(c)))?)
+    }
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.0.flush()?;
+        Ok(())
+    }
+}
+
+/// JSON needs no spreadsheet neutralising: values go out as they are.
+struct JsonSink<'a> {
+    out: &'a mut dyn Write,
+    first: bool,
+}
+
+impl<'a> JsonSink<'a> {
+    fn start(out: &'a mut dyn Write, q: &Query) -> anyhow::Result<JsonSink<'a>> {
+        write!(
+            out,
+            "{{\"register\":{},\"from\":\"{}\",\"to\":\"{}\",\"lines\":[",
+            serde_json::to_string(q.register.key())?,
+            q.from,
+            q.to
+        )?;
+        Ok(JsonSink { out, first: true })
+    }
+}
+
+impl Sink for JsonSink<'_> {
+    fn header(&mut self, _: &[String]) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn line(&mut self, keys: &[&str], cells: &[String]) -> anyhow::Result<()> {
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        let obj: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .zip(cells)
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .collect();
+        serde_json::to_writer(&mut *self.out, &obj)?;
+        Ok(())
+    }
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.out.write_all(b"]}")?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Re-encodes the UTF-8 the CSV writer produces as GB18030, keeping the bytes of a character
+/// split between two writes until the rest arrives.
+struct Gb18030<W: Write> {
+    out: W,
+    carry: Vec<u8>,
+}
+
+impl<W: Write> Gb18030<W> {
+    fn new(out: W) -> Self {
+        Gb18030 {
+            out,
+            carry: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for Gb18030<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.carry.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.carry) {
+            Ok(s) => s.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        };
+        let text = std::str::from_utf8(&self.carry[..valid]).expect("checked");
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        self.out.write_all(&bytes)?;
+        self.carry.drain(..valid);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// The column keys of a register, CONTRACT.md's columns and the three trailing ones.
@@ -354,6 +491,13 @@ fn fetch(
 ) -> anyhow::Result<Vec<(i32, Vec<String>)>> {
     let lang = q.lang;
     let clock = *clock;
+    let phone = |stored: &str| {
+        let p = Phone::from_stored(stored);
+        match q.phones {
+            Phones::Full => p.to_string(),
+            Phones::Masked => p.masked(),
+        }
+    };
     let store_code = |id: i32| {
         store_codes
             .iter()
@@ -385,7 +529,7 @@ fn fetch(
                             a.archive_no,
                             a.customer_name,
                             a.address.unwrap_or_default(),
-                            Phone::from_stored(&a.phone).to_string(),
+                            phone(&a.phone),
                             a.visit_date.to_string(),
                             a.vehicle_model.unwrap_or_default(),
                             a.plate.as_deref().map(plate::display).unwrap_or_default(),
@@ -456,7 +600,7 @@ fn fetch(
                             coded(lang, "direction", &r.direction),
                             coded(lang, "category", &r.category),
                             r.customer_name,
-                            Phone::from_stored(&r.phone).to_string(),
+                            phone(&r.phone),
                             r.plate.as_deref().map(plate::display).unwrap_or_default(),
                             r.key_points,
                             items_raised,
@@ -482,7 +626,7 @@ fn fetch(
                             l.register_no,
                             l.called_on.to_string(),
                             l.customer_name,
-                            Phone::from_stored(&l.phone).to_string(),
+                            phone(&l.phone),
                             coded(lang, "direction", &l.direction),
                             coded(lang, "category", &l.category),
                             coded(lang, "outcome", &l.outcome),
@@ -529,44 +673,6 @@ fn fetch(
         cells.push(a.and_then(|a| a.2.clone()).unwrap_or_default());
     }
     Ok(batch)
-}
-
-/// The register as JSON: one object per line, keyed by CONTRACT.md's identifiers.
-pub fn json(conn: &mut DbConn, q: &Query, tz: chrono_tz::Tz) -> anyhow::Result<serde_json::Value> {
-    let mut buf = Vec::new();
-    write(conn, q, tz, &mut buf)?;
-    let keys: Vec<&str> = q
-        .register
-        .columns()
-        .iter()
-        .chain(TRAILER.iter())
-        .copied()
-        .collect();
-    let body = buf.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&buf);
-    let mut r = csv::Reader::from_reader(body);
-    let mut lines = Vec::new();
-    for rec in r.records() {
-        let rec = rec?;
-        let obj: serde_json::Map<String, serde_json::Value> = keys
-            .iter()
-            .zip(rec.iter())
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    serde_json::Value::String(
-                        v.strip_prefix('\'')
-                            .filter(|_| v.len() > 1 && "=+-@".contains(&v[1..2]))
-                            .unwrap_or(v)
-                            .to_string(),
-                    ),
-                )
-            })
-            .collect();
-        lines.push(serde_json::Value::Object(obj));
-    }
-    Ok(
-        serde_json::json!({"register": q.register.key(), "from": q.from, "to": q.to, "lines": lines}),
-    )
 }
 
 #[cfg(test)]

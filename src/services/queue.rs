@@ -5,7 +5,7 @@
 
 use super::Ctx;
 use crate::db::DbConn;
-use crate::domain::phone::Phone;
+use crate::domain::privacy::{shown, PhoneSight};
 use crate::domain::task::{queue_key, state_on, TaskState};
 use crate::models::absence;
 use crate::models::task::{self, OpenFilter};
@@ -65,6 +65,7 @@ pub fn for_clerk(
     store_id: i32,
     clerk_id: i32,
     date: NaiveDate,
+    sight: &PhoneSight,
 ) -> QueryResult<Queue> {
     let covered = absence::covered_by(conn, store_id, clerk_id, date)?;
     let away = absence::of_clerk_on(conn, clerk_id, date)?.is_some();
@@ -86,6 +87,7 @@ pub fn for_clerk(
             },
         )?
     };
+    let mine = sight.may_see(Some(clerk_id));
     let clock = ctx.clock;
     let fmt = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
     let mut tasks: Vec<QueueItem> = rows
@@ -99,7 +101,8 @@ pub fn for_clerk(
                 kind: t.kind.clone(),
                 customer_id: t.customer_id,
                 customer_name: r.customer_name,
-                phone: Phone::from_stored(&r.phone).to_string(),
+                // The queue's own clerk works every task in it (their own and those they cover).
+                phone: shown(mine || sight.may_see(Some(t.clerk_id)), &r.phone),
                 plate: r.plate,
                 vehicle_model: r.vehicle_model,
                 visit_id: t.visit_id,

@@ -159,124 +159,20 @@ pub async fn archive_complete(
     })))
 }
 
-#[derive(serde::Deserialize)]
-pub struct RegisterQuery {
-    from: Option<String>,
-    to: Option<String>,
-    format: Option<String>,
-    lang: Option<String>,
-    store: Option<String>,
-}
-
-/// `GET /api/v1/registers/{register}?from=&to=&format=csv|json&lang=&store=` (R11): the same
-/// lines and columns as `aftercare export`.
+/// `GET /api/v1/registers/{register}?from=&to=&format=csv|json&lang=&store=&encoding=&phones=`
+/// (R11): the same lines and columns as `aftercare export`, streamed.
 pub async fn register(
     state: State,
     me: ApiAuth,
     register: web::Path<String>,
-    q: web::Query<RegisterQuery>,
+    q: web::Query<crate::web::exports::ExportParams>,
 ) -> AppResult<HttpResponse> {
-    let (reg, from, to, lang) = crate::registers::export::parse_query(
+    crate::web::exports::respond(
+        &state,
+        me.actor(),
         &register,
-        q.from.as_deref(),
-        q.to.as_deref(),
-        q.lang.as_deref(),
+        &q,
+        crate::i18n::DEFAULT_LANG,
     )
-    .map_err(AppError::Invalid)?;
-    let json = match q.format.as_deref() {
-        None | Some("csv") => false,
-        Some("json") => true,
-        Some(other) => {
-            return Err(AppError::Invalid(
-                FieldError::new("format", "format-unknown")
-                    .arg("value", other)
-                    .into(),
-            ))
-        }
-    };
-    let actor = me.actor();
-    let store_code = q.store.clone();
-    let (body, ctype) = state
-        .db(move |conn, ctx| {
-            let store_id = match store_code {
-                Some(code) => Some(
-                    crate::models::store::by_code(conn, &code)?
-                        .ok_or_else(|| {
-                            AppError::Invalid(
-                                FieldError::new("store", "store-unknown")
-                                    .arg("value", code)
-                                    .into(),
-                            )
-                        })?
-                        .id,
-                ),
-                None => actor.store_id,
-            };
-            // Users of a store read their own store's registers only.
-            if actor.store_id.is_some() && actor.store_id != store_id {
-                return Err(AppError::Forbidden);
-            }
-            let query = crate::registers::export::Query {
-                register: reg,
-                from,
-                to,
-                store_id,
-                lang,
-            };
-            let tz = ctx.clock.tz();
-            let out = if json {
-                let body = serde_json::to_vec(&crate::registers::export::json(conn, &query, tz)?)
-                    .map_err(anyhow::Error::from)?;
-                audit_export(conn, ctx, &actor, &query)?;
-                (body, "application/json")
-            } else {
-                (
-                    export_csv(conn, ctx, &actor, &query)?,
-                    "text/csv; charset=utf-8",
-                )
-            };
-            Ok(out)
-        })
-        .await?;
-    let mut resp = HttpResponse::Ok();
-    resp.content_type(ctype);
-    if !json {
-        resp.insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
-        ));
-    }
-    Ok(resp.body(body))
-}
-
-/// A register as CSV, for a signed-in user or a token, with its audit-log row (R11).
-pub fn export_csv(
-    conn: &mut crate::db::DbConn,
-    ctx: &crate::services::Ctx,
-    actor: &crate::services::Actor,
-    query: &crate::registers::export::Query,
-) -> AppResult<Vec<u8>> {
-    let mut buf = Vec::new();
-    crate::registers::export::write(conn, query, ctx.clock.tz(), &mut buf)?;
-    audit_export(conn, ctx, actor, query)?;
-    Ok(buf)
-}
-
-fn audit_export(
-    conn: &mut crate::db::DbConn,
-    ctx: &crate::services::Ctx,
-    actor: &crate::services::Actor,
-    q: &crate::registers::export::Query,
-) -> AppResult<()> {
-    let detail = format!("{}…{}, {}", q.from, q.to, q.lang);
-    crate::services::audit::record(
-        conn,
-        ctx,
-        actor,
-        "register.export",
-        q.register.key(),
-        &detail,
-        "ok",
-    )?;
-    Ok(())
+    .await
 }

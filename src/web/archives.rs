@@ -43,6 +43,7 @@ pub struct ArchiveLine {
 /// Completed archive sheets, newest first, optionally within dates of completion.
 pub fn recent(
     conn: &mut DbConn,
+    sight: &crate::domain::privacy::PhoneSight,
     store: Option<i32>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
@@ -69,6 +70,17 @@ pub fn recent(
         .offset(offset)
         .select(Archive::as_select())
         .load(conn)?;
+    // Whose customers these are, for the phone numbers (R11).
+    let owners: Vec<(i32, Option<i32>)> = crate::db::schema::customers::table
+        .filter(
+            crate::db::schema::customers::id.eq_any(rows.iter().map(|a| a.customer_id)),
+        )
+        .select((
+            crate::db::schema::customers::id,
+            crate::db::schema::customers::clerk_id,
+        ))
+        .load(conn)?;
+    let clerk_of = |id: i32| owners.iter().find(|o| o.0 == id).and_then(|o| o.1);
     Ok((
         rows.into_iter()
             .map(|a| ArchiveLine {
@@ -77,7 +89,7 @@ pub fn recent(
                 visit_id: a.visit_id,
                 customer_id: a.customer_id,
                 customer_name: a.customer_name,
-                phone: Phone::from_stored(&a.phone).to_string(),
+                phone: sight.show(clerk_of(a.customer_id), &a.phone),
                 plate: a.plate.as_deref().map(plate::display),
                 visit_date: a.visit_date,
                 due_date: a.due_date,
@@ -109,8 +121,12 @@ pub async fn list(
     let (from, to) = (parse(&q.from), parse(&q.to));
     let page = q.page.unwrap_or(1).max(1);
     let store = me.user.store_id;
+    let actor = me.actor();
     let (rows, total) = state
-        .db(move |conn, _| Ok(recent(conn, store, from, to, 100, (page - 1) * 100)?))
+        .db(move |conn, ctx| {
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
+            Ok(recent(conn, &sight, store, from, to, 100, (page - 1) * 100)?)
+        })
         .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));

@@ -6,7 +6,6 @@ use super::auth::{chrome, ApiAuth, Auth, AuthForm, Form};
 use super::{AppError, AppResult, State};
 use crate::domain::call::{CallInput, Category, EventAnswer, ItemInput, ItemKind, Outcome, Topic};
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::phone::Phone;
 use crate::domain::plate;
 use crate::domain::task::{state_on, TaskKind};
 use crate::i18n::I18N;
@@ -66,10 +65,12 @@ fn input_of(form: &Form) -> CallInput {
 fn customer_context(
     conn: &mut crate::db::DbConn,
     ctx: &crate::services::Ctx,
+    actor: &crate::services::Actor,
     customer_id: i32,
     t: &mut tera::Context,
 ) -> AppResult<customer::Customer> {
     let c = customer::by_id(conn, customer_id)?.ok_or(AppError::NotFound)?;
+    let sight = crate::services::privacy::sight(conn, ctx, actor)?;
     let clock = ctx.clock;
     let earlier: Vec<EarlierCall> = call_model::of_customer(conn, c.id, 20)?
         .into_iter()
@@ -101,7 +102,7 @@ fn customer_context(
         .map(|v| plate::display(&v.plate))
         .collect();
     t.insert("customer", &c);
-    t.insert("phone", &Phone::from_stored(&c.phone).to_string());
+    t.insert("phone", &sight.show(c.clerk_id, &c.phone));
     t.insert("plates", &plates);
     t.insert("earlier", &earlier);
     t.insert("open_items", &open_items);
@@ -208,7 +209,7 @@ async fn render_task_form(
                 }
             })?;
             let mut t = tera::Context::new();
-            customer_context(conn, ctx, task.customer_id, &mut t)?;
+            customer_context(conn, ctx, &actor, task.customer_id, &mut t)?;
             let visit = match task.visit_id {
                 Some(v) => visit::by_id(conn, v)?,
                 None => None,
@@ -324,9 +325,10 @@ async fn render_inbound(
         .db(move |conn, ctx| {
             let mut t = tera::Context::new();
             let found = if query.trim().is_empty() { Vec::new() } else { customer::search(conn, store, &query, None, 20, 0)?.0 };
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
             let found: Vec<Value> = found
                 .into_iter()
-                .map(|r| json!({"id": r.customer.id, "name": r.customer.name, "phone": Phone::from_stored(&r.customer.phone).to_string(), "plates": r.plates, "clerk": r.clerk}))
+                .map(|r| json!({"id": r.customer.id, "name": r.customer.name, "phone": sight.show(r.customer.clerk_id, &r.customer.phone), "plates": r.plates, "clerk": r.clerk}))
                 .collect();
             t.insert("found", &found);
             if let Some(id) = customer_id {
@@ -334,7 +336,7 @@ async fn render_inbound(
                 if !actor.in_store(c.store_id) {
                     return Err(AppError::NotFound);
                 }
-                customer_context(conn, ctx, id, &mut t)?;
+                customer_context(conn, ctx, &actor, id, &mut t)?;
             }
             t.insert("now_local", &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string());
             Ok(t)

@@ -48,23 +48,25 @@ pub async fn list(
     let page = q.page.unwrap_or(1).max(1);
     let clerk = mine.then_some(me.user.id);
     let store_id = me.user.store_id;
-    let (rows, total, clerks) = state
-        .db(move |conn, _| {
+    let actor = me.actor();
+    let (rows, total, clerks, sight) = state
+        .db(move |conn, ctx| {
             let (rows, total) =
                 customer::search(conn, store_id, &text, clerk, PAGE, (page - 1) * PAGE)?;
             let clerks = match store_id {
                 Some(s) => user::clerks_of_store(conn, s, false)?,
                 None => Vec::new(),
             };
-            Ok((rows, total, clerks))
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
+            Ok((rows, total, clerks, sight))
         })
         .await?;
     let rows: Vec<Row> = rows
         .into_iter()
         .map(|r| Row {
             id: r.customer.id,
+            phone: sight.show(r.customer.clerk_id, &r.customer.phone),
             name: r.customer.name,
-            phone: Phone::from_stored(&r.customer.phone).to_string(),
             clerk: r.clerk,
             plates: r.plates,
         })
@@ -109,7 +111,48 @@ pub async fn show(
     me: Auth,
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
+    show_page(req, state, me, id.into_inner(), false).await
+}
+
+/// `POST /customers/{id}/reveal`: the customer page with the whole phone number, logged (R11).
+pub async fn reveal(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    show_page(req, state, post.auth, id.into_inner(), true).await
+}
+
+/// `POST /customers/{id}/anonymise`: a supervisor anonymises a customer at their request.
+pub async fn anonymise(state: State, post: AuthForm, id: web::Path<i32>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let reason = post.form.get("reason").unwrap_or("").to_string();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| {
+            Ok(crate::services::privacy::anonymise(
+                conn,
+                ctx,
+                &actor,
+                id,
+                &reason,
+                crate::services::privacy::Source::Request,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/customers/{id}?ok=customer-anonymised")))
+        .finish())
+}
+
+async fn show_page(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    id: i32,
+    reveal: bool,
+) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let lang = me.lang;
     let ctx = state
@@ -118,6 +161,14 @@ pub async fn show(
             if !actor.in_store(c.store_id) {
                 return Err(AppError::NotFound);
             }
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
+            let masked = !sight.may_see(c.clerk_id);
+            let phone = if reveal && masked {
+                crate::services::privacy::reveal(conn, ctx, &actor, c.id)?
+            } else {
+                sight.show(c.clerk_id, &c.phone)
+            };
+            let anonymised = crate::models::privacy::anonymised(conn, c.id)?;
             let clock = ctx.clock;
             let today = clock.today();
             let vehicles = customer::vehicles_of(conn, c.id)?;
@@ -156,18 +207,23 @@ pub async fn show(
             let open_rows = task::open_list(conn, &filter)?;
             let mut open: Vec<TaskView> = open_rows
                 .into_iter()
-                .map(|r| task_view(r, today))
+                .map(|r| task_view(r, today, &sight))
                 .collect();
             sort_views(&mut open, today);
             let done: Vec<&task::Task> = tasks.iter().filter(|t| t.status != "open").collect();
             let merges: Vec<(String, String, String, String)> = merge::history(conn, c.id)?
                 .into_iter()
-                .map(|(n, p, at, moved)| (n, Phone::from_stored(&p).to_string(), fmt(at), moved))
+                .map(|(n, p, at, moved)| (n, sight.show(c.clerk_id, &p), fmt(at), moved))
                 .collect();
             let clerks = user::clerks_of_store(conn, c.store_id, false)?;
             let mut t = tera::Context::new();
             t.insert("customer", &c);
-            t.insert("phone", &Phone::from_stored(&c.phone).to_string());
+            t.insert("phone", &phone);
+            t.insert("can_reveal", &(masked && !reveal && !c.phone.is_empty()));
+            t.insert(
+                "anonymised",
+                &anonymised.map(|(at, by, source)| (fmt(at), by, source)),
+            );
             t.insert("clerk", &clerk.map(|u| u.display_name));
             t.insert(
                 "vehicles",

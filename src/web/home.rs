@@ -5,7 +5,7 @@
 use super::auth::{chrome, Auth};
 use super::render::html;
 use super::{queue, AppResult, State};
-use crate::domain::phone::Phone;
+use crate::domain::privacy::PhoneSight;
 use crate::domain::role::Role;
 use crate::domain::task::{queue_key, state_on, TaskKind, TaskState};
 use crate::models::task::{self, OpenFilter, TaskRow};
@@ -50,7 +50,8 @@ pub fn task_link(
     }
 }
 
-pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
+/// A task as the lists show it; the phone as `sight` lets the reader see it (R11).
+pub fn task_view(r: TaskRow, today: NaiveDate, sight: &PhoneSight) -> TaskView {
     TaskView {
         id: r.task.id,
         state: state_on(r.task.window(), today).as_str(),
@@ -64,7 +65,7 @@ pub fn task_view(r: TaskRow, today: NaiveDate) -> TaskView {
         kind: r.task.kind.clone(),
         customer_id: r.task.customer_id,
         customer_name: r.customer_name,
-        phone: Phone::from_stored(&r.phone).to_string(),
+        phone: sight.show(Some(r.task.clerk_id), &r.phone),
         plate: r.plate,
         vehicle_model: r.vehicle_model,
         clerk_name: r.clerk_name,
@@ -108,9 +109,11 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
     }
     let role = me.role;
     let store_id = me.user.store_id;
+    let actor = me.actor();
     let data = state
         .db(move |conn, ctx| {
             let today = ctx.clock.today();
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
             let mut t = tera::Context::new();
             match (role, store_id) {
                 (Role::Supervisor, Some(store_id)) => {
@@ -118,7 +121,7 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                     let mut days = Vec::new();
                     for c in &clerks {
                         let q =
-                            crate::services::queue::for_clerk(conn, ctx, store_id, c.id, today)?;
+                            crate::services::queue::for_clerk(conn, ctx, store_id, c.id, today, &sight)?;
                         let away =
                             absence::of_clerk_on(conn, c.id, today)?.map(|a| a.to_date.to_string());
                         days.push(ClerkDay {
@@ -146,7 +149,7 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                         },
                     )?;
                     let mut views: Vec<TaskView> =
-                        rows.into_iter().map(|r| task_view(r, today)).collect();
+                        rows.into_iter().map(|r| task_view(r, today, &sight)).collect();
                     sort_views(&mut views, today);
                     t.insert(
                         "overdue_archives",
@@ -168,13 +171,13 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                     )?
                     .into_iter()
                     .filter(|r| ids.contains(&r.task.id))
-                    .map(|r| task_view(r, today))
+                    .map(|r| task_view(r, today, &sight))
                     .collect();
                     t.insert("digest", &digest.map(|d| d.overdue_tasks));
                     t.insert("digest_rows", &digest_rows);
                 }
                 (Role::Auditor, _) => {
-                    let recent = crate::web::archives::recent(conn, store_id, None, None, 20, 0)?;
+                    let recent = crate::web::archives::recent(conn, &sight, store_id, None, None, 20, 0)?;
                     t.insert("recent", &recent.0);
                 }
                 _ => {

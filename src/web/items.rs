@@ -5,7 +5,6 @@ use super::auth::{chrome, ApiAuth, Auth, AuthForm};
 use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
 use crate::domain::item::ItemStatus;
-use crate::domain::phone::Phone;
 use crate::i18n::I18N;
 use crate::models::{customer, item as item_model, task, user};
 use crate::services::{calls, items, ServiceError};
@@ -47,7 +46,8 @@ async fn render(
             let escalation = task::open_of_item(conn, id, crate::domain::task::TaskKind::Escalation)?;
             let mut t = tera::Context::new();
             t.insert("customer", &c);
-            t.insert("phone", &Phone::from_stored(&c.phone).to_string());
+            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
+            t.insert("phone", &sight.show(c.clerk_id, &c.phone));
             t.insert("clerk", &user::by_id(conn, item.clerk_id)?.display_name);
             t.insert("age", &(today - item.raised_on).num_days());
             t.insert("escalation", &escalation);

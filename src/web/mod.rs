@@ -8,11 +8,13 @@ pub mod admin;
 pub mod api;
 pub mod archives;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod customers;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod home;
 pub mod items;
 pub mod letters;
@@ -79,6 +81,8 @@ const ALL: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Auditor, Role::Ad
 const WORKERS: Roles = Some(&[Role::Clerk, Role::Supervisor, Role::Admin]);
 const READERS: Roles = Some(&[Role::Supervisor, Role::Auditor, Role::Admin]);
 const LEADS: Roles = Some(&[Role::Supervisor, Role::Admin]);
+/// What the regulation gives to the supervisor alone (granting full-phone exports).
+const SUPERVISORS: Roles = Some(&[Role::Supervisor]);
 const ADMIN: Roles = Some(&[Role::Admin]);
 const PUBLIC: Roles = None;
 
@@ -135,6 +139,8 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/customers/reassign", LEADS, customers::reassign),
         route!(GET "/customers/{id}", WORKERS, customers::show),
         route!(POST "/customers/{id}/preferences", WORKERS, calls::preferences),
+        route!(POST "/customers/{id}/reveal", WORKERS, customers::reveal),
+        route!(POST "/customers/{id}/anonymise", LEADS, customers::anonymise),
         route!(GET "/visits/new", WORKERS, visits::new_form),
         route!(POST "/visits", WORKERS, visits::create),
         route!(POST "/visits/{id}/pickup", WORKERS, visits::pickup),
@@ -142,11 +148,16 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/archives/{visit_id}", WORKERS, archives::sheet),
         route!(POST "/archives/{visit_id}", WORKERS, archives::complete),
         route!(GET "/registers", READERS, registers::index),
+        route!(POST "/registers/grants", SUPERVISORS, registers::grant),
+        route!(POST "/registers/grants/{id}/revoke", SUPERVISORS, registers::revoke),
         route!(GET "/registers/{register}", READERS, registers::page),
         route!(GET "/registers/{register}/print", READERS, registers::print),
         route!(GET "/registers/{register}/export.csv", READERS, registers::export_csv),
         route!(GET "/registers/{register}/{id}", READERS, registers::detail),
         route!(POST "/registers/{register}/{id}/amend", LEADS, registers::amend),
+        route!(POST "/registers/{register}/{id}/reveal", READERS, registers::reveal),
+        route!(GET "/audit", READERS, audit::page),
+        route!(GET "/audit/export.csv", READERS, audit::export_csv),
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),

@@ -73,9 +73,10 @@ fn load(
     let store = clerk
         .store_id
         .ok_or_else(|| AppError::Invalid(FieldError::new("clerk", "store-required").into()))?;
+    let sight = crate::services::privacy::sight(conn, ctx, actor)?;
     Ok((
         clerk.clone(),
-        queue::for_clerk(conn, ctx, store, clerk.id, date)?,
+        queue::for_clerk(conn, ctx, store, clerk.id, date, &sight)?,
     ))
 }
 

@@ -3,12 +3,15 @@
 //! for a signed-in browser. The lines are the export's own (`registers::export::rows`), so a
 //! page, a printed form and a CSV file never disagree.
 
-use super::auth::{chrome, Auth};
+use super::auth::{chrome, Auth, AuthForm};
+use crate::i18n::I18N;
+use crate::services::ServiceError;
 use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::domain::call::Category;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
+use crate::domain::privacy::Phones;
 use crate::registers::export::{self, Filters, Query};
 use crate::registers::numbering::Register;
 use crate::registers::view;
@@ -31,7 +34,6 @@ pub struct RegisterQuery {
     category: Option<String>,
     customer: Option<String>,
     page: Option<String>,
-    lang: Option<String>,
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -110,6 +112,7 @@ fn parse(
             to,
             store_id: me.user.store_id,
             lang,
+            phones: page_phones(me),
         },
         Filters {
             clerk_id,
@@ -128,14 +131,25 @@ struct Entry {
     count: i64,
 }
 
-/// `GET /registers`: the four registers, with this month's number of lines.
+/// `GET /registers`: the four registers with this month's number of lines, the grants of
+/// full-phone exports, and the recent exports with their manifests.
 pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    index_page(&req, &state, &me, HashMap::new(), HashMap::new()).await
+}
+
+async fn index_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
     let (from, to) = this_month(state.ctx.clock.today());
     let store_id = me.user.store_id;
     let lang = me.lang;
-    let entries = state
-        .db(move |conn, _| {
-            Register::ALL
+    let (entries, grants, auditors, exports) = state
+        .db(move |conn, ctx| {
+            let entries = Register::ALL
                 .iter()
                 .map(|&register| {
                     let q = Query {
@@ -144,25 +158,99 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                         to,
                         store_id,
                         lang,
+                        phones: Phones::Masked,
                     };
                     Ok(Entry {
                         key: register.key(),
                         count: export::count(conn, &q, &Filters::default())?,
                     })
                 })
-                .collect::<AppResult<Vec<_>>>()
+                .collect::<AppResult<Vec<_>>>()?;
+            let grants =
+                crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
+            let auditors: Vec<(i32, String)> = crate::models::user::all(conn)?
+                .into_iter()
+                .filter(|u| u.role == Role::Auditor.as_str() && !u.disabled)
+                .filter(|u| u.store_id.is_none() || u.store_id == store_id)
+                .map(|u| (u.id, u.display_name))
+                .collect();
+            let exports: Vec<serde_json::Value> =
+                crate::services::exports::recent(conn, store_id, 10)?
+                    .into_iter()
+                    .filter_map(|(row, m)| {
+                        let m = m.filter(|m| m.get("register").is_some())?;
+                        Some(serde_json::json!({
+                            "at": ctx.clock.with_offset(row.at).format("%Y-%m-%d %H:%M").to_string(),
+                            "actor": row.actor,
+                            "m": m,
+                        }))
+                    })
+                    .collect();
+            Ok((entries, grants, auditors, exports))
         })
         .await?;
     let mut ctx = tera::Context::new();
-    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     ctx.insert("registers", &entries);
     ctx.insert("from", &from);
     ctx.insert("to", &to);
-    Ok(html(state.templates.render(
-        me.lang,
-        "registers/index.html",
-        &ctx,
-    )?))
+    ctx.insert("grants", &grants);
+    ctx.insert("auditors", &auditors);
+    ctx.insert("exports", &exports);
+    ctx.insert("v", &values);
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(state.templates.render(me.lang, "registers/index.html", &ctx)?))
+}
+
+/// `POST /registers/grants`: a supervisor lets an auditor export whole phone numbers.
+pub async fn grant(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
+    let f = &post.form;
+    let (grantee, until, reason) = (
+        f.get("grantee").unwrap_or("").to_string(),
+        f.get("expires_on").unwrap_or("").to_string(),
+        f.get("reason").unwrap_or("").to_string(),
+    );
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| {
+            Ok(crate::services::privacy::grant(
+                conn, ctx, &actor, &grantee, &until, &reason,
+            ))
+        })
+        .await?
+    {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, "/registers#grants"))
+            .finish()),
+        Err(ServiceError::Invalid(e)) => {
+            let errors = e
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
+                .collect();
+            index_page(&req, &state, &post.auth, post.form.values(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /registers/grants/{id}/revoke`.
+pub async fn revoke(state: State, post: AuthForm, id: web::Path<i32>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| Ok(crate::services::privacy::revoke(conn, ctx, &actor, id)?))
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, "/registers#grants"))
+        .finish())
 }
 
 /// A user who may appear as 经办人 in the filter.
@@ -275,6 +363,15 @@ pub async fn page(
     )?))
 }
 
+/// Supervisors read registers with whole phone numbers; auditors and admins masked (R11).
+fn page_phones(me: &Auth) -> Phones {
+    if me.user.role == Role::Supervisor.as_str() {
+        Phones::Full
+    } else {
+        Phones::Masked
+    }
+}
+
 /// `GET /registers/{register}/{id}`: every field of one line (of the reader's store).
 pub async fn detail(
     req: HttpRequest,
@@ -283,25 +380,57 @@ pub async fn detail(
     path: web::Path<(String, i32)>,
 ) -> AppResult<HttpResponse> {
     let (register, id) = path.into_inner();
+    detail_page(req, state, me, register, id, false).await
+}
+
+/// `POST /registers/{register}/{id}/reveal`: the line with its whole phone number; logged.
+pub async fn reveal(
+    req: HttpRequest,
+    state: State,
+    post: crate::web::auth::AuthForm,
+    path: web::Path<(String, i32)>,
+) -> AppResult<HttpResponse> {
+    let (register, id) = path.into_inner();
+    detail_page(req, state, post.auth, register, id, true).await
+}
+
+async fn detail_page(
+    req: HttpRequest,
+    state: State,
+    me: Auth,
+    register: String,
+    id: i32,
+    reveal: bool,
+) -> AppResult<HttpResponse> {
     let reg = Register::parse(&register).ok_or(AppError::NotFound)?;
+    let phones = if reveal {
+        Phones::Full
+    } else {
+        page_phones(&me)
+    };
     let q = Query {
         register: reg,
         from: NaiveDate::from_ymd_opt(1, 1, 1).expect("a date"),
         to: NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"),
         store_id: me.user.store_id,
         lang: me.lang,
+        phones,
     };
     let f = Filters {
         id: Some(id),
         ..Filters::default()
     };
     let lang = me.lang;
+    let actor = me.actor();
     let (row, extra) = state
         .db(move |conn, ctx| {
             let row = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?
                 .into_iter()
                 .next()
                 .ok_or(AppError::NotFound)?;
+            if reveal && reg != Register::LetterRegister {
+                crate::services::privacy::reveal_line(conn, ctx, &actor, &row.1[0])?;
+            }
             let extra = view::extra(conn, reg, id, lang)?;
             Ok((row, extra))
         })
@@ -317,6 +446,10 @@ pub async fn detail(
     ctx.insert("number", &row.1[0]);
     ctx.insert("fields", &fields);
     ctx.insert("extra", &extra);
+    ctx.insert(
+        "can_reveal",
+        &(phones == Phones::Masked && reg != Register::LetterRegister),
+    );
     Ok(html(state.templates.render(
         me.lang,
         "registers/detail.html",
@@ -374,41 +507,17 @@ pub async fn print(
     Ok(html(state.templates.render(me.lang, template, &ctx)?))
 }
 
-/// `GET /registers/{register}/export.csv?from=&to=&lang=`: the API's CSV for a signed-in
-/// browser (the API wants a token), recorded in the audit log the same way.
+/// `GET /registers/{register}/export.csv?from=&to=&lang=&encoding=&phones=`: the API's export
+/// for a signed-in browser (the API wants a token), recorded in the audit log the same way.
 pub async fn export_csv(
     state: State,
     me: Auth,
     register: web::Path<String>,
-    p: web::Query<RegisterQuery>,
+    p: web::Query<crate::web::exports::ExportParams>,
 ) -> AppResult<HttpResponse> {
-    let (reg, from, to, lang) = export::parse_query(
-        &register,
-        p.from.as_deref(),
-        p.to.as_deref(),
-        Some(p.lang.as_deref().unwrap_or(me.lang)),
-    )
-    .map_err(AppError::Invalid)?;
-    let actor = me.actor();
-    let body = state
-        .db(move |conn, ctx| {
-            let query = Query {
-                register: reg,
-                from,
-                to,
-                store_id: actor.store_id,
-                lang,
-            };
-            super::api::export_csv(conn, ctx, &actor, &query)
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
-        ))
-        .body(body))
+    let mut p = p.into_inner();
+    p.format = None;
+    crate::web::exports::respond(&state, me.actor(), &register, &p, me.lang).await
 }
 
 /// R11: a supervisor corrects a ledger line by an amendment line (the original stays).

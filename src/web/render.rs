@@ -22,6 +22,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     tpl!("error.html"),
     tpl!("login.html"),
     tpl!("home.html"),
+    tpl!("audit.html"),
     tpl!("absences.html"),
     tpl!("admin/settings.html"),
     tpl!("admin/stores.html"),

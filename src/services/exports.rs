@@ -1,0 +1,221 @@
+//! R11: exporting a register as a use case — who may export what (store, date range, whole
+//! phone numbers), the export itself, and its record: a manifest (lines, first and last
+//! number, the file's SHA-256, each chain's head — recorded, so `verify` can later tell a
+//! rewritten chain) that goes into the audit log, on screen and beside `--output`. The command
+//! line, the register pages and the API all export through here.
+
+use super::{audit, Actor, Ctx, SResult, ServiceError};
+use crate::db::{write_tx, DbConn};
+use crate::domain::error::FieldError;
+use crate::domain::privacy::{check_range, Encoding, Phones};
+use crate::domain::role::Role;
+use crate::models::{privacy, store, trunc};
+use crate::registers::chain;
+use crate::registers::export::{self, Format, Query};
+use chrono::Datelike;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+/// Whether `actor` may export `q` (store, range) and how phones go out. Fills in `q.phones`
+/// and gives back the grant that allows whole numbers, if one was needed. Runs before a byte
+/// is written, so a refusal is a clean error, never a cut-off file.
+pub fn authorise(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: &mut Query,
+    requested: Option<Phones>,
+) -> SResult<Option<i32>> {
+    if actor.store_id.is_some() && q.store_id != actor.store_id {
+        return Err(ServiceError::Forbidden);
+    }
+    let cli = actor.user_id.is_none();
+    if !cli {
+        check_range(
+            actor.role,
+            q.from,
+            q.to,
+            ctx.config.settings.privacy.export_max_days,
+        )?;
+    }
+    let sees_all = cli || actor.role == Role::Supervisor;
+    let (phones, grant) = match requested {
+        Some(Phones::Full) if !sees_all => {
+            let grant = actor
+                .user_id
+                .map(|me| privacy::active_grant(conn, me, ctx.clock.today()))
+                .transpose()?
+                .flatten();
+            match grant {
+                Some(g) => (Phones::Full, Some(g)),
+                None => return Err(FieldError::new("phones", "phones-full-needs-grant").into()),
+            }
+        }
+        Some(p) => (p, None),
+        None if sees_all => (Phones::Full, None),
+        None => (Phones::Masked, None),
+    };
+    q.phones = phones;
+    Ok(grant)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Head {
+    pub store: String,
+    pub year: i32,
+    pub lines_in_chain: i32,
+    pub head: String,
+}
+
+/// What an export holds, to check a file against later.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub register: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub store: Option<String>,
+    pub lang: String,
+    pub format: String,
+    pub encoding: String,
+    pub phones: String,
+    pub lines: usize,
+    pub first_number: Option<String>,
+    pub last_number: Option<String>,
+    pub bytes: u64,
+    pub sha256: String,
+    pub chain_heads: Vec<Head>,
+    pub exported_by: String,
+    pub exported_at: chrono::NaiveDateTime,
+}
+
+/// Counts and hashes the bytes on their way out.
+struct Tally<'a> {
+    out: &'a mut dyn Write,
+    sha: Sha256,
+    bytes: u64,
+}
+
+impl Write for Tally<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes the export (after `authorise`) and records it. An export that fails half-way (the
+/// client gone, the disk full) is logged as interrupted and returns the error.
+pub fn run(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: &Query,
+    format: Format,
+    grant: Option<i32>,
+    out: &mut dyn Write,
+) -> anyhow::Result<Manifest> {
+    let mut tally = Tally {
+        out,
+        sha: Sha256::new(),
+        bytes: 0,
+    };
+    let written = match export::write(conn, q, format, ctx.clock.tz(), &mut tally) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = audit::record(
+                conn,
+                ctx,
+                actor,
+                "register.export",
+                q.register.key(),
+                &format!("{}…{}: {e}", q.from, q.to),
+                "interrupted",
+            );
+            return Err(e);
+        }
+    };
+    let (bytes, sha) = (tally.bytes, hex::encode(tally.sha.finalize()));
+    let now = trunc(ctx.clock.now_utc());
+    write_tx(conn, |conn| {
+        let stores: Vec<(i32, String)> = store::all(conn)?
+            .into_iter()
+            .filter(|s| q.store_id.is_none_or(|id| id == s.id))
+            .map(|s| (s.id, s.code))
+            .collect();
+        let mut heads = Vec::new();
+        for (id, code) in &stores {
+            for year in q.from.year()..=q.to.year() {
+                if let Some((count, head)) =
+                    chain::record_head(conn, *id, q.register, year, "export", now)?
+                {
+                    heads.push(Head {
+                        store: code.clone(),
+                        year,
+                        lines_in_chain: count,
+                        head,
+                    });
+                }
+            }
+        }
+        let (format_key, encoding) = match format {
+            Format::Csv(e) => ("csv", e),
+            Format::Json => ("json", Encoding::Utf8),
+        };
+        let manifest = Manifest {
+            register: q.register.key().into(),
+            from: q.from,
+            to: q.to,
+            store: q
+                .store_id
+                .and_then(|id| stores.iter().find(|s| s.0 == id).map(|s| s.1.clone())),
+            lang: q.lang.into(),
+            format: format_key.into(),
+            encoding: encoding.key().into(),
+            phones: q.phones.key().into(),
+            lines: written.lines,
+            first_number: written.first.clone(),
+            last_number: written.last.clone(),
+            bytes,
+            sha256: sha.clone(),
+            chain_heads: heads,
+            exported_by: actor.name.clone(),
+            exported_at: now,
+        };
+        let mut detail = serde_json::to_value(&manifest).map_err(anyhow::Error::from)?;
+        if let Some(g) = grant {
+            detail["grant"] = serde_json::json!(g);
+        }
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "register.export",
+            q.register.key(),
+            &detail.to_string(),
+            "ok",
+        )?;
+        Ok::<_, anyhow::Error>(manifest)
+    })
+}
+
+/// The exports recorded in the audit log, newest first, with their manifests (for the
+/// register pages: "shown on screen").
+pub fn recent(
+    conn: &mut DbConn,
+    store_id: Option<i32>,
+    limit: i64,
+) -> SResult<Vec<(crate::models::audit::AuditRow, Option<serde_json::Value>)>> {
+    let rows = crate::models::audit::of_action(conn, "register.export", store_id, limit)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let m = serde_json::from_str(&r.detail).ok();
+            (r, m)
+        })
+        .collect())
+}

@@ -1,0 +1,339 @@
+//! R11 privacy: masked phone numbers and their logged reveal, supervisors' grants of
+//! full-phone exports, and anonymisation — on a customer's request or by the retention job —
+//! through the one path the registers' append-only triggers let through.
+
+use super::{audit, Actor, Ctx, SResult, ServiceError};
+use crate::db::schema::{
+    anonymise_pass, archives, call_records, call_register, customer_merges, customers,
+    letter_register, tasks, visits,
+};
+use crate::db::{write_tx, DbConn};
+use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::privacy::{retention_cutoff, PhoneSight};
+use crate::domain::role::Role;
+use crate::domain::task::{CloseReason, TaskStatus};
+use crate::domain::visit::parse_date;
+use crate::i18n::I18N;
+use crate::models::privacy::{self as model, NewAnonymisation, NewGrant};
+use crate::models::{absence, customer, task, trunc, user};
+use diesel::prelude::*;
+
+/// What `actor` may see of phone numbers today (see `PhoneSight`).
+pub fn sight(conn: &mut DbConn, ctx: &Ctx, actor: &Actor) -> SResult<PhoneSight> {
+    let covered = match (actor.role, actor.user_id, actor.store_id) {
+        (Role::Clerk, Some(me), Some(store)) => {
+            absence::covered_by(conn, store, me, ctx.clock.today())?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        }
+        _ => vec![],
+    };
+    Ok(PhoneSight::new(actor.role, actor.user_id, covered))
+}
+
+/// Shows a customer's whole number to someone who sees it masked, and logs that it was shown.
+pub fn reveal(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, customer_id: i32) -> SResult<String> {
+    write_tx(conn, |conn| {
+        let c = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+        if !actor.in_store(c.store_id) {
+            return Err(ServiceError::NotFound("customer"));
+        }
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "phone.reveal",
+            &format!("customer {customer_id}"),
+            &c.name,
+            "ok",
+        )?;
+        Ok(crate::domain::phone::Phone::from_stored(&c.phone).to_string())
+    })
+}
+
+/// Logs that the whole number of a register line was shown (the line's own copy, which may be
+/// older than the customer's current number).
+pub fn reveal_line(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, line_no: &str) -> SResult<()> {
+    write_tx(conn, |conn| {
+        audit::record(conn, ctx, actor, "phone.reveal", line_no, "", "ok")?;
+        Ok(())
+    })
+}
+
+/// The longest a grant may run: long enough for an audit, short enough to be forgotten safely.
+pub const GRANT_MAX_DAYS: i64 = 31;
+
+/// A supervisor lets one auditor export whole phone numbers until `expires_on` (inclusive).
+pub fn grant(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    grantee: &str,
+    expires_on: &str,
+    reason: &str,
+) -> SResult<i32> {
+    if actor.role != Role::Supervisor {
+        return Err(ServiceError::Forbidden);
+    }
+    let me = actor.user_id.ok_or(ServiceError::Forbidden)?;
+    let today = ctx.clock.today();
+    let mut errs = FieldErrors::default();
+    let auditor = match grantee.trim().parse::<i32>() {
+        Ok(id) => user::by_id(conn, id).optional()?,
+        Err(_) => user::by_username(conn, grantee.trim())?,
+    }
+    .filter(|u| u.role == Role::Auditor.as_str() && !u.disabled)
+    .filter(|u| u.store_id.is_none() || u.store_id == actor.store_id);
+    if auditor.is_none() {
+        errs.push(FieldError::new("grantee", "grantee-not-auditor").arg("value", grantee));
+    }
+    let until = errs.take(parse_date("expires_on", expires_on));
+    if let Some(u) = until {
+        if u < today {
+            errs.push(FieldError::new("expires_on", "date-in-past"));
+        } else if (u - today).num_days() > GRANT_MAX_DAYS {
+            errs.push(
+                FieldError::new("expires_on", "grant-too-long").arg("max", GRANT_MAX_DAYS),
+            );
+        }
+    }
+    if reason.trim().is_empty() {
+        errs.push(FieldError::new("reason", "required"));
+    }
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (auditor, until) = (auditor.expect("checked"), until.expect("checked"));
+    write_tx(conn, |conn| {
+        let id = model::insert_grant(
+            conn,
+            &NewGrant {
+                store_id: actor.store_id,
+                grantee_id: auditor.id,
+                granted_by_id: me,
+                reason: reason.trim().to_string(),
+                granted_at: trunc(ctx.clock.now_utc()),
+                expires_on: until,
+            },
+        )?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "export.grant",
+            &auditor.username,
+            &format!("grant {id} until {until}: {}", reason.trim()),
+            "ok",
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn revoke(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<()> {
+    if actor.role != Role::Supervisor {
+        return Err(ServiceError::Forbidden);
+    }
+    write_tx(conn, |conn| {
+        let store = model::grant_store(conn, id)?.ok_or(ServiceError::NotFound("grant"))?;
+        if store.is_some() && store != actor.store_id {
+            return Err(ServiceError::NotFound("grant"));
+        }
+        if model::revoke_grant(conn, id, trunc(ctx.clock.now_utc()))? == 0 {
+            return Err(ServiceError::Conflict("grant-revoked"));
+        }
+        audit::record(conn, ctx, actor, "export.revoke", &format!("grant {id}"), "", "ok")?;
+        Ok(())
+    })
+}
+
+/// Why a customer was anonymised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The customer asked (a supervisor records it).
+    Request,
+    /// The retention period after the last visit ran out (the scheduled job).
+    Retention,
+}
+
+impl Source {
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Request => "request",
+            Source::Retention => "retention",
+        }
+    }
+}
+
+/// Replaces a customer's personal fields everywhere — the customer, their register lines,
+/// merge records — closes their open tasks, and records who did it and why. The register
+/// lines' content and the hash chains are untouched: personal fields enter the chains only as
+/// a salted digest, and `verify` knows an anonymised customer's digest can no longer match.
+pub fn anonymise(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    customer_id: i32,
+    reason: &str,
+    source: Source,
+) -> SResult<()> {
+    if source == Source::Request && !matches!(actor.role, Role::Supervisor | Role::Admin) {
+        return Err(ServiceError::Forbidden);
+    }
+    if reason.trim().is_empty() {
+        return Err(FieldError::new("reason", "required").into());
+    }
+    write_tx(conn, |conn| {
+        let c = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+        if !actor.in_store(c.store_id) {
+            return Err(ServiceError::NotFound("customer"));
+        }
+        if model::anonymised(conn, customer_id)?.is_some() {
+            return Err(ServiceError::Conflict("customer-anonymised"));
+        }
+        let now = trunc(ctx.clock.now_utc());
+        model::insert_anonymisation(
+            conn,
+            &NewAnonymisation {
+                store_id: c.store_id,
+                customer_id,
+                source: source.key().into(),
+                reason: reason.trim().to_string(),
+                by_id: actor.user_id,
+                by_name: actor.name.clone(),
+                at: now,
+            },
+        )?;
+        // The pass opens the personal columns of this customer's lines for this transaction.
+        diesel::insert_into(anonymise_pass::table)
+            .values(anonymise_pass::customer_id.eq(customer_id))
+            .execute(conn)?;
+        let name = I18N.t_args(
+            &ctx.config.settings.language,
+            "anonymous-customer",
+            &[("id", customer_id.to_string())],
+        );
+        diesel::update(customers::table.find(customer_id))
+            .set((
+                customers::name.eq(&name),
+                customers::phone.eq(""),
+                customers::address.eq(None::<String>),
+                customers::call_hours.eq(None::<String>),
+                customers::no_calls.eq(true),
+                customers::no_letters.eq(true),
+                customers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(archives::table.filter(archives::customer_id.eq(customer_id)))
+            .set((
+                archives::customer_name.eq(&name),
+                archives::phone.eq(""),
+                archives::address.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        let records = call_records::table
+            .filter(call_records::customer_id.eq(customer_id))
+            .select(call_records::id);
+        diesel::update(call_register::table.filter(call_register::call_record_id.eq_any(records)))
+            .set((
+                call_register::customer_name.eq(&name),
+                call_register::phone.eq(""),
+            ))
+            .execute(conn)?;
+        diesel::update(call_records::table.filter(call_records::customer_id.eq(customer_id)))
+            .set((
+                call_records::customer_name.eq(&name),
+                call_records::phone.eq(""),
+            ))
+            .execute(conn)?;
+        diesel::update(letter_register::table.filter(letter_register::customer_id.eq(customer_id)))
+            .set((
+                letter_register::customer_name.eq(&name),
+                letter_register::address.eq(""),
+                letter_register::body.eq(""),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            customer_merges::table.filter(
+                customer_merges::kept_id
+                    .eq(customer_id)
+                    .or(customer_merges::merged_id.eq(customer_id)),
+            ),
+        )
+        .set((
+            customer_merges::merged_name.eq(&name),
+            customer_merges::merged_phone.eq(""),
+        ))
+        .execute(conn)?;
+        let open: Vec<i32> = tasks::table
+            .filter(tasks::customer_id.eq(customer_id))
+            .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+            .select(tasks::id)
+            .load(conn)?;
+        for t in open {
+            task::close(
+                conn,
+                t,
+                CloseReason::Anonymised,
+                now,
+                ctx.clock.today(),
+                actor.user_id,
+            )?;
+        }
+        diesel::delete(anonymise_pass::table.find(customer_id)).execute(conn)?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "customer.anonymise",
+            &format!("customer {customer_id}"),
+            &format!("{}: {}", source.key(), reason.trim()),
+            "ok",
+        )?;
+        Ok(())
+    })
+}
+
+/// Customers whose last visit is older than the retention period and who are not anonymised
+/// yet (merged-away customers are left: their data moved to the customer they were merged into).
+pub fn retention_due(conn: &mut DbConn, ctx: &Ctx) -> SResult<Vec<i32>> {
+    let Some(cutoff) = retention_cutoff(
+        ctx.clock.today(),
+        ctx.config.settings.privacy.retention_years,
+    ) else {
+        return Ok(vec![]);
+    };
+    let stale: Vec<i32> = visits::table
+        .group_by(visits::customer_id)
+        .having(diesel::dsl::max(visits::visit_date).lt(cutoff))
+        .select(visits::customer_id)
+        .load(conn)?;
+    let done = model::anonymised_ids(conn)?;
+    let live: Vec<i32> = customers::table
+        .filter(customers::id.eq_any(&stale))
+        .filter(customers::merged_into_id.is_null())
+        .select(customers::id)
+        .load(conn)?;
+    Ok(live.into_iter().filter(|id| !done.contains(id)).collect())
+}
+
+/// The retention job: anonymises every customer that is due, each in its own transaction.
+pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
+    let due = retention_due(conn, ctx)?;
+    let years = ctx.config.settings.privacy.retention_years;
+    let actor = Actor {
+        name: "retention".into(),
+        ..Actor::cli()
+    };
+    for id in &due {
+        anonymise(
+            conn,
+            ctx,
+            &actor,
+            *id,
+            &format!("retention {years} years after the last visit"),
+            Source::Retention,
+        )?;
+    }
+    Ok(due.len())
+}
