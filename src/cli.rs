@@ -500,9 +500,11 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
             crate::models::store::by_code(&mut c, code)
                 .map_err(|e| Fail(1, e.to_string()))?
                 .ok_or_else(|| {
-                    bad(crate::domain::error::FieldError::new("store", "store-unknown")
-                        .arg("value", code)
-                        .into())
+                    bad(
+                        crate::domain::error::FieldError::new("store", "store-unknown")
+                            .arg("value", code)
+                            .into(),
+                    )
                 })?
                 .id,
         ),
@@ -517,10 +519,12 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
         phones: Phones::Full,
     };
     let actor = Actor::cli();
-    let grant = crate::services::exports::authorise(&mut c, &ctx, &actor, &mut q, phones)
-        .map_err(|e| match e {
-            crate::services::ServiceError::Invalid(f) => bad(f),
-            other => Fail(1, other.to_string()),
+    let grant =
+        crate::services::exports::authorise(&mut c, &ctx, &actor, &mut q, phones).map_err(|e| {
+            match e {
+                crate::services::ServiceError::Invalid(f) => bad(f),
+                other => Fail(1, other.to_string()),
+            }
         })?;
     let format = crate::registers::export::Format::Csv(encoding);
     let run = |c: &mut DbConn, out: &mut dyn std::io::Write| {
@@ -552,9 +556,8 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("moving the export to {}", path.display()))?;
             let mut manifest = serde_json::to_value(&m).context("manifest")?;
-            manifest["file"] = serde_json::json!(path
-                .file_name()
-                .map(|f| f.to_string_lossy().to_string()));
+            manifest["file"] =
+                serde_json::json!(path.file_name().map(|f| f.to_string_lossy().to_string()));
             let mpath = path.with_extension("manifest.json");
             std::fs::write(
                 &mpath,
@@ -608,4 +611,3 @@ fn verify(cli: &Cli) -> Result<(), Fail> {
         I18N.t_args(&l, "verify-failed", &[("count", broken.len().to_string())]),
     ))
 }
-

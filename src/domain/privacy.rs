@@ -190,21 +190,18 @@ mod tests {
     #[test]
     fn r11_retention_cutoff_counts_whole_years_back() {
         assert_eq!(retention_cutoff(d("2026-11-28"), 0), None);
-        assert_eq!(
-            retention_cutoff(d("2026-11-28"), 5),
-            Some(d("2021-11-28"))
-        );
-        assert_eq!(
-            retention_cutoff(d("2028-02-29"), 1),
-            Some(d("2027-02-28"))
-        );
+        assert_eq!(retention_cutoff(d("2026-11-28"), 5), Some(d("2021-11-28")));
+        assert_eq!(retention_cutoff(d("2028-02-29"), 1), Some(d("2027-02-28")));
     }
 
     #[test]
     fn r11_export_options_are_parsed_with_named_errors() {
         assert_eq!(Encoding::parse(Some("GB18030")).unwrap(), Encoding::Gb18030);
         assert_eq!(Encoding::parse(None).unwrap(), Encoding::Utf8);
-        assert_eq!(Encoding::parse(Some("latin1")).unwrap_err().code, "encoding-unknown");
+        assert_eq!(
+            Encoding::parse(Some("latin1")).unwrap_err().code,
+            "encoding-unknown"
+        );
         assert_eq!(Phones::parse(Some("full")).unwrap(), Some(Phones::Full));
         assert_eq!(Phones::parse(Some("x")).unwrap_err().field, "phones");
     }

@@ -100,7 +100,11 @@ pub fn active_grants(
         .filter(export_grants::revoked_at.is_null())
         .into_boxed();
     if let Some(s) = store_id {
-        q = q.filter(export_grants::store_id.eq(s).or(export_grants::store_id.is_null()));
+        q = q.filter(
+            export_grants::store_id
+                .eq(s)
+                .or(export_grants::store_id.is_null()),
+        );
     }
     q.order(export_grants::id.desc())
         .select((

@@ -155,11 +155,7 @@ pub fn letter_line(l: &crate::models::letter::LetterLine) -> Line {
             l.handled_by.clone(),
         ],
         // The body carries the name and address merged in, so it is personal too.
-        personal: vec![
-            l.customer_name.clone(),
-            l.address.clone(),
-            l.body.clone(),
-        ],
+        personal: vec![l.customer_name.clone(), l.address.clone(), l.body.clone()],
     }
 }
 

@@ -9,8 +9,8 @@ use crate::db::schema::{archives, call_records, call_register, items, letter_reg
 use crate::db::DbConn;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::phone::Phone;
-use crate::domain::privacy::{Encoding, Phones};
 use crate::domain::plate;
+use crate::domain::privacy::{Encoding, Phones};
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
 use chrono::NaiveDate;

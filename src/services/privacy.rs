@@ -93,9 +93,7 @@ pub fn grant(
         if u < today {
             errs.push(FieldError::new("expires_on", "date-in-past"));
         } else if (u - today).num_days() > GRANT_MAX_DAYS {
-            errs.push(
-                FieldError::new("expires_on", "grant-too-long").arg("max", GRANT_MAX_DAYS),
-            );
+            errs.push(FieldError::new("expires_on", "grant-too-long").arg("max", GRANT_MAX_DAYS));
         }
     }
     if reason.trim().is_empty() {
@@ -142,7 +140,15 @@ pub fn revoke(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<(
         if model::revoke_grant(conn, id, trunc(ctx.clock.now_utc()))? == 0 {
             return Err(ServiceError::Conflict("grant-revoked"));
         }
-        audit::record(conn, ctx, actor, "export.revoke", &format!("grant {id}"), "", "ok")?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "export.revoke",
+            &format!("grant {id}"),
+            "",
+            "ok",
+        )?;
         Ok(())
     })
 }

@@ -167,12 +167,5 @@ pub async fn register(
     register: web::Path<String>,
     q: web::Query<crate::web::exports::ExportParams>,
 ) -> AppResult<HttpResponse> {
-    crate::web::exports::respond(
-        &state,
-        me.actor(),
-        &register,
-        &q,
-        crate::i18n::DEFAULT_LANG,
-    )
-    .await
+    crate::web::exports::respond(&state, me.actor(), &register, &q, crate::i18n::DEFAULT_LANG).await
 }

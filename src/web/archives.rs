@@ -72,9 +72,7 @@ pub fn recent(
         .load(conn)?;
     // Whose customers these are, for the phone numbers (R11).
     let owners: Vec<(i32, Option<i32>)> = crate::db::schema::customers::table
-        .filter(
-            crate::db::schema::customers::id.eq_any(rows.iter().map(|a| a.customer_id)),
-        )
+        .filter(crate::db::schema::customers::id.eq_any(rows.iter().map(|a| a.customer_id)))
         .select((
             crate::db::schema::customers::id,
             crate::db::schema::customers::clerk_id,
@@ -125,7 +123,15 @@ pub async fn list(
     let (rows, total) = state
         .db(move |conn, ctx| {
             let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
-            Ok(recent(conn, &sight, store, from, to, 100, (page - 1) * 100)?)
+            Ok(recent(
+                conn,
+                &sight,
+                store,
+                from,
+                to,
+                100,
+                (page - 1) * 100,
+            )?)
         })
         .await?;
     let mut ctx = tera::Context::new();

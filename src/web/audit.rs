@@ -38,7 +38,10 @@ fn parse(p: &AuditQuery, me: &Auth) -> AppResult<(Filter, i64)> {
     let to = given(&p.to).and_then(|t| errs.take(parse_date("to", t)));
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            errs.push(crate::domain::error::FieldError::new("from", "from-after-to"));
+            errs.push(crate::domain::error::FieldError::new(
+                "from",
+                "from-after-to",
+            ));
         }
     }
     let page = match given(&p.page) {
@@ -165,8 +168,7 @@ pub async fn export_csv(
         let mut w = csv::Writer::from_writer(out);
         w.write_record(
             [
-                "id", "at-utc", "at-local", "actor", "action", "subject", "detail", "ip",
-                "result",
+                "id", "at-utc", "at-local", "actor", "action", "subject", "detail", "ip", "result",
             ]
             .iter()
             .map(|k| I18N.t(lang, &format!("audit-col-{k}"))),

@@ -125,7 +125,11 @@ pub async fn reveal(
 }
 
 /// `POST /customers/{id}/anonymise`: a supervisor anonymises a customer at their request.
-pub async fn anonymise(state: State, post: AuthForm, id: web::Path<i32>) -> AppResult<HttpResponse> {
+pub async fn anonymise(
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let reason = post.form.get("reason").unwrap_or("").to_string();
     let actor = post.auth.actor();
@@ -142,7 +146,10 @@ pub async fn anonymise(state: State, post: AuthForm, id: web::Path<i32>) -> AppR
         })
         .await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/customers/{id}?ok=customer-anonymised")))
+        .insert_header((
+            header::LOCATION,
+            format!("/customers/{id}?ok=customer-anonymised"),
+        ))
         .finish())
 }
 

@@ -80,7 +80,11 @@ pub async fn respond(
     let who = actor.clone();
     let (q, grant) = state
         .db(move |conn, ctx| {
-            let store_id = match store_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let store_id = match store_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 Some(code) => Some(
                     crate::models::store::by_code(conn, code)?
                         .ok_or_else(|| {

@@ -120,8 +120,9 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                     let clerks = user::clerks_of_store(conn, store_id, false)?;
                     let mut days = Vec::new();
                     for c in &clerks {
-                        let q =
-                            crate::services::queue::for_clerk(conn, ctx, store_id, c.id, today, &sight)?;
+                        let q = crate::services::queue::for_clerk(
+                            conn, ctx, store_id, c.id, today, &sight,
+                        )?;
                         let away =
                             absence::of_clerk_on(conn, c.id, today)?.map(|a| a.to_date.to_string());
                         days.push(ClerkDay {
@@ -148,8 +149,10 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                             ..Default::default()
                         },
                     )?;
-                    let mut views: Vec<TaskView> =
-                        rows.into_iter().map(|r| task_view(r, today, &sight)).collect();
+                    let mut views: Vec<TaskView> = rows
+                        .into_iter()
+                        .map(|r| task_view(r, today, &sight))
+                        .collect();
                     sort_views(&mut views, today);
                     t.insert(
                         "overdue_archives",
@@ -177,7 +180,8 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                     t.insert("digest_rows", &digest_rows);
                 }
                 (Role::Auditor, _) => {
-                    let recent = crate::web::archives::recent(conn, &sight, store_id, None, None, 20, 0)?;
+                    let recent =
+                        crate::web::archives::recent(conn, &sight, store_id, None, None, 20, 0)?;
                     t.insert("recent", &recent.0);
                 }
                 _ => {

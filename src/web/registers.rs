@@ -4,17 +4,17 @@
 //! page, a printed form and a CSV file never disagree.
 
 use super::auth::{chrome, Auth, AuthForm};
-use crate::i18n::I18N;
-use crate::services::ServiceError;
 use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::domain::call::Category;
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::role::Role;
 use crate::domain::privacy::Phones;
+use crate::domain::role::Role;
+use crate::i18n::I18N;
 use crate::registers::export::{self, Filters, Query};
 use crate::registers::numbering::Register;
 use crate::registers::view;
+use crate::services::ServiceError;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -166,26 +166,26 @@ async fn index_page(
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()?;
-            let grants =
-                crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
+            let grants = crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
             let auditors: Vec<(i32, String)> = crate::models::user::all(conn)?
                 .into_iter()
                 .filter(|u| u.role == Role::Auditor.as_str() && !u.disabled)
                 .filter(|u| u.store_id.is_none() || u.store_id == store_id)
                 .map(|u| (u.id, u.display_name))
                 .collect();
-            let exports: Vec<serde_json::Value> =
-                crate::services::exports::recent(conn, store_id, 10)?
-                    .into_iter()
-                    .filter_map(|(row, m)| {
-                        let m = m.filter(|m| m.get("register").is_some())?;
-                        Some(serde_json::json!({
-                            "at": ctx.clock.with_offset(row.at).format("%Y-%m-%d %H:%M").to_string(),
-                            "actor": row.actor,
-                            "m": m,
-                        }))
-                    })
-                    .collect();
+            let exports: Vec<serde_json::Value> = crate::services::exports::recent(
+                conn, store_id, 10,
+            )?
+            .into_iter()
+            .filter_map(|(row, m)| {
+                let m = m.filter(|m| m.get("register").is_some())?;
+                Some(serde_json::json!({
+                    "at": ctx.clock.with_offset(row.at).format("%Y-%m-%d %H:%M").to_string(),
+                    "actor": row.actor,
+                    "m": m,
+                }))
+            })
+            .collect();
             Ok((entries, grants, auditors, exports))
         })
         .await?;
@@ -206,7 +206,11 @@ async fn index_page(
     ctx.insert("errors", &errors);
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "registers/index.html", &ctx)?))
+        .body(
+            state
+                .templates
+                .render(me.lang, "registers/index.html", &ctx)?,
+        ))
 }
 
 /// `POST /registers/grants`: a supervisor lets an auditor export whole phone numbers.
@@ -230,11 +234,10 @@ pub async fn grant(req: HttpRequest, state: State, post: AuthForm) -> AppResult<
             .insert_header((actix_web::http::header::LOCATION, "/registers#grants"))
             .finish()),
         Err(ServiceError::Invalid(e)) => {
-            let errors = e
-                .0
-                .iter()
-                .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
-                .collect();
+            let errors =
+                e.0.iter()
+                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
+                    .collect();
             index_page(&req, &state, &post.auth, post.form.values(), errors).await
         }
         Err(e) => Err(e.into()),

@@ -525,6 +525,25 @@ impl Api {
 }
 
 impl Api {
+    /// A GET whose body is not UTF-8 (a GB18030 export): status, content type, bytes.
+    pub fn get_bytes(&self, path: &str) -> (u16, Option<String>, Vec<u8>) {
+        let resp = match self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .call()
+        {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let status = resp.status();
+        let ctype = resp.header("content-type").map(str::to_string);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("body");
+        (status, ctype, bytes)
+    }
+
     pub fn get(&self, path: &str) -> Resp {
         into_resp(
             self.agent

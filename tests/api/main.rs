@@ -15,6 +15,7 @@ mod migrations;
 mod r11_amend;
 mod r11_export;
 mod r11_integrity;
+mod r11_privacy;
 mod r1_assignment;
 mod r2_archive;
 mod r4_items;
