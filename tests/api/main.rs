@@ -13,6 +13,7 @@ mod demo;
 mod i18n;
 mod migrations;
 mod r11_amend;
+mod r11_concurrency;
 mod r11_export;
 mod r11_integrity;
 mod r11_privacy;
