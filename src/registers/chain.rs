@@ -203,29 +203,34 @@ pub struct Broken {
     pub reason: &'static str,
 }
 
-/// All lines of a register, in id order, as the chain sees them.
-fn lines(conn: &mut DbConn, register: Register) -> QueryResult<Vec<Line>> {
+/// Up to `limit` lines of a register after `after` (by id), as the chain sees them.
+fn lines(conn: &mut DbConn, register: Register, after: i32, limit: i64) -> QueryResult<Vec<Line>> {
+    macro_rules! batch {
+        ($t:ident, $row:ty) => {
+            $t::table
+                .filter($t::id.gt(after))
+                .order($t::id)
+                .limit(limit)
+                .select((<$row>::as_select(), $t::amends, $t::amend_reason))
+        };
+    }
     Ok(match register {
         Register::CallRecords => {
-            let rows: Vec<crate::models::call::CallRecord> = call_records::table
-                .order(call_records::id)
-                .select(crate::models::call::CallRecord::as_select())
-                .load(conn)?;
-            rows.iter().map(call_record_line).collect()
+            let rows: Vec<(
+                crate::models::call::CallRecord,
+                Option<String>,
+                Option<String>,
+            )> = batch!(call_records, crate::models::call::CallRecord).load(conn)?;
+            rows.iter()
+                .map(|(l, a, r)| with_amendment(call_record_line(l), a, r))
+                .collect()
         }
         Register::CallRegister => {
             let rows: Vec<(
                 crate::models::call::RegisterLine,
                 Option<String>,
                 Option<String>,
-            )> = call_register::table
-                .order(call_register::id)
-                .select((
-                    crate::models::call::RegisterLine::as_select(),
-                    call_register::amends,
-                    call_register::amend_reason,
-                ))
-                .load(conn)?;
+            )> = batch!(call_register, crate::models::call::RegisterLine).load(conn)?;
             rows.iter()
                 .map(|(l, a, r)| with_amendment(register_line(l), a, r))
                 .collect()
@@ -235,27 +240,36 @@ fn lines(conn: &mut DbConn, register: Register) -> QueryResult<Vec<Line>> {
                 crate::models::letter::LetterLine,
                 Option<String>,
                 Option<String>,
-            )> = letter_register::table
-                .order(letter_register::id)
-                .select((
-                    crate::models::letter::LetterLine::as_select(),
-                    letter_register::amends,
-                    letter_register::amend_reason,
-                ))
-                .load(conn)?;
+            )> = batch!(letter_register, crate::models::letter::LetterLine).load(conn)?;
             rows.iter()
                 .map(|(l, a, r)| with_amendment(letter_line(l), a, r))
                 .collect()
         }
         Register::Archives => {
-            let rows: Vec<crate::models::archive::Archive> = archives::table
-                .order(archives::id)
-                .select(crate::models::archive::Archive::as_select())
-                .load(conn)?;
-            rows.iter().map(archive_line).collect()
+            let rows: Vec<(
+                crate::models::archive::Archive,
+                Option<String>,
+                Option<String>,
+            )> = batch!(archives, crate::models::archive::Archive).load(conn)?;
+            rows.iter()
+                .map(|(l, a, r)| with_amendment(archive_line(l), a, r))
+                .collect()
         }
     })
 }
+
+/// How many lines a register holds.
+fn line_count(conn: &mut DbConn, register: Register) -> QueryResult<i64> {
+    match register {
+        Register::CallRecords => call_records::table.count().get_result(conn),
+        Register::CallRegister => call_register::table.count().get_result(conn),
+        Register::LetterRegister => letter_register::table.count().get_result(conn),
+        Register::Archives => archives::table.count().get_result(conn),
+    }
+}
+
+/// Lines checked per query: memory stays flat however long the registers.
+const VERIFY_BATCH: i64 = 5000;
 
 type ChainRow = (i32, i32, String, String, String);
 
@@ -294,78 +308,17 @@ fn anonymised_lines(
     Ok(ids.into_iter().collect())
 }
 
-/// Walks every chain; returns the first broken line of each register that has one.
+/// Walks every chain, a batch of lines at a time; returns the first broken line of each
+/// register that has one.
 pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
+    use std::collections::HashMap;
     let salt = salt(conn)?;
     let mut broken = Vec::new();
     for register in Register::ALL {
-        let all = lines(conn, register)?;
         let anonymised = anonymised_lines(conn, register)?;
-        let chain: Vec<ChainRow> = register_chain::table
-            .filter(register_chain::register.eq(register.key()))
-            .order(register_chain::id)
-            .select((
-                register_chain::line_id,
-                register_chain::year,
-                register_chain::prev_hash,
-                register_chain::hash,
-                register_chain::personal_digest,
-            ))
-            .load(conn)?;
-        let by_line: std::collections::HashMap<i32, &ChainRow> =
-            chain.iter().map(|c| (c.0, c)).collect();
-        // The last hash of each (store, year) chain, as the walk goes.
-        let mut heads: std::collections::HashMap<(i32, i32), String> =
-            std::collections::HashMap::new();
-        let mut positions: std::collections::HashMap<(i32, i32), i32> =
-            std::collections::HashMap::new();
-        let mut hash_at: std::collections::HashMap<(i32, i32, i32), String> =
-            std::collections::HashMap::new();
-        let mut first: Option<Broken> = None;
-        for line in &all {
-            let Some((_, _, prev, hash, digest)) = by_line.get(&line.id).copied() else {
-                first.get_or_insert(Broken {
-                    register,
-                    number: line.number.clone(),
-                    reason: "missing-from-chain",
-                });
-                continue;
-            };
-            let key = (line.store_id, line.year);
-            let expected_prev = heads.get(&key).cloned().unwrap_or_default();
-            let personal: Vec<&str> = std::iter::once(salt.as_str())
-                .chain(line.personal.iter().map(String::as_str))
-                .collect();
-            let reason = if *prev != expected_prev {
-                Some("chain-broken")
-            } else if !anonymised.contains(&line.id) && sha(&personal) != *digest {
-                Some("personal-changed")
-            } else if line_hash(prev, line, digest) != *hash {
-                Some("content-changed")
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                first.get_or_insert(Broken {
-                    register,
-                    number: line.number.clone(),
-                    reason,
-                });
-            }
-            heads.insert(key, hash.clone());
-            let n = positions.entry(key).or_insert(0);
-            *n += 1;
-            hash_at.insert((line.store_id, line.year, *n), hash.clone());
-        }
-        if chain.len() > all.len() && first.is_none() {
-            first = Some(Broken {
-                register,
-                number: String::new(),
-                reason: "line-removed",
-            });
-        }
-        // Heads given out must still be in the chain at their place.
-        let given: Vec<(i32, i32, i32, String)> = chain_heads::table
+        // Heads given out, by (store, year, position): the chain must still have them there.
+        let mut given: HashMap<(i32, i32, i32), Vec<String>> = HashMap::new();
+        let heads: Vec<(i32, i32, i32, String)> = chain_heads::table
             .filter(chain_heads::register.eq(register.key()))
             .select((
                 chain_heads::store_id,
@@ -374,9 +327,82 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
                 chain_heads::head_hash,
             ))
             .load(conn)?;
-        for (store_id, year, count, head) in given {
-            if count > 0 && hash_at.get(&(store_id, year, count)) != Some(&head) && first.is_none()
-            {
+        for (store_id, year, count, head) in heads {
+            given.entry((store_id, year, count)).or_default().push(head);
+        }
+        // The last hash and the length of each (store, year) chain, as the walk goes.
+        let mut tails: HashMap<(i32, i32), (String, i32)> = HashMap::new();
+        let mut first: Option<Broken> = None;
+        let mut after = 0;
+        loop {
+            let batch = lines(conn, register, after, VERIFY_BATCH)?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            let ids: Vec<i32> = batch.iter().map(|l| l.id).collect();
+            let chain: Vec<ChainRow> = register_chain::table
+                .filter(register_chain::register.eq(register.key()))
+                .filter(register_chain::line_id.eq_any(&ids))
+                .select((
+                    register_chain::line_id,
+                    register_chain::year,
+                    register_chain::prev_hash,
+                    register_chain::hash,
+                    register_chain::personal_digest,
+                ))
+                .load(conn)?;
+            let by_line: HashMap<i32, &ChainRow> = chain.iter().map(|c| (c.0, c)).collect();
+            for line in &batch {
+                let mut fail = |reason| {
+                    first.get_or_insert(Broken {
+                        register,
+                        number: line.number.clone(),
+                        reason,
+                    });
+                };
+                let Some((_, _, prev, hash, digest)) = by_line.get(&line.id).copied() else {
+                    fail("missing-from-chain");
+                    continue;
+                };
+                let key = (line.store_id, line.year);
+                let tail = tails.entry(key).or_insert((String::new(), 0));
+                let personal: Vec<&str> = std::iter::once(salt.as_str())
+                    .chain(line.personal.iter().map(String::as_str))
+                    .collect();
+                if *prev != tail.0 {
+                    fail("chain-broken");
+                } else if !anonymised.contains(&line.id) && sha(&personal) != *digest {
+                    fail("personal-changed");
+                } else if line_hash(prev, line, digest) != *hash {
+                    fail("content-changed");
+                }
+                tail.0.clone_from(hash);
+                tail.1 += 1;
+                if let Some(heads) = given.get(&(line.store_id, line.year, tail.1)) {
+                    if heads.iter().any(|h| h != hash) {
+                        first.get_or_insert(Broken {
+                            register,
+                            number: format!("#{}", tail.1),
+                            reason: "head-rewritten",
+                        });
+                    }
+                }
+            }
+        }
+        let chained: i64 = register_chain::table
+            .filter(register_chain::register.eq(register.key()))
+            .count()
+            .get_result(conn)?;
+        if chained > line_count(conn, register)? && first.is_none() {
+            first = Some(Broken {
+                register,
+                number: String::new(),
+                reason: "line-removed",
+            });
+        }
+        // A head given out beyond the end of its chain: lines were removed since.
+        for (store_id, year, count) in given.keys() {
+            let len = tails.get(&(*store_id, *year)).map_or(0, |t| t.1);
+            if *count > len && first.is_none() {
                 first = Some(Broken {
                     register,
                     number: format!("#{count}"),
