@@ -1,5 +1,5 @@
-//! R11 in a real browser: an auditor filters the call register, opens its paper form, and
-//! the form prints on A4 landscape with the header on every sheet (screenshot and PDF in
+//! R11 in a real browser: an auditor filters the call register, exports it (the manifest shows
+//! on the registers page), opens its paper form, and the form prints on A4 landscape with the header on every sheet (screenshot and PDF in
 //! target/screenshots/).
 
 use crate::browser::{all, arrive, choose, click, find, screenshot, text, type_in, Driver};
@@ -51,6 +51,36 @@ fn browser_auditor_filters_the_call_register_and_prints_its_paper_form() {
         .await;
         assert_eq!(all(&c, "#register-lines tbody tr[data-id]").await.len(), 40);
         screenshot(&c, "call-register.png").await;
+
+        // The export of the range, as the browser downloads it: the contract's columns, a BOM
+        // for Excel, phones masked for an auditor, and its manifest on the registers page.
+        let csv = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(document.querySelector('#export-link').href)
+                   .then(r => r.arrayBuffer())
+                   .then(b => done(Array.from(new Uint8Array(b))));",
+                vec![],
+            )
+            .await
+            .expect("the export");
+        let bytes: Vec<u8> = serde_json::from_value(csv).expect("bytes");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
+        let body = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        assert_eq!(&r.headers().expect("headers")[0], "登记号");
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a row")).collect();
+        assert_eq!(rows.len(), 43);
+        assert!(rows.iter().all(|row| row[3].contains("****")), "masked phones");
+        c.goto(&format!("{base}/registers")).await.expect("registers");
+        let recent = text(&c, "#recent-exports tbody tr").await;
+        assert!(recent.contains(" 43 DH-2026-000001 … DH-2026-"), "{recent}");
+        assert!(recent.contains("遮盖"), "{recent}");
+        c.goto(&format!(
+            "{base}/registers/call-register?from=2026-11-01&to=2026-11-30&clerk=&category=inquiry&customer="
+        ))
+        .await
+        .expect("back to the filtered register");
 
         click(&c, "#print-link").await;
         find(&c, "#paper-form").await;
