@@ -45,9 +45,11 @@ pub fn insert(conn: &mut DbConn, a: &Archive) -> QueryResult<i32> {
         .get_result(conn)
 }
 
+/// The archive sheet of a visit (its original line; amendments name it in `amends`).
 pub fn by_visit(conn: &mut DbConn, visit_id: i32) -> QueryResult<Option<Archive>> {
     archives::table
         .filter(archives::visit_id.eq(visit_id))
+        .filter(archives::amends.is_null())
         .select(Archive::as_select())
         .first(conn)
         .optional()

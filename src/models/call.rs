@@ -140,6 +140,8 @@ pub fn outbound_follow_ups_on(
         .filter(call_records::called_on.eq(on))
         .filter(call_records::direction.eq("outbound"))
         .filter(call_records::category.eq_any(["follow_up", "reminder"]))
+        // An amendment corrects a call; it is not another call.
+        .filter(call_records::amends.is_null())
         .select(call_records::outcome)
         .load(conn)
 }

@@ -539,6 +539,10 @@ pub async fn amend(
         outcome: f.opt("outcome"),
         address: f.opt("address"),
         subject: f.opt("subject"),
+        key_points: f.opt("key_points"),
+        vehicle_model: f.opt("vehicle_model"),
+        vehicle_type: f.opt("vehicle_type"),
+        desired_services: f.opt("desired_services"),
         reason: f.get("amend_reason").unwrap_or("").to_string(),
     };
     let actor = post.auth.actor();

@@ -1,3 +1,5 @@
+DROP INDEX archives_visit;
+ALTER TABLE archives ADD CONSTRAINT archives_visit_id_key UNIQUE (visit_id);
 DROP TRIGGER archives_personal ON archives;
 DROP TRIGGER archives_no_update ON archives;
 CREATE TRIGGER archives_no_update BEFORE UPDATE OF archive_no, customer_name, address, phone, visit_date, vehicle_model, plate, vehicle_type, items, maintenance_interval_days, maintenance_interval_km, next_maintenance_date, desired_services, service_history, due_date, archived_at, archived_on, archived_by_id, archived_by ON archives FOR EACH ROW EXECUTE FUNCTION aftercare_append_only();

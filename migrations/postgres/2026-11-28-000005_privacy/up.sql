@@ -54,7 +54,6 @@ $$ LANGUAGE plpgsql;
 -- The update triggers of 000004, split: content columns never change; personal columns only
 -- for a customer with a pass.
 DROP TRIGGER archives_no_update ON archives;
-CREATE TRIGGER archives_no_update BEFORE UPDATE OF archive_no, visit_date, vehicle_model, plate, vehicle_type, items, maintenance_interval_days, maintenance_interval_km, next_maintenance_date, desired_services, service_history, due_date, archived_at, archived_on, archived_by_id, archived_by ON archives FOR EACH ROW EXECUTE FUNCTION aftercare_append_only();
 CREATE TRIGGER archives_personal BEFORE UPDATE OF customer_name, address, phone ON archives FOR EACH ROW EXECUTE FUNCTION aftercare_personal_guard();
 
 DROP TRIGGER call_records_no_update ON call_records;
@@ -68,3 +67,9 @@ CREATE TRIGGER call_register_personal BEFORE UPDATE OF customer_name, phone ON c
 DROP TRIGGER letter_register_no_update ON letter_register;
 CREATE TRIGGER letter_register_no_update BEFORE UPDATE OF register_no, sent_on, letter_kind, subject, related_to, handled_by_id, handled_by ON letter_register FOR EACH ROW EXECUTE FUNCTION aftercare_append_only();
 CREATE TRIGGER letter_register_personal BEFORE UPDATE OF customer_name, address, body ON letter_register FOR EACH ROW EXECUTE FUNCTION aftercare_personal_guard();
+
+-- An archive sheet is corrected by an amendment line (R11): a second line for the same visit;
+-- one original sheet per visit.
+ALTER TABLE archives DROP CONSTRAINT archives_visit_id_key;
+CREATE UNIQUE INDEX archives_visit ON archives(visit_id) WHERE amends IS NULL;
+CREATE TRIGGER archives_no_update BEFORE UPDATE OF archive_no, visit_date, vehicle_model, plate, vehicle_type, items, maintenance_interval_days, maintenance_interval_km, next_maintenance_date, desired_services, service_history, due_date, archived_at, archived_on, archived_by_id, archived_by, amends, amend_reason ON archives FOR EACH ROW EXECUTE FUNCTION aftercare_append_only();
