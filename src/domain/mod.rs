@@ -11,6 +11,7 @@
 //! - `role`: who may do what
 //! - `item`, `event`, `letter`: items followed to the end (R4b–R4d), events (R6), letters (R8)
 //! - `error`: field errors that name the field and the reason
+//! - `summary`: the periods and figures of the monthly and yearly summaries (R10, X5)
 
 pub mod archive;
 pub mod cadence;
@@ -24,5 +25,6 @@ pub mod phone;
 pub mod plate;
 pub mod role;
 pub mod store;
+pub mod summary;
 pub mod task;
 pub mod visit;

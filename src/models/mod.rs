@@ -12,6 +12,7 @@ pub mod item;
 pub mod job;
 pub mod letter;
 pub mod store;
+pub mod summary;
 pub mod task;
 pub mod user;
 pub mod visit;

@@ -21,6 +21,7 @@ pub mod merge;
 pub mod queue;
 pub mod setup;
 pub mod stores;
+pub mod summaries;
 pub mod visits;
 
 use crate::clock::Clock;

@@ -10,6 +10,7 @@ pub mod archives;
 pub mod assets;
 pub mod auth;
 pub mod calls;
+pub mod charts;
 pub mod customers;
 pub mod error;
 pub mod events;
@@ -20,6 +21,7 @@ pub mod login;
 pub mod queue;
 pub mod registers;
 pub mod render;
+pub mod summaries;
 pub mod visits;
 
 use crate::db::{DbConn, Pool};
@@ -147,6 +149,15 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/registers/{register}/export.csv", READERS, registers::export_csv),
         route!(GET "/registers/{register}/{id}", READERS, registers::detail),
         route!(POST "/registers/{register}/{id}/amend", LEADS, registers::amend),
+        route!(GET "/summaries", READERS, summaries::index),
+        route!(GET "/summaries/{kind}/{period}", READERS, summaries::show),
+        route!(GET "/summaries/{kind}/{period}/print", READERS, summaries::print),
+        route!(GET "/summaries/{kind}/{period}/lines", READERS, summaries::lines),
+        route!(GET "/summaries/{kind}/{period}/clerks.csv", READERS, summaries::csv),
+        route!(GET "/summaries/{kind}/{period}/scorecard/{clerk}", ALL, summaries::scorecard),
+        route!(POST "/summaries/{kind}/{period}/report", LEADS, summaries::save),
+        route!(POST "/summaries/{kind}/{period}/file", LEADS, summaries::file),
+        route!(POST "/summaries/{kind}/{period}/correct", LEADS, summaries::correct),
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),
@@ -166,6 +177,7 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/api/v1/registers/{register}", READERS, api::register),
         route!(POST "/api/v1/items/{id}/escalate", WORKERS, items::api_escalate),
         route!(POST "/api/v1/items/{id}/solution", WORKERS, items::api_solution),
+        route!(GET "/api/v1/summaries/monthly/{period}", READERS, summaries::api_monthly),
     ]
 }
 
