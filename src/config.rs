@@ -43,6 +43,8 @@ pub struct Jobs {
     pub purge_sessions: String,
     /// The supervisors' morning digest of what became overdue since yesterday.
     pub overdue_digest: String,
+    /// R10: drafts last month's summary (and in January last year's) on the 1st.
+    pub summary_drafts: String,
 }
 
 impl Default for Jobs {
@@ -53,6 +55,7 @@ impl Default for Jobs {
             backup_keep: 7,
             purge_sessions: "0 15 * * * *".into(),
             overdue_digest: "0 0 6 * * *".into(),
+            summary_drafts: "0 30 0 1 * *".into(),
         }
     }
 }
@@ -152,6 +155,7 @@ impl Config {
             ("jobs.backup", &settings.jobs.backup),
             ("jobs.purge_sessions", &settings.jobs.purge_sessions),
             ("jobs.overdue_digest", &settings.jobs.overdue_digest),
+            ("jobs.summary_drafts", &settings.jobs.summary_drafts),
         ] {
             if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
                 bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");

@@ -72,7 +72,14 @@ impl Period {
         let bad = || {
             FieldError::new("period", "summary-period-invalid")
                 .arg("value", s)
-                .arg("format", if kind == Kind::Monthly { "YYYY-MM" } else { "YYYY" })
+                .arg(
+                    "format",
+                    if kind == Kind::Monthly {
+                        "YYYY-MM"
+                    } else {
+                        "YYYY"
+                    },
+                )
         };
         let year_of = |y: &str| -> Option<i32> {
             (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
@@ -351,7 +358,10 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
             "event_letters_waived",
         ],
     ),
-    ("letters", &["letters.notice", "letters.invitation", "letters.reply"]),
+    (
+        "letters",
+        &["letters.notice", "letters.invitation", "letters.reply"],
+    ),
     (
         "maintenance",
         &[
@@ -590,7 +600,9 @@ mod tests {
         assert_eq!(p.previous().to_string(), "2026-01");
         assert_eq!(Period::month(2026, 1).previous().to_string(), "2025-12");
         assert!(Period::parse(Kind::Monthly, "2026-11", today).is_ok());
-        for bad in ["2026-13", "2026-1", "26-01", "2026/01", "", "2026-00", "abcd-ef"] {
+        for bad in [
+            "2026-13", "2026-1", "26-01", "2026/01", "", "2026-00", "abcd-ef",
+        ] {
             let e = Period::parse(Kind::Monthly, bad, today).unwrap_err();
             assert_eq!(e.code, "summary-period-invalid", "{bad}");
         }
@@ -667,7 +679,13 @@ mod tests {
             .collect();
         assert_eq!(
             fields,
-            ["went_well", "problems", "measures", "attendees", "meeting_on"]
+            [
+                "went_well",
+                "problems",
+                "measures",
+                "attendees",
+                "meeting_on"
+            ]
         );
         let ok = Report {
             went_well: "a".into(),

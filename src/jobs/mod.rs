@@ -17,6 +17,7 @@ use std::str::FromStr;
 pub const BACKUP: &str = "backup";
 pub const PURGE_SESSIONS: &str = "purge_sessions";
 pub const OVERDUE_DIGEST: &str = "overdue_digest";
+pub const SUMMARY_DRAFTS: &str = "summary_drafts";
 
 /// The enabled jobs and their schedules.
 pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
@@ -25,6 +26,7 @@ pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
         (BACKUP, &j.backup),
         (PURGE_SESSIONS, &j.purge_sessions),
         (OVERDUE_DIGEST, &j.overdue_digest),
+        (SUMMARY_DRAFTS, &j.summary_drafts),
     ]
     .into_iter()
     .filter(|(_, cron)| !cron.trim().is_empty())
@@ -58,6 +60,7 @@ pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
         BACKUP => backup(conn, ctx)?,
         PURGE_SESSIONS => purge_sessions(conn, ctx)?,
         OVERDUE_DIGEST => overdue_digest(conn, ctx)?,
+        SUMMARY_DRAFTS => summary_drafts(conn, ctx)?,
         other => anyhow::bail!("no job {other:?}"),
     };
     job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
@@ -204,4 +207,24 @@ fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
         written += 1;
     }
     Ok(format!("{written} digests for {today}"))
+}
+
+/// R10: stores the draft of last month's summary for each store (in January also last
+/// year's), unless one is stored already — so a catch-up run after downtime drafts it, and a
+/// second run changes nothing.
+fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    use crate::domain::summary::Period;
+    use chrono::Datelike;
+    let today = ctx.clock.today();
+    let mut periods = vec![Period::month(today.year(), today.month()).previous()];
+    if today.month() == 1 {
+        periods.push(Period::year(today.year() - 1));
+    }
+    let mut out = Vec::new();
+    for p in periods {
+        let n = crate::services::summaries::store_drafts(conn, ctx, p)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.push(format!("{p}: {n} drafts"));
+    }
+    Ok(out.join(", "))
 }

@@ -108,7 +108,12 @@ pub fn figures(conn: &mut DbConn, s: &Scope) -> SResult<(Figures, HashMap<i32, F
     let counts = model::counts(conn, s)?;
     let events = model::events_per_clerk(conn, s)?;
     let days = model::days_to_close(conn, s)?;
-    let total = |k: &str| counts.values().map(|m| m.get(k).copied().unwrap_or(0)).sum();
+    let total = |k: &str| {
+        counts
+            .values()
+            .map(|m| m.get(k).copied().unwrap_or(0))
+            .sum()
+    };
     let totals = Figures::from_counts(total, days.iter().map(|(_, d)| *d).collect());
     let mut per = HashMap::new();
     let mut ids: Vec<i32> = counts.keys().flatten().copied().collect();
@@ -398,9 +403,9 @@ pub fn file(
         for s in stores {
             for register in Register::ALL {
                 for year in p.first().year()..=p.last().year() {
-                    if let Some((count, head)) =
-                        crate::registers::chain::record_head(conn, s, register, year, &purpose, now)?
-                    {
+                    if let Some((count, head)) = crate::registers::chain::record_head(
+                        conn, s, register, year, &purpose, now,
+                    )? {
                         heads.push(serde_json::json!({"store_id": s, "register": register.key(), "year": year, "lines_in_chain": count, "head": head}));
                     }
                 }
@@ -408,7 +413,15 @@ pub fn file(
         }
         let figures = serde_json::to_string(&snap).map_err(anyhow::Error::from)?;
         let heads = serde_json::to_string(&heads).map_err(anyhow::Error::from)?;
-        if model::file(conn, d.id, &figures, &heads, (actor.user_id, &actor.name), now)? == 0 {
+        if model::file(
+            conn,
+            d.id,
+            &figures,
+            &heads,
+            (actor.user_id, &actor.name),
+            now,
+        )? == 0
+        {
             return Err(ServiceError::Conflict("summary-already-filed"));
         }
         audit::record(

@@ -134,7 +134,10 @@ const T_BOTTOM: f64 = 190.0;
 
 /// A trend of monthly values; a rate series (`percent`) runs 0–100 %, a count from 0 to its
 /// maximum. Missing values break nothing: the line joins the months that have one.
-pub fn trend(labels: &[String], series: Vec<(&'static str, &'static str, Vec<Option<f64>>, bool)>) -> Trend {
+pub fn trend(
+    labels: &[String],
+    series: Vec<(&'static str, &'static str, Vec<Option<f64>>, bool)>,
+) -> Trend {
     let n = labels.len().max(1);
     let step = if n > 1 {
         (T_RIGHT - T_LEFT) / (n - 1) as f64
@@ -148,7 +151,11 @@ pub fn trend(labels: &[String], series: Vec<(&'static str, &'static str, Vec<Opt
             let max = if percent {
                 1.0
             } else {
-                values.iter().flatten().fold(0.0_f64, |a, b| a.max(*b)).max(1.0)
+                values
+                    .iter()
+                    .flatten()
+                    .fold(0.0_f64, |a, b| a.max(*b))
+                    .max(1.0)
             };
             let dots: Vec<Point> = values
                 .iter()
@@ -218,7 +225,15 @@ mod tests {
     #[test]
     fn r10_trend_skips_missing_months() {
         let labels: Vec<String> = (1..=3).map(|m| format!("{m:02}")).collect();
-        let t = trend(&labels, vec![("reach", "reach_rate", vec![Some(1.0), None, Some(0.5)], true)]);
+        let t = trend(
+            &labels,
+            vec![(
+                "reach",
+                "reach_rate",
+                vec![Some(1.0), None, Some(0.5)],
+                true,
+            )],
+        );
         assert_eq!(t.series[0].dots.len(), 2);
         assert_eq!(t.series[0].dots[0].y, T_TOP);
         assert_eq!(t.series[0].dots[1].value, "50%");

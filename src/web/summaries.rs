@@ -245,9 +245,19 @@ pub fn page_context(view: &View, kind: Kind, today: chrono::NaiveDate) -> tera::
     };
     let calls = charts::bars(vec![
         outcome("reached_calls", "reached", t.reached_calls, true),
-        outcome("failed_calls.no_answer", "failed", t.failed_calls.no_answer, true),
+        outcome(
+            "failed_calls.no_answer",
+            "failed",
+            t.failed_calls.no_answer,
+            true,
+        ),
         outcome("failed_calls.busy", "failed", t.failed_calls.busy, true),
-        outcome("failed_calls.refused", "failed", t.failed_calls.refused, true),
+        outcome(
+            "failed_calls.refused",
+            "failed",
+            t.failed_calls.refused,
+            true,
+        ),
         outcome(
             "failed_calls.wrong_number",
             "failed",
@@ -263,7 +273,10 @@ pub fn page_context(view: &View, kind: Kind, today: chrono::NaiveDate) -> tera::
             ("items_escalated", t.items_escalated),
             ("items_escalated_late", t.items_escalated_late),
             ("items_solved", t.items_solved),
-            ("items_customer_told_same_day", t.items_customer_told_same_day),
+            (
+                "items_customer_told_same_day",
+                t.items_customer_told_same_day,
+            ),
             ("items_satisfied", t.items_satisfied),
         ]
         .into_iter()
@@ -274,25 +287,52 @@ pub fn page_context(view: &View, kind: Kind, today: chrono::NaiveDate) -> tera::
     ctx.insert("chart_calls", &calls);
     ctx.insert("chart_funnel", &funnel);
     if !s.months.is_empty() {
-        let labels: Vec<String> = s
-            .months
-            .iter()
-            .map(|m| m.period[5..].to_string())
-            .collect();
+        let labels: Vec<String> = s.months.iter().map(|m| m.period[5..].to_string()).collect();
         let rate = |f: &sum::Figures| sum::rate(f.follow_ups_on_time(), f.follow_ups_due());
         let trend_rates = charts::trend(
             &labels,
             vec![
-                ("reach", "reach_rate", s.months.iter().map(|m| m.figures.reach_rate).collect(), true),
-                ("on-time", "follow_ups_on_time_rate", s.months.iter().map(|m| rate(&m.figures)).collect(), true),
-                ("returned", "return_rate", s.months.iter().map(|m| m.figures.return_rate).collect(), true),
+                (
+                    "reach",
+                    "reach_rate",
+                    s.months.iter().map(|m| m.figures.reach_rate).collect(),
+                    true,
+                ),
+                (
+                    "on-time",
+                    "follow_ups_on_time_rate",
+                    s.months.iter().map(|m| rate(&m.figures)).collect(),
+                    true,
+                ),
+                (
+                    "returned",
+                    "return_rate",
+                    s.months.iter().map(|m| m.figures.return_rate).collect(),
+                    true,
+                ),
             ],
         );
         let trend_counts = charts::trend(
             &labels,
             vec![
-                ("calls", "outbound_calls", s.months.iter().map(|m| Some(m.figures.outbound_calls as f64)).collect(), false),
-                ("items", "items_raised", s.months.iter().map(|m| Some(m.figures.items_raised as f64)).collect(), false),
+                (
+                    "calls",
+                    "outbound_calls",
+                    s.months
+                        .iter()
+                        .map(|m| Some(m.figures.outbound_calls as f64))
+                        .collect(),
+                    false,
+                ),
+                (
+                    "items",
+                    "items_raised",
+                    s.months
+                        .iter()
+                        .map(|m| Some(m.figures.items_raised as f64))
+                        .collect(),
+                    false,
+                ),
             ],
         );
         ctx.insert("trend_rates", &trend_rates);
@@ -353,7 +393,10 @@ pub async fn index(
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("summaries", &rows);
     ctx.insert("last_month", &last_month.to_string());
-    ctx.insert("last_year", &(chrono::Datelike::year(&today) - 1).to_string());
+    ctx.insert(
+        "last_year",
+        &(chrono::Datelike::year(&today) - 1).to_string(),
+    );
     Ok(html(state.templates.render(
         me.lang,
         "summaries/index.html",
@@ -403,7 +446,10 @@ pub async fn show(
         &matches!(me.role, Role::Supervisor | Role::Admin),
     );
     ctx.insert("ok", &req.query_string().contains("ok=filed"));
-    ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
+    ctx.insert(
+        "errors",
+        &std::collections::HashMap::<String, String>::new(),
+    );
     Ok(html(state.templates.render(
         me.lang,
         "summaries/show.html",
@@ -421,7 +467,12 @@ pub async fn print(
     let (kind, period) = path.into_inner();
     let kind = kind_of(&kind)?;
     let (_, view) = load(&state, me.actor(), kind, &period, &q).await?;
-    let printed_at = state.ctx.clock.now_local().format("%Y-%m-%d %H:%M").to_string();
+    let printed_at = state
+        .ctx
+        .clock
+        .now_local()
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
     Ok(html(print_html(
         &state.templates,
         me.lang,
@@ -499,7 +550,11 @@ async fn again(
     ctx.insert("errors", &errors);
     Ok(HttpResponse::UnprocessableEntity()
         .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "summaries/show.html", &ctx)?))
+        .body(
+            state
+                .templates
+                .render(me.lang, "summaries/show.html", &ctx)?,
+        ))
 }
 
 /// `POST /summaries/{kind}/{period}/report` (save the draft) and `…/file` (file it).
@@ -517,7 +572,16 @@ async fn write(
     let (report, errs) = report_of(&post.form);
     let code = post.form.opt("store");
     if !errs.is_empty() {
-        return again(&req, &state, &me, kind, &period, report, crate::domain::error::FieldErrors(errs)).await;
+        return again(
+            &req,
+            &state,
+            &me,
+            kind,
+            &period,
+            report,
+            crate::domain::error::FieldErrors(errs),
+        )
+        .await;
     }
     let actor = me.actor();
     let r = report.clone();
@@ -671,7 +735,10 @@ pub async fn scorecard(
     ctx.insert("kind", kind.as_str());
     ctx.insert("period", &view.snapshot.period);
     ctx.insert("card", &card);
-    ctx.insert("base", &format!("/summaries/{kind_s}/{}", view.snapshot.period));
+    ctx.insert(
+        "base",
+        &format!("/summaries/{kind_s}/{}", view.snapshot.period),
+    );
     Ok(html(state.templates.render(
         me.lang,
         "summaries/scorecard.html",

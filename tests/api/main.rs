@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod i18n;
 mod migrations;
+mod r10_summaries;
 mod r11_amend;
 mod r11_export;
 mod r11_integrity;
