@@ -635,7 +635,7 @@ fn summary(
                     &l,
                     &view,
                     kind,
-                    ctx.clock.today(),
+                    &ctx.clock,
                     "cli",
                     &ctx.clock.now_local().format("%Y-%m-%d %H:%M").to_string(),
                 )?

@@ -977,3 +977,4 @@ err-summary-not-filed = only a filed summary is corrected by a new version
 err-summary-figure-unknown = "{ $value }" is not a figure of the summaries
 err-summary-scorecard-not-yours = a clerk sees only their own scorecard
 err-summary-format-unknown = "{ $value }" is not a format (json, html or csv)
+setting-jobs-summary-drafts = Summary drafts on the 1st (cron)

@@ -964,3 +964,4 @@ err-summary-not-filed = 只有已存档的小结才能以新版本更正
 err-summary-figure-unknown = “{ $value }”不是小结中的数据项目
 err-summary-scorecard-not-yours = 业务员只能查看自己的评分卡
 err-summary-format-unknown = “{ $value }”不是有效的格式（json、html 或 csv）
+setting-jobs-summary-drafts = 每月起草小结时间（cron）

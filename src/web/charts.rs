@@ -44,8 +44,14 @@ pub struct Bars {
     pub legend: Vec<&'static str>,
 }
 
+/// A bar to draw: its label, its segments (class, value), and where it links.
+pub type BarRow = (String, Vec<(&'static str, i64)>, Option<String>);
+
+/// A line of a trend: its class, the figure's key, the monthly values, whether a rate.
+pub type TrendSeries = (&'static str, &'static str, Vec<Option<f64>>, bool);
+
 /// Bars from rows of (label, segments by class, link).
-pub fn bars(rows: Vec<(String, Vec<(&'static str, i64)>, Option<String>)>) -> Bars {
+pub fn bars(rows: Vec<BarRow>) -> Bars {
     let max = rows
         .iter()
         .map(|(_, s, _)| s.iter().map(|(_, v)| (*v).max(0)).sum::<i64>())
@@ -134,10 +140,7 @@ const T_BOTTOM: f64 = 190.0;
 
 /// A trend of monthly values; a rate series (`percent`) runs 0–100 %, a count from 0 to its
 /// maximum. Missing values break nothing: the line joins the months that have one.
-pub fn trend(
-    labels: &[String],
-    series: Vec<(&'static str, &'static str, Vec<Option<f64>>, bool)>,
-) -> Trend {
+pub fn trend(labels: &[String], series: Vec<TrendSeries>) -> Trend {
     let n = labels.len().max(1);
     let step = if n > 1 {
         (T_RIGHT - T_LEFT) / (n - 1) as f64

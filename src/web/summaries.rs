@@ -182,7 +182,8 @@ fn scorecards(s: &Snapshot) -> Vec<Scorecard> {
 }
 
 /// Everything the summary page and its print show, from a view.
-pub fn page_context(view: &View, kind: Kind, today: chrono::NaiveDate) -> tera::Context {
+pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> tera::Context {
+    let today = clock.today();
     let s = &view.snapshot;
     let mut ctx = tera::Context::new();
     ctx.insert("kind", kind.as_str());
@@ -343,12 +344,35 @@ pub fn page_context(view: &View, kind: Kind, today: chrono::NaiveDate) -> tera::
     }
     ctx.insert("base", &base);
     ctx.insert("filed", &view.filed);
-    ctx.insert("current", &view.current);
-    ctx.insert("versions", &view.versions);
+    ctx.insert(
+        "current",
+        &view.current.as_ref().map(|v| with_local(clock, v)),
+    );
+    ctx.insert(
+        "versions",
+        &view
+            .versions
+            .iter()
+            .map(|v| with_local(clock, v))
+            .collect::<Vec<_>>(),
+    );
     ctx.insert("report", &view.report);
     let period = Period::parse(kind, &s.period, today).ok();
     ctx.insert("can_file", &period.is_some_and(|p| p.is_over(today)));
     ctx
+}
+
+/// A stored version with its filing time in the shop's local time (`filed_at` is UTC).
+fn with_local(
+    clock: &crate::clock::Clock,
+    v: &crate::models::summary::Stored,
+) -> serde_json::Value {
+    let mut j = serde_json::to_value(v).unwrap_or_default();
+    j["filed_at"] = match v.filed_at {
+        Some(t) => serde_json::json!(clock.to_local(t).format("%Y-%m-%d %H:%M").to_string()),
+        None => serde_json::Value::Null,
+    };
+    j
 }
 
 fn actor_store(
@@ -391,7 +415,13 @@ pub async fn index(
     .previous();
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
-    ctx.insert("summaries", &rows);
+    ctx.insert(
+        "summaries",
+        &rows
+            .iter()
+            .map(|v| with_local(&state.ctx.clock, v))
+            .collect::<Vec<_>>(),
+    );
     ctx.insert("last_month", &last_month.to_string());
     ctx.insert(
         "last_year",
@@ -439,7 +469,7 @@ pub async fn show(
     let (kind, period) = path.into_inner();
     let kind = kind_of(&kind)?;
     let (_, view) = load(&state, me.actor(), kind, &period, &q).await?;
-    let mut ctx = page_context(&view, kind, state.ctx.clock.today());
+    let mut ctx = page_context(&view, kind, &state.ctx.clock);
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert(
         "may_write",
@@ -478,7 +508,7 @@ pub async fn print(
         me.lang,
         &view,
         kind,
-        state.ctx.clock.today(),
+        &state.ctx.clock,
         &me.user.display_name,
         &printed_at,
     )?))
@@ -490,11 +520,11 @@ pub fn print_html(
     lang: &str,
     view: &View,
     kind: Kind,
-    today: chrono::NaiveDate,
+    clock: &crate::clock::Clock,
     printed_by: &str,
     printed_at: &str,
 ) -> anyhow::Result<String> {
-    let mut ctx = page_context(view, kind, today);
+    let mut ctx = page_context(view, kind, clock);
     ctx.insert("lang", lang);
     ctx.insert("printed_by", printed_by);
     ctx.insert("printed_at", printed_at);
@@ -538,7 +568,7 @@ async fn again(
 ) -> AppResult<HttpResponse> {
     let (_, mut view) = load(state, me.actor(), kind, period, &SummaryQuery::default()).await?;
     view.report = report;
-    let mut ctx = page_context(&view, kind, state.ctx.clock.today());
+    let mut ctx = page_context(&view, kind, &state.ctx.clock);
     ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     ctx.insert("may_write", &true);
     ctx.insert("ok", &false);

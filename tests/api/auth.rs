@@ -255,6 +255,52 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "/registers/{register}/{id}/amend",
         "supervisor admin",
     ),
+    ("GET", "/summaries", "supervisor auditor admin"),
+    (
+        "GET",
+        "/summaries/{kind}/{period}",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/print",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/lines",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/clerks.csv",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/scorecard/{clerk}",
+        "clerk supervisor auditor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/report",
+        "supervisor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/file",
+        "supervisor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/correct",
+        "supervisor admin",
+    ),
+    (
+        "GET",
+        "/api/v1/summaries/monthly/{period}",
+        "supervisor auditor admin",
+    ),
     ("GET", "/settings", "supervisor admin"),
     ("GET", "/admin/stores", "admin"),
     ("POST", "/admin/stores", "admin"),

@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod browser_items;
 mod browser_registers;
+mod browser_summary;
 mod cli;
 mod demo;
 mod i18n;
