@@ -42,6 +42,6 @@ CREATE TRIGGER summaries_filed_no_update BEFORE UPDATE ON summaries FOR EACH ROW
 CREATE TRIGGER summaries_filed_no_delete BEFORE DELETE ON summaries FOR EACH ROW EXECUTE FUNCTION aftercare_summary_filed();
 
 -- The figures are aggregate queries over a month of calls: an index that covers them.
-CREATE INDEX call_register_summary ON call_register(store_id, called_on, handled_by_id, direction, outcome, category);
-CREATE INDEX letter_register_summary ON letter_register(store_id, sent_on, handled_by_id, letter_kind);
+CREATE INDEX call_register_summary ON call_register(store_id, called_on, handled_by_id, direction, outcome, category, amends);
+CREATE INDEX letter_register_summary ON letter_register(store_id, sent_on, handled_by_id, letter_kind, amends);
 CREATE INDEX items_store_raised ON items(store_id, raised_on);

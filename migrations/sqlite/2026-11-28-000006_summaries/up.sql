@@ -33,6 +33,6 @@ CREATE TRIGGER summaries_filed_no_delete BEFORE DELETE ON summaries WHEN OLD.sta
 BEGIN SELECT RAISE(ABORT, 'filed summaries are immutable'); END;
 
 -- The figures are aggregate queries over a month of calls: an index that covers them.
-CREATE INDEX call_register_summary ON call_register(store_id, called_on, handled_by_id, direction, outcome, category);
-CREATE INDEX letter_register_summary ON letter_register(store_id, sent_on, handled_by_id, letter_kind);
+CREATE INDEX call_register_summary ON call_register(store_id, called_on, handled_by_id, direction, outcome, category, amends);
+CREATE INDEX letter_register_summary ON letter_register(store_id, sent_on, handled_by_id, letter_kind, amends);
 CREATE INDEX items_store_raised ON items(store_id, raised_on);
