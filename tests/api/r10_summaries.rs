@@ -1215,6 +1215,20 @@ both_backends!(
             ids.sort_unstable();
             assert_eq!(found, ids, "{figure}");
         }
+        // The same page in English.
+        let mut en = Browser::new(&app);
+        en.accept_language = "en".into();
+        en.login("boss");
+        let page = en.get("/summaries/monthly/2026-10");
+        assert!(
+            page.body.contains("Monthly summary 2026-10"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("Late first follow-ups")
+                || page.body.contains("First follow-ups late")
+        );
         // The per-clerk CSV and the yearly summary.
         let csv = br.get("/summaries/monthly/2026-10/clerks.csv");
         assert_eq!(csv.status, 200);
@@ -1255,6 +1269,19 @@ both_backends!(
         let mut br = Browser::new(&app);
         br.login("boss");
         br.get("/summaries/monthly/2026-10");
+        // A draft may be saved half-written; it is kept as version 1.
+        let r = br.post(
+            "/summaries/monthly/2026-10/report",
+            &[
+                ("went_well", "草稿"),
+                ("problems", ""),
+                ("measures", ""),
+                ("meeting_on", ""),
+                ("attendees", ""),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(br.get("/summaries/monthly/2026-10").body.contains("草稿"));
         // Filing without the written assessment is refused, naming each part.
         let r = br.post(
             "/summaries/monthly/2026-10/file",
