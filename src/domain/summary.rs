@@ -157,11 +157,10 @@ impl Period {
         self.last() < today
     }
 
-    /// The summary that the 1st of a month drafts: last month's; on 1 January also last year's.
-    pub fn due_on(today: NaiveDate) -> Vec<Period> {
-        if today.day() != 1 {
-            return Vec::new();
-        }
+    /// The drafts the scheduler stores (from the 1st on): last month's, and in January also
+    /// last year's. Asked again later in the month it names the same periods, so a run that
+    /// catches up after downtime drafts them too (and an existing draft is kept).
+    pub fn drafts_due(today: NaiveDate) -> Vec<Period> {
         let last_month = Period::month(today.year(), today.month()).previous();
         let mut v = vec![last_month];
         if today.month() == 1 {
@@ -622,13 +621,16 @@ mod tests {
 
     #[test]
     fn r10_the_first_of_the_month_drafts_last_month_and_january_last_year() {
-        assert!(Period::due_on(d("2026-03-02")).is_empty());
         assert_eq!(
-            Period::due_on(d("2026-03-01")),
+            Period::drafts_due(d("2026-03-01")),
             vec![Period::month(2026, 2)]
         );
         assert_eq!(
-            Period::due_on(d("2027-01-01")),
+            Period::drafts_due(d("2026-03-09")),
+            vec![Period::month(2026, 2)]
+        );
+        assert_eq!(
+            Period::drafts_due(d("2027-01-01")),
             vec![Period::month(2026, 12), Period::year(2026)]
         );
     }

@@ -214,14 +214,8 @@ fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
 /// second run changes nothing.
 fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
     use crate::domain::summary::Period;
-    use chrono::Datelike;
-    let today = ctx.clock.today();
-    let mut periods = vec![Period::month(today.year(), today.month()).previous()];
-    if today.month() == 1 {
-        periods.push(Period::year(today.year() - 1));
-    }
     let mut out = Vec::new();
-    for p in periods {
+    for p in Period::drafts_due(ctx.clock.today()) {
         let n = crate::services::summaries::store_drafts(conn, ctx, p)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         out.push(format!("{p}: {n} drafts"));
