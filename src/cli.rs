@@ -626,8 +626,7 @@ fn summary(
         _ => {
             let view = svc::view(&mut c, &ctx, store_id, p, None).map_err(|e| fail(&ctx, e))?;
             if format == "csv" {
-                String::from_utf8(crate::web::summaries::clerks_csv(&view.snapshot)?)
-                    .context("csv")?
+                String::from_utf8(svc::clerks_csv(&view.snapshot)?).context("csv")?
             } else {
                 let templates = crate::web::render::Templates::load()?;
                 crate::web::summaries::print_html(

@@ -776,36 +776,6 @@ pub async fn scorecard(
     )?))
 }
 
-/// The per-clerk table as CSV (UTF-8 with BOM): one line per clerk and one for the store,
-/// every figure by its key.
-pub fn clerks_csv(s: &Snapshot) -> anyhow::Result<Vec<u8>> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let keys: Vec<String> = s.totals.flat().keys().cloned().collect();
-        let mut head = vec!["period".to_string(), "clerk".into(), "name".into()];
-        head.extend(keys.iter().cloned());
-        w.write_record(&head)?;
-        let mut line = |clerk: &str, name: &str, f: &sum::Figures| -> anyhow::Result<()> {
-            let flat = f.flat();
-            let mut rec = vec![s.period.clone(), clerk.to_string(), name.to_string()];
-            rec.extend(keys.iter().map(|k| match flat.get(k).copied().flatten() {
-                None => String::new(),
-                Some(v) if v.fract() == 0.0 && !is_rate(k) => format!("{v:.0}"),
-                Some(v) => format!("{v}"),
-            }));
-            w.write_record(&rec)?;
-            Ok(())
-        };
-        for c in &s.clerks {
-            line(&c.username, &c.display_name, &c.figures)?;
-        }
-        line("", "", &s.totals)?;
-        w.flush()?;
-    }
-    Ok(out)
-}
-
 /// `GET /summaries/{kind}/{period}/clerks.csv`.
 pub async fn csv(
     state: State,
@@ -816,7 +786,7 @@ pub async fn csv(
     let (kind_s, period) = path.into_inner();
     let kind = kind_of(&kind_s)?;
     let (p, view) = load(&state, me.actor(), kind, &period, &q).await?;
-    let body = clerks_csv(&view.snapshot)?;
+    let body = svc::clerks_csv(&view.snapshot)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
