@@ -97,6 +97,11 @@ pub enum Command {
     },
     /// Checks every register's numbering and hash chain; names the first broken line.
     Verify,
+    /// The supervisor's summaries (R10): the figures of a month or a year.
+    Summary {
+        #[command(subcommand)]
+        cmd: SummaryCmd,
+    },
     /// Scheduled jobs.
     Jobs {
         #[command(subcommand)]
@@ -108,6 +113,27 @@ pub enum Command {
 pub enum JobsCmd {
     /// Runs every scheduled job that is due now (running it twice changes nothing the second time).
     Run,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SummaryCmd {
+    /// A month's figures (YYYY-MM): the filed version when there is one, else the live draft.
+    Monthly {
+        period: String,
+        /// json (CONTRACT.md's keys), html (the printed summary) or csv (the per-clerk table)
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// A year's figures (YYYY), with its months.
+    Yearly {
+        period: String,
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(long)]
+        store: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -308,6 +334,30 @@ fn run(cli: Cli) -> Result<(), Fail> {
             },
         ),
         Command::Verify => verify(&cli),
+        Command::Summary { cmd } => match cmd {
+            SummaryCmd::Monthly {
+                period,
+                format,
+                store,
+            } => summary(
+                &cli,
+                crate::domain::summary::Kind::Monthly,
+                period,
+                format,
+                store.as_deref(),
+            ),
+            SummaryCmd::Yearly {
+                period,
+                format,
+                store,
+            } => summary(
+                &cli,
+                crate::domain::summary::Kind::Yearly,
+                period,
+                format,
+                store.as_deref(),
+            ),
+        },
         Command::Jobs { cmd: JobsCmd::Run } => {
             let (pool, ctx) = open(&cli)?;
             let done = crate::jobs::run_due(&pool, &ctx)?;
@@ -578,6 +628,62 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
             ]
         )
     );
+    Ok(())
+}
+
+/// `aftercare summary monthly|yearly PERIOD [--format json|html|csv] [--store CODE]`: the
+/// filed version when there is one, else the live draft; exit 2 on a bad period, format or
+/// store.
+fn summary(
+    cli: &Cli,
+    kind: crate::domain::summary::Kind,
+    period: &str,
+    format: &str,
+    store: Option<&str>,
+) -> Result<(), Fail> {
+    use crate::domain::error::FieldError;
+    use crate::services::summaries as svc;
+    let (pool, ctx) = open(cli)?;
+    let l = lang(&ctx).to_string();
+    let mut errs = FieldErrors::default();
+    let p = errs.take(crate::domain::summary::Period::parse(
+        kind,
+        period,
+        ctx.clock.today(),
+    ));
+    if !["json", "html", "csv"].contains(&format) {
+        errs.push(FieldError::new("format", "summary-format-unknown").arg("value", format));
+    }
+    if !errs.is_empty() {
+        return Err(Fail(2, errors_text(&l, &errs)));
+    }
+    let p = p.expect("checked");
+    let mut c = conn(&pool)?;
+    let store_id = svc::store_for(&mut c, &Actor::cli(), store).map_err(|e| fail(&ctx, e))?;
+    let out = match format {
+        "json" => {
+            let contract = svc::contract(&mut c, &ctx, store_id, p).map_err(|e| fail(&ctx, e))?;
+            serde_json::to_string_pretty(&contract).context("json")? + "\n"
+        }
+        _ => {
+            let view = svc::view(&mut c, &ctx, store_id, p, None).map_err(|e| fail(&ctx, e))?;
+            if format == "csv" {
+                String::from_utf8(svc::clerks_csv(&view.snapshot)?).context("csv")?
+            } else {
+                let templates = crate::web::render::Templates::load()?;
+                crate::web::summaries::print_html(
+                    &templates,
+                    &l,
+                    &view,
+                    kind,
+                    &ctx.clock,
+                    "cli",
+                    &ctx.clock.now_local().format("%Y-%m-%d %H:%M").to_string(),
+                )?
+            }
+        }
+    };
+    print!("{out}");
     Ok(())
 }
 

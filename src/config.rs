@@ -66,6 +66,8 @@ pub struct Jobs {
     pub overdue_digest: String,
     /// Anonymises customers past `privacy.retention_years`.
     pub retention: String,
+    /// R10: drafts last month's summary (and in January last year's) on the 1st.
+    pub summary_drafts: String,
 }
 
 impl Default for Jobs {
@@ -77,6 +79,7 @@ impl Default for Jobs {
             purge_sessions: "0 15 * * * *".into(),
             overdue_digest: "0 0 6 * * *".into(),
             retention: "0 30 3 * * *".into(),
+            summary_drafts: "0 30 0 1 * *".into(),
         }
     }
 }
@@ -178,6 +181,7 @@ impl Config {
             ("jobs.purge_sessions", &settings.jobs.purge_sessions),
             ("jobs.overdue_digest", &settings.jobs.overdue_digest),
             ("jobs.retention", &settings.jobs.retention),
+            ("jobs.summary_drafts", &settings.jobs.summary_drafts),
         ] {
             if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
                 bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");

@@ -483,6 +483,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// R10: monthly and yearly summaries, drafts and filed versions.
+    summaries (id) {
+        id -> Integer,
+        store_id -> Nullable<Integer>,
+        kind -> Text,
+        period -> Text,
+        version -> Integer,
+        status -> Text,
+        figures -> Text,
+        went_well -> Text,
+        problems -> Text,
+        measures -> Text,
+        meeting_on -> Nullable<Date>,
+        attendees -> Text,
+        correction_reason -> Nullable<Text>,
+        chain_heads -> Text,
+        drafted_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        filed_at -> Nullable<Timestamp>,
+        filed_by_id -> Nullable<Integer>,
+        filed_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(customers -> stores (store_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(visits -> customers (customer_id));
@@ -522,4 +548,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     anonymisations,
     anonymise_pass,
     export_grants,
+    summaries,
 );

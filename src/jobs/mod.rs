@@ -18,6 +18,7 @@ pub const BACKUP: &str = "backup";
 pub const PURGE_SESSIONS: &str = "purge_sessions";
 pub const OVERDUE_DIGEST: &str = "overdue_digest";
 pub const RETENTION: &str = "retention";
+pub const SUMMARY_DRAFTS: &str = "summary_drafts";
 
 /// The enabled jobs and their schedules.
 pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
@@ -27,6 +28,7 @@ pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
         (PURGE_SESSIONS, &j.purge_sessions),
         (OVERDUE_DIGEST, &j.overdue_digest),
         (RETENTION, &j.retention),
+        (SUMMARY_DRAFTS, &j.summary_drafts),
     ]
     .into_iter()
     .filter(|(_, cron)| !cron.trim().is_empty())
@@ -61,6 +63,7 @@ pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
         PURGE_SESSIONS => purge_sessions(conn, ctx)?,
         OVERDUE_DIGEST => overdue_digest(conn, ctx)?,
         RETENTION => retention(conn, ctx)?,
+        SUMMARY_DRAFTS => summary_drafts(conn, ctx)?,
         other => anyhow::bail!("no job {other:?}"),
     };
     job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
@@ -213,4 +216,18 @@ fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
 fn retention(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
     let n = crate::services::privacy::run_retention(conn, ctx)?;
     Ok(format!("{n} customers anonymised"))
+}
+
+/// R10: stores the draft of last month's summary for each store (in January also last
+/// year's), unless one is stored already — so a catch-up run after downtime drafts it, and a
+/// second run changes nothing.
+fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    use crate::domain::summary::Period;
+    let mut out = Vec::new();
+    for p in Period::drafts_due(ctx.clock.today()) {
+        let n = crate::services::summaries::store_drafts(conn, ctx, p)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.push(format!("{p}: {n} drafts"));
+    }
+    Ok(out.join(", "))
 }

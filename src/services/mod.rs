@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod queue;
 pub mod setup;
 pub mod stores;
+pub mod summaries;
 pub mod visits;
 
 use crate::clock::Clock;

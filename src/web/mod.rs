@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod calls;
+pub mod charts;
 pub mod customers;
 pub mod error;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod login;
 pub mod queue;
 pub mod registers;
 pub mod render;
+pub mod summaries;
 pub mod visits;
 
 use crate::db::{DbConn, Pool};
@@ -158,6 +160,15 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/registers/{register}/{id}/reveal", READERS, registers::reveal),
         route!(GET "/audit", READERS, audit::page),
         route!(GET "/audit/export.csv", READERS, audit::export_csv),
+        route!(GET "/summaries", READERS, summaries::index),
+        route!(GET "/summaries/{kind}/{period}", READERS, summaries::show),
+        route!(GET "/summaries/{kind}/{period}/print", READERS, summaries::print),
+        route!(GET "/summaries/{kind}/{period}/lines", READERS, summaries::lines),
+        route!(GET "/summaries/{kind}/{period}/clerks.csv", READERS, summaries::csv),
+        route!(GET "/summaries/{kind}/{period}/scorecard/{clerk}", ALL, summaries::scorecard),
+        route!(POST "/summaries/{kind}/{period}/report", LEADS, summaries::save),
+        route!(POST "/summaries/{kind}/{period}/file", LEADS, summaries::file),
+        route!(POST "/summaries/{kind}/{period}/correct", LEADS, summaries::correct),
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),
@@ -177,6 +188,7 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/api/v1/registers/{register}", READERS, api::register),
         route!(POST "/api/v1/items/{id}/escalate", WORKERS, items::api_escalate),
         route!(POST "/api/v1/items/{id}/solution", WORKERS, items::api_solution),
+        route!(GET "/api/v1/summaries/monthly/{period}", READERS, summaries::api_monthly),
     ]
 }
 

@@ -49,6 +49,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     tpl!("registers/detail.html"),
     tpl!("registers/index.html"),
     tpl!("registers/list.html"),
+    tpl!("summaries/index.html"),
+    tpl!("summaries/lines.html"),
+    tpl!("summaries/print.html"),
+    tpl!("summaries/scorecard.html"),
+    tpl!("summaries/show.html"),
+    tpl!("summaries/_charts.html"),
     tpl!("visits/new.html"),
 ];
 

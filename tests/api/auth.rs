@@ -266,6 +266,52 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/audit/export.csv", "supervisor auditor admin"),
     ("POST", "/customers/{id}/reveal", "clerk supervisor admin"),
     ("POST", "/customers/{id}/anonymise", "supervisor admin"),
+    ("GET", "/summaries", "supervisor auditor admin"),
+    (
+        "GET",
+        "/summaries/{kind}/{period}",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/print",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/lines",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/clerks.csv",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/scorecard/{clerk}",
+        "clerk supervisor auditor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/report",
+        "supervisor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/file",
+        "supervisor admin",
+    ),
+    (
+        "POST",
+        "/summaries/{kind}/{period}/correct",
+        "supervisor admin",
+    ),
+    (
+        "GET",
+        "/api/v1/summaries/monthly/{period}",
+        "supervisor auditor admin",
+    ),
     ("GET", "/settings", "supervisor admin"),
     ("GET", "/admin/stores", "admin"),
     ("POST", "/admin/stores", "admin"),

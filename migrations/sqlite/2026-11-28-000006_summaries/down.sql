@@ -1,0 +1,6 @@
+DROP INDEX items_store_raised;
+DROP INDEX letter_register_summary;
+DROP INDEX call_register_summary;
+DROP TRIGGER summaries_filed_no_delete;
+DROP TRIGGER summaries_filed_no_update;
+DROP TABLE summaries;
