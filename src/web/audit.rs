@@ -196,7 +196,7 @@ pub async fn export_csv(
                         s.result,
                     ]
                     .iter()
-                    .map(|c| crate::registers::export::neutralise(c)),
+                    .map(|c| crate::registers::export::neutralise(c).into_owned()),
                 )?;
                 lines += 1;
             }
