@@ -1,5 +1,6 @@
 //! The work that happens without a user: a nightly SQLite backup, purging expired sessions,
-//! and the supervisors' morning digest. Each job is a plain function of the pool that is
+//! the supervisors' morning digest, drafting last month's summary (R10) and anonymising
+//! customers past the retention period (R11). Each job is a plain function of the pool that is
 //! idempotent; each records its last run in `job_runs`, so a job runs once per scheduled time,
 //! catches up once after downtime, and `aftercare jobs run` runs exactly what is due.
 //! `job_scheduler_ng` ticks in its own thread; the schedules are cron strings from the

@@ -413,3 +413,59 @@ both_backends!(
         assert_eq!(c.get("/audit").status, 403);
     }
 );
+
+both_backends!(
+    r11_an_export_cut_short_by_the_client_is_recorded_as_interrupted,
+    |b| {
+        let (env, app, _, _, _) = shop(b);
+        // Enough lines that the export cannot fit in the channel and the socket buffers.
+        let fill = match b {
+            Backend::Sqlite => {
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+                 INSERT INTO call_register (store_id, register_no, call_record_id, record_no, called_on, \
+                 customer_name, phone, direction, category, outcome, handled_by_id, handled_by, created_at) \
+                 SELECT 1, printf('DH-2026-X%06d', i), 1, 'JL-2026-000001', '2026-11-10', '王伟', \
+                 '13812345678', 'outbound', 'follow_up', 'reached', 1, 'x', '2026-11-10 10:00:00' FROM n"
+            }
+            Backend::Postgres => {
+                "INSERT INTO call_register (store_id, register_no, call_record_id, record_no, called_on, \
+                 customer_name, phone, direction, category, outcome, handled_by_id, handled_by, created_at) \
+                 SELECT 1, 'DH-2026-X' || lpad(i::text, 6, '0'), 1, 'JL-2026-000001', '2026-11-10', '王伟', \
+                 '13812345678', 'outbound', 'follow_up', 'reached', 1, 'x', '2026-11-10 10:00:00' \
+                 FROM generate_series(1, 100000) AS i"
+            }
+        };
+        env.with(|c| diesel::sql_query(fill).execute(c).unwrap());
+        let token = env.token("boss");
+        let addr = app.base.trim_start_matches("http://").to_string();
+        {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            write!(
+                s,
+                "GET /api/v1/registers/call-register?from=2026-11-01&to=2026-11-30 HTTP/1.1\r\n\
+                 Host: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n"
+            )
+            .unwrap();
+            let mut first = [0u8; 4096];
+            let n = s.read(&mut first).unwrap();
+            assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+        } // the client goes away here
+        let mut results = vec![];
+        for _ in 0..100 {
+            results = env.with(|c| {
+                use aftercare::db::schema::audit_log;
+                audit_log::table
+                    .filter(audit_log::action.eq("register.export"))
+                    .select(audit_log::result)
+                    .load::<String>(c)
+                    .unwrap()
+            });
+            if !results.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(results, vec!["interrupted".to_string()]);
+    }
+);
