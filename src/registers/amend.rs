@@ -112,30 +112,47 @@ pub fn amend(
     let handler = user::by_id(conn, actor.user_id.ok_or(ServiceError::Forbidden)?)?;
     let now = trunc(ctx.clock.now_utc());
     write_tx(conn, |conn| {
-        let no = match register {
-            Register::CallRegister => {
-                let orig: RegisterLine = call_register::table
+        // Each register the same way: the original (of the actor's store), the next number in
+        // the original's year, the corrected copy with `amends` and the reason, its chain link.
+        macro_rules! amend_line {
+            ($t:ident, $model:ty, $no:ident, $date:ident, $link:path, $build:expr) => {{
+                let orig: $model = $t::table
                     .find(line_id)
-                    .select(RegisterLine::as_select())
+                    .select(<$model>::as_select())
                     .first(conn)
                     .optional()?
                     .ok_or(ServiceError::NotFound("line"))?;
                 if !actor.in_store(orig.store_id) {
                     return Err(ServiceError::NotFound("line"));
                 }
-                let (_, no) = numbering::next(
-                    conn,
-                    orig.store_id,
-                    Register::CallRegister,
-                    orig.called_on.year(),
-                )?;
-                let mut line = RegisterLine {
+                let (_, no) = numbering::next(conn, orig.store_id, register, orig.$date.year())?;
+                let build: &dyn Fn(&$model, String) -> $model = &$build;
+                let mut line = build(&orig, no.clone());
+                line.id = diesel::insert_into($t::table)
+                    .values((&line, $t::amends.eq(&orig.$no), $t::amend_reason.eq(&why)))
+                    .returning($t::id)
+                    .get_result(conn)?;
+                let chained = chain::with_amendment(
+                    $link(&line),
+                    &Some(orig.$no.clone()),
+                    &Some(why.clone()),
+                );
+                chain::append(conn, register, &chained, now)?;
+                no
+            }};
+        }
+        let no = match register {
+            Register::CallRegister => amend_line!(
+                call_register,
+                RegisterLine,
+                register_no,
+                called_on,
+                chain::register_line,
+                |orig: &RegisterLine, no| RegisterLine {
                     id: 0,
-                    register_no: no.clone(),
-                    customer_name: blank(&c.customer_name)
-                        .map(str::to_string)
-                        .unwrap_or(orig.customer_name.clone()),
-                    phone: phone.unwrap_or(orig.phone.clone()),
+                    register_no: no,
+                    customer_name: text(&c.customer_name, &orig.customer_name),
+                    phone: phone.clone().unwrap_or(orig.phone.clone()),
                     category: category
                         .map(|v| v.as_str().to_string())
                         .unwrap_or(orig.category.clone()),
@@ -146,95 +163,39 @@ pub fn amend(
                     handled_by: handler.display_name.clone(),
                     created_at: now,
                     ..orig.clone()
-                };
-                line.id = diesel::insert_into(call_register::table)
-                    .values((
-                        &line,
-                        call_register::amends.eq(&orig.register_no),
-                        call_register::amend_reason.eq(&why),
-                    ))
-                    .returning(call_register::id)
-                    .get_result(conn)?;
-                let chained = chain::with_amendment(
-                    chain::register_line(&line),
-                    &Some(orig.register_no.clone()),
-                    &Some(why.clone()),
-                );
-                chain::append(conn, Register::CallRegister, &chained, now)?;
-                no
-            }
-            Register::LetterRegister => {
-                let orig: LetterLine = letter_register::table
-                    .find(line_id)
-                    .select(LetterLine::as_select())
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ServiceError::NotFound("line"))?;
-                if !actor.in_store(orig.store_id) {
-                    return Err(ServiceError::NotFound("line"));
                 }
-                let (_, no) = numbering::next(
-                    conn,
-                    orig.store_id,
-                    Register::LetterRegister,
-                    orig.sent_on.year(),
-                )?;
-                let mut line = LetterLine {
+            ),
+            Register::LetterRegister => amend_line!(
+                letter_register,
+                LetterLine,
+                register_no,
+                sent_on,
+                chain::letter_line,
+                |orig: &LetterLine, no| LetterLine {
                     id: 0,
-                    register_no: no.clone(),
-                    customer_name: blank(&c.customer_name)
-                        .map(str::to_string)
-                        .unwrap_or(orig.customer_name.clone()),
-                    address: blank(&c.address)
-                        .map(str::to_string)
-                        .unwrap_or(orig.address.clone()),
-                    subject: blank(&c.subject)
-                        .map(str::to_string)
-                        .unwrap_or(orig.subject.clone()),
+                    register_no: no,
+                    customer_name: text(&c.customer_name, &orig.customer_name),
+                    address: text(&c.address, &orig.address),
+                    subject: text(&c.subject, &orig.subject),
                     handled_by_id: handler.id,
                     handled_by: handler.display_name.clone(),
                     created_at: now,
                     ..orig.clone()
-                };
-                line.id = diesel::insert_into(letter_register::table)
-                    .values((
-                        &line,
-                        letter_register::amends.eq(&orig.register_no),
-                        letter_register::amend_reason.eq(&why),
-                    ))
-                    .returning(letter_register::id)
-                    .get_result(conn)?;
-                let chained = chain::with_amendment(
-                    chain::letter_line(&line),
-                    &Some(orig.register_no.clone()),
-                    &Some(why.clone()),
-                );
-                chain::append(conn, Register::LetterRegister, &chained, now)?;
-                no
-            }
-            Register::CallRecords => {
-                let orig: CallRecord = call_records::table
-                    .find(line_id)
-                    .select(CallRecord::as_select())
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ServiceError::NotFound("line"))?;
-                if !actor.in_store(orig.store_id) {
-                    return Err(ServiceError::NotFound("line"));
                 }
-                let (_, no) = numbering::next(
-                    conn,
-                    orig.store_id,
-                    Register::CallRecords,
-                    orig.called_on.year(),
-                )?;
-                let mut line = CallRecord {
+            ),
+            Register::CallRecords => amend_line!(
+                call_records,
+                CallRecord,
+                record_no,
+                called_on,
+                chain::call_record_line,
+                |orig: &CallRecord, no| CallRecord {
                     id: 0,
-                    record_no: no.clone(),
+                    record_no: no,
                     // The amendment is not another call on the task (X4 counts calls).
                     task_id: None,
                     customer_name: text(&c.customer_name, &orig.customer_name),
-                    phone: phone.unwrap_or(orig.phone.clone()),
+                    phone: phone.clone().unwrap_or(orig.phone.clone()),
                     category: category
                         .map(|v| v.as_str().to_string())
                         .unwrap_or(orig.category.clone()),
@@ -243,74 +204,35 @@ pub fn amend(
                     handled_by: handler.display_name.clone(),
                     created_at: now,
                     ..orig.clone()
-                };
-                line.id = diesel::insert_into(call_records::table)
-                    .values((
-                        &line,
-                        call_records::amends.eq(&orig.record_no),
-                        call_records::amend_reason.eq(&why),
-                    ))
-                    .returning(call_records::id)
-                    .get_result(conn)?;
-                let chained = chain::with_amendment(
-                    chain::call_record_line(&line),
-                    &Some(orig.record_no.clone()),
-                    &Some(why.clone()),
-                );
-                chain::append(conn, Register::CallRecords, &chained, now)?;
-                no
-            }
-            Register::Archives => {
-                let orig: Archive = archives::table
-                    .find(line_id)
-                    .select(Archive::as_select())
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ServiceError::NotFound("line"))?;
-                if !actor.in_store(orig.store_id) {
-                    return Err(ServiceError::NotFound("line"));
                 }
-                // Numbered in the year of the sheet it corrects, like every amendment.
-                let (_, no) = numbering::next(
-                    conn,
-                    orig.store_id,
-                    Register::Archives,
-                    orig.archived_on.year(),
-                )?;
-                let opt = |v: &Option<String>, o: &Option<String>| {
-                    blank(v).map(str::to_string).or(o.clone())
-                };
-                let mut line = Archive {
-                    id: 0,
-                    archive_no: no.clone(),
-                    task_id: None,
-                    customer_name: text(&c.customer_name, &orig.customer_name),
-                    address: opt(&c.address, &orig.address),
-                    phone: phone.unwrap_or(orig.phone.clone()),
-                    vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
-                    vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
-                    desired_services: opt(&c.desired_services, &orig.desired_services),
-                    archived_by_id: handler.id,
-                    archived_by: handler.display_name.clone(),
-                    created_at: now,
-                    ..orig.clone()
-                };
-                line.id = diesel::insert_into(archives::table)
-                    .values((
-                        &line,
-                        archives::amends.eq(&orig.archive_no),
-                        archives::amend_reason.eq(&why),
-                    ))
-                    .returning(archives::id)
-                    .get_result(conn)?;
-                let chained = chain::with_amendment(
-                    chain::archive_line(&line),
-                    &Some(orig.archive_no.clone()),
-                    &Some(why.clone()),
-                );
-                chain::append(conn, Register::Archives, &chained, now)?;
-                no
-            }
+            ),
+            Register::Archives => amend_line!(
+                archives,
+                Archive,
+                archive_no,
+                archived_on,
+                chain::archive_line,
+                |orig: &Archive, no| {
+                    let opt = |v: &Option<String>, o: &Option<String>| {
+                        blank(v).map(str::to_string).or(o.clone())
+                    };
+                    Archive {
+                        id: 0,
+                        archive_no: no,
+                        task_id: None,
+                        customer_name: text(&c.customer_name, &orig.customer_name),
+                        address: opt(&c.address, &orig.address),
+                        phone: phone.clone().unwrap_or(orig.phone.clone()),
+                        vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
+                        vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
+                        desired_services: opt(&c.desired_services, &orig.desired_services),
+                        archived_by_id: handler.id,
+                        archived_by: handler.display_name.clone(),
+                        created_at: now,
+                        ..orig.clone()
+                    }
+                }
+            ),
         };
         audit::record(
             conn,

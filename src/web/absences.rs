@@ -2,7 +2,6 @@
 
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
-use crate::i18n::I18N;
 use crate::models::{absence, user};
 use crate::services::absences::{self, AbsenceInput};
 use crate::services::ServiceError;
@@ -82,10 +81,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
             .insert_header((header::LOCATION, "/absences?ok=absence-saved"))
             .finish()),
         Err(ServiceError::Invalid(e)) => {
-            let errors =
-                e.0.iter()
-                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
-                    .collect();
+            let errors = super::error::form_messages(post.auth.lang, &e);
             render(&req, &state, &post.auth, post.form.values(), errors).await
         }
         Err(e) => Err(e.into()),

@@ -4,7 +4,6 @@
 
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
-use crate::i18n::I18N;
 use crate::models::{store, user};
 use crate::services::accounts::{self, UserInput, UserUpdate};
 use crate::services::ServiceError;
@@ -31,13 +30,6 @@ fn page(
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(state.templates.render(me.lang, name, &ctx)?))
-}
-
-/// Field errors as `field → message` for a form shown again.
-fn messages(lang: &str, e: &crate::domain::error::FieldErrors) -> HashMap<String, String> {
-    e.0.iter()
-        .map(|e| (e.field.clone(), I18N.reason(lang, e)))
-        .collect()
 }
 
 // Stores ------------------------------------------------------------------------------------
@@ -85,7 +77,7 @@ pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
                 &state,
                 &post.auth,
                 post.form.values(),
-                messages(post.auth.lang, &e),
+                super::error::form_messages(post.auth.lang, &e),
             )
             .await
         }
@@ -172,7 +164,7 @@ pub async fn user_add(req: HttpRequest, state: State, post: AuthForm) -> AppResu
                 &state,
                 &post.auth,
                 values,
-                messages(post.auth.lang, &e),
+                super::error::form_messages(post.auth.lang, &e),
             )
             .await
         }
@@ -242,7 +234,14 @@ pub async fn user_update(
     {
         Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=user-saved"))),
         Err(ServiceError::Invalid(e)) => {
-            user_edit_page(&req, &state, &post.auth, id, messages(post.auth.lang, &e)).await
+            user_edit_page(
+                &req,
+                &state,
+                &post.auth,
+                id,
+                super::error::form_messages(post.auth.lang, &e),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -263,7 +262,14 @@ pub async fn user_password(
     {
         Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=password-reset"))),
         Err(ServiceError::Invalid(e)) => {
-            user_edit_page(&req, &state, &post.auth, id, messages(post.auth.lang, &e)).await
+            user_edit_page(
+                &req,
+                &state,
+                &post.auth,
+                id,
+                super::error::form_messages(post.auth.lang, &e),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -339,7 +345,14 @@ pub async fn token_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
         // The token is shown once, on this page; it is never stored in clear.
         Ok(token) => tokens_page(&req, &state, &post.auth, Some(token), HashMap::new()).await,
         Err(ServiceError::Invalid(e)) => {
-            tokens_page(&req, &state, &post.auth, None, messages(post.auth.lang, &e)).await
+            tokens_page(
+                &req,
+                &state,
+                &post.auth,
+                None,
+                super::error::form_messages(post.auth.lang, &e),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -164,3 +164,10 @@ pub fn request_lang(req: &HttpRequest, default: &'static str) -> &'static str {
         })
         .unwrap_or(default)
 }
+
+/// Field errors as `field → message` in `lang`, for a form shown again with its errors.
+pub fn form_messages(lang: &str, e: &FieldErrors) -> std::collections::HashMap<String, String> {
+    e.0.iter()
+        .map(|e| (e.field.clone(), I18N.reason(lang, e)))
+        .collect()
+}

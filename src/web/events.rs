@@ -5,7 +5,6 @@ use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
 use crate::domain::event::{EventInput, EventKind};
 use crate::domain::task::{timeliness, TaskStatus};
-use crate::i18n::I18N;
 use crate::models::{event as event_model, task, user};
 use crate::services::{events, letters, ServiceError};
 use actix_web::http::{header, StatusCode};
@@ -81,10 +80,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
             .insert_header((header::LOCATION, format!("/events/{id}?ok=event-created")))
             .finish()),
         Err(ServiceError::Invalid(e)) => {
-            let errors =
-                e.0.iter()
-                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
-                    .collect();
+            let errors = super::error::form_messages(post.auth.lang, &e);
             render_list(&req, &state, &post.auth, post.form.values(), errors).await
         }
         Err(e) => Err(e.into()),

@@ -254,10 +254,7 @@ pub async fn templates_post(
             ))
             .finish()),
         Err(ServiceError::Invalid(e)) => {
-            let errors =
-                e.0.iter()
-                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
-                    .collect();
+            let errors = super::error::form_messages(post.auth.lang, &e);
             let kind = LetterKind::parse(&kind_text).unwrap_or(LetterKind::Notice);
             render_templates(
                 &req,

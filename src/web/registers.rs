@@ -10,7 +10,6 @@ use crate::domain::call::Category;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::privacy::Phones;
 use crate::domain::role::Role;
-use crate::i18n::I18N;
 use crate::registers::export::{self, Filters, Query};
 use crate::registers::numbering::Register;
 use crate::registers::view;
@@ -234,10 +233,7 @@ pub async fn grant(req: HttpRequest, state: State, post: AuthForm) -> AppResult<
             .insert_header((actix_web::http::header::LOCATION, "/registers#grants"))
             .finish()),
         Err(ServiceError::Invalid(e)) => {
-            let errors =
-                e.0.iter()
-                    .map(|e| (e.field.clone(), I18N.reason(post.auth.lang, e)))
-                    .collect();
+            let errors = super::error::form_messages(post.auth.lang, &e);
             index_page(&req, &state, &post.auth, post.form.values(), errors).await
         }
         Err(e) => Err(e.into()),

@@ -3,7 +3,6 @@
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
 use crate::domain::visit::{VisitInput, FIELDS};
-use crate::i18n::I18N;
 use crate::models::store;
 use crate::services::visits::{self, Source};
 use crate::services::ServiceError;
@@ -76,12 +75,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
             ))
             .finish()),
         Err(ServiceError::Invalid(errs)) => {
-            let lang = post.auth.lang;
-            let errors = errs
-                .0
-                .iter()
-                .map(|e| (e.field.clone(), I18N.reason(lang, e)))
-                .collect();
+            let errors = super::error::form_messages(post.auth.lang, &errs);
             render(
                 &req,
                 &state,
