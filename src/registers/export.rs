@@ -188,8 +188,16 @@ fn coded(lang: &str, family: &str, value: &str) -> String {
 /// register-number order.
 #[derive(Debug, Clone, Copy)]
 enum Window {
-    After { id: i32, limit: i64 },
-    Page { limit: i64, offset: i64 },
+    /// Lines with `id < line id <= until`, by id.
+    After {
+        id: i32,
+        until: i32,
+        limit: i64,
+    },
+    Page {
+        limit: i64,
+        offset: i64,
+    },
 }
 
 /// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally.
@@ -206,13 +214,27 @@ fn like_anywhere(text: &str) -> String {
 }
 
 /// The boxed query of a register's lines in the date range, the store and the filters.
+/// `$keyset`: the export's walk by id. Its store condition is written `+store_id = ?` so that
+/// SQLite walks the primary key (each line read once) instead of the (store, date) index,
+/// which would sort the whole range again for every batch; PostgreSQL reads it the same.
 macro_rules! filtered {
-    ($t:ident, $date:ident, $clerk:ident, $q:expr, $f:expr $(, $category:ident)?) => {{
+    ($t:ident, $date:ident, $clerk:ident, $q:expr, $f:expr, $keyset:expr $(, $category:ident)?) => {{
         let mut b = $t::table
             .filter($t::$date.between($q.from, $q.to))
             .into_boxed();
-        if let Some(s) = $q.store_id {
-            b = b.filter($t::store_id.eq(s));
+        match ($q.store_id, $keyset) {
+            (Some(s), true) => {
+                b = b.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(concat!(
+                        "+",
+                        stringify!($t),
+                        ".store_id = "
+                    ))
+                    .bind::<diesel::sql_types::Integer, _>(s),
+                )
+            }
+            (Some(s), false) => b = b.filter($t::store_id.eq(s)),
+            (None, _) => {}
         }
         if let Some(c) = $f.clerk_id {
             b = b.filter($t::$clerk.eq(c));
@@ -235,7 +257,11 @@ macro_rules! filtered {
 macro_rules! windowed {
     ($b:expr, $t:ident, $no:ident, $w:expr) => {
         match $w {
-            Window::After { id, limit } => $b.filter($t::id.gt(id)).order($t::id).limit(limit),
+            Window::After { id, until, limit } => $b
+                .filter($t::id.gt(id))
+                .filter($t::id.le(until))
+                .order($t::id)
+                .limit(limit),
             Window::Page { limit, offset } => $b
                 .order(($t::store_id, $t::$no, $t::id))
                 .limit(limit)
@@ -293,10 +319,19 @@ pub fn write(
     std::thread::scope(|s| {
         let (all, clock, store_codes) = (&all, &clock, &store_codes);
         s.spawn(move || {
-            let mut last_id = 0;
+            // The walk starts just before the range's first line and stops at its last.
+            let (mut last_id, until) = match id_span(conn, q) {
+                Ok(Some(span)) => span,
+                Ok(None) => (0, 0),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
             loop {
                 let window = Window::After {
                     id: last_id,
+                    until,
                     limit: BATCH,
                 };
                 let batch = fetch(conn, q, all, clock, store_codes, window);
@@ -494,21 +529,60 @@ pub fn rows(
     )
 }
 
+/// The ids around the lines of `q`: (the first's - 1, the last's), found on the (store, date)
+/// index; None when there is none.
+fn id_span(conn: &mut DbConn, q: &Query) -> anyhow::Result<Option<(i32, i32)>> {
+    use diesel::dsl::{max, min};
+    let f = Filters::default();
+    let span: (Option<i32>, Option<i32>) = match q.register {
+        Register::Archives => filtered!(archives, archived_on, archived_by_id, q, f, false)
+            .select((min(archives::id), max(archives::id)))
+            .first(conn)?,
+        Register::CallRecords => filtered!(call_records, called_on, handled_by_id, q, f, false)
+            .select((min(call_records::id), max(call_records::id)))
+            .first(conn)?,
+        Register::CallRegister => filtered!(call_register, called_on, handled_by_id, q, f, false)
+            .select((min(call_register::id), max(call_register::id)))
+            .first(conn)?,
+        Register::LetterRegister => filtered!(letter_register, sent_on, handled_by_id, q, f, false)
+            .select((min(letter_register::id), max(letter_register::id)))
+            .first(conn)?,
+    };
+    Ok(match span {
+        (Some(first), Some(last)) => Some((first - 1, last)),
+        _ => None,
+    })
+}
+
 /// How many lines `rows` has for `q` and `f` in all.
 pub fn count(conn: &mut DbConn, q: &Query, f: &Filters) -> anyhow::Result<i64> {
     Ok(match q.register {
-        Register::Archives => filtered!(archives, archived_on, archived_by_id, q, f)
+        Register::Archives => filtered!(archives, archived_on, archived_by_id, q, f, false)
             .count()
             .get_result(conn)?,
-        Register::CallRecords => filtered!(call_records, called_on, handled_by_id, q, f, category)
-            .count()
-            .get_result(conn)?,
-        Register::CallRegister => {
-            filtered!(call_register, called_on, handled_by_id, q, f, category)
-                .count()
-                .get_result(conn)?
-        }
-        Register::LetterRegister => filtered!(letter_register, sent_on, handled_by_id, q, f)
+        Register::CallRecords => filtered!(
+            call_records,
+            called_on,
+            handled_by_id,
+            q,
+            f,
+            false,
+            category
+        )
+        .count()
+        .get_result(conn)?,
+        Register::CallRegister => filtered!(
+            call_register,
+            called_on,
+            handled_by_id,
+            q,
+            f,
+            false,
+            category
+        )
+        .count()
+        .get_result(conn)?,
+        Register::LetterRegister => filtered!(letter_register, sent_on, handled_by_id, q, f, false)
             .count()
             .get_result(conn)?,
     })
@@ -548,6 +622,7 @@ fn fetch(
 ) -> anyhow::Result<Vec<(i32, Vec<String>)>> {
     let lang = q.lang;
     let clock = *clock;
+    let keyset = matches!(w, Window::After { .. });
     let phone = |stored: &str| {
         let p = Phone::from_stored(stored);
         match q.phones {
@@ -564,7 +639,7 @@ fn fetch(
     };
     let batch: Vec<(i32, Vec<String>)> = match q.register {
         Register::Archives => {
-            let b = filtered!(archives, archived_on, archived_by_id, q, f);
+            let b = filtered!(archives, archived_on, archived_by_id, q, f, keyset);
             let rows: Vec<(
                 crate::models::archive::Archive,
                 Option<String>,
@@ -618,7 +693,15 @@ fn fetch(
                 .collect()
         }
         Register::CallRecords => {
-            let b = filtered!(call_records, called_on, handled_by_id, q, f, category);
+            let b = filtered!(
+                call_records,
+                called_on,
+                handled_by_id,
+                q,
+                f,
+                keyset,
+                category
+            );
             let rows: Vec<(
                 crate::models::call::CallRecord,
                 Option<String>,
@@ -689,7 +772,15 @@ fn fetch(
                 .collect()
         }
         Register::CallRegister => {
-            let b = filtered!(call_register, called_on, handled_by_id, q, f, category);
+            let b = filtered!(
+                call_register,
+                called_on,
+                handled_by_id,
+                q,
+                f,
+                keyset,
+                category
+            );
             // The busiest register (a million lines a year in a dealer group): only the
             // export's columns, the date as the database's text, no model in between.
             let rows: Vec<CallRegisterCells> = windowed!(b, call_register, register_no, w)
@@ -734,7 +825,7 @@ fn fetch(
                 .collect()
         }
         Register::LetterRegister => {
-            let b = filtered!(letter_register, sent_on, handled_by_id, q, f);
+            let b = filtered!(letter_register, sent_on, handled_by_id, q, f, keyset);
             let rows: Vec<(
                 crate::models::letter::LetterLine,
                 Option<String>,
