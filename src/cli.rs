@@ -331,6 +331,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 },
         } => {
             let (pool, ctx) = open(&cli)?;
+            // The generator opens its own connections (SQLite: one, alone).
+            drop(pool);
             let opts = crate::generate::Options {
                 customers: *customers,
                 months: *months,
@@ -338,7 +340,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 seed: *seed,
                 customers_per_clerk: *customers_per_clerk,
             };
-            let summary = crate::generate::generate(&mut *conn(&pool)?, &ctx, &opts)
+            let summary = crate::generate::generate(&cli.database_url, &ctx, &opts)
                 .map_err(|e| Fail(2, format!("{e:#}")))?;
             for (table, n) in &summary.rows {
                 println!("{table:<18} {n:>10}");

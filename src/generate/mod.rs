@@ -30,7 +30,8 @@ use diesel::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sql::{table, Sink};
+use crate::gen_row;
+use sql::{table, Sink, V};
 use std::collections::{BTreeMap, HashMap};
 
 /// What to generate.
@@ -363,22 +364,22 @@ fn max_id(conn: &mut DbConn, t: &str) -> QueryResult<i32> {
     Ok(r.m)
 }
 
-/// Generates the history into `conn` (which must hold no customers yet).
-pub fn generate(conn: &mut DbConn, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary> {
+/// Generates the history into the database at `url` (which must hold no customers yet).
+/// SQLite is written through a connection of its own (no other connection may be open: the
+/// caller closes its pool first), its secondary indexes dropped during the load and built
+/// again at the end, in one transaction per month.
+pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     if opts.customers == 0 || opts.months == 0 || opts.stores == 0 {
         bail!("--customers, --months and --stores must be at least 1");
     }
+    let pool = crate::db::pool(url)?;
+    let mut conn = pool.get().context("connecting")?;
     let customers: i64 = crate::db::schema::customers::table
         .count()
-        .get_result(conn)?;
+        .get_result(&mut *conn)?;
     if customers > 0 {
         bail!("the database already holds customers: generate into an empty database");
-    }
-    let sqlite = conn.is_sqlite();
-    if sqlite {
-        // Bulk loading: a large page cache; WAL and NORMAL sync as the app runs.
-        diesel::sql_query("PRAGMA cache_size = -262144").execute(conn)?;
     }
     let today = ctx.clock.today();
     let start = today
@@ -386,22 +387,23 @@ pub fn generate(conn: &mut DbConn, ctx: &Ctx, opts: &Options) -> anyhow::Result<
         .context("--months reaches too far back")?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let salt_seed: u64 = rng.gen();
-    let salt = chain::salt_or(conn, || format!("{salt_seed:016x}{:016x}", opts.seed))?;
+    let salt = chain::salt_or(&mut conn, || format!("{salt_seed:016x}{:016x}", opts.seed))?;
+    let c = &mut *conn;
     let ids = Ids {
-        user: max_id(conn, "users")?,
+        user: max_id(c, "users")?,
         customer: 0,
-        vehicle: max_id(conn, "vehicles")?,
-        visit: max_id(conn, "visits")?,
-        task: max_id(conn, "tasks")?,
-        item: max_id(conn, "items")?,
-        planned: max_id(conn, "planned_contacts")?,
-        event: max_id(conn, "events")?,
-        absence: max_id(conn, "absences")?,
-        invitee: max_id(conn, "event_invitees")?,
-        archive: max_id(conn, "archives")?,
-        call_record: max_id(conn, "call_records")?,
-        call_register: max_id(conn, "call_register")?,
-        letter: max_id(conn, "letter_register")?,
+        vehicle: max_id(c, "vehicles")?,
+        visit: max_id(c, "visits")?,
+        task: max_id(c, "tasks")?,
+        item: max_id(c, "items")?,
+        planned: max_id(c, "planned_contacts")?,
+        event: max_id(c, "events")?,
+        absence: max_id(c, "absences")?,
+        invitee: max_id(c, "event_invitees")?,
+        archive: max_id(c, "archives")?,
+        call_record: max_id(c, "call_records")?,
+        call_register: max_id(c, "call_register")?,
+        letter: max_id(c, "letter_register")?,
     };
     let mut g = Gen {
         ctx,
@@ -409,7 +411,7 @@ pub fn generate(conn: &mut DbConn, ctx: &Ctx, opts: &Options) -> anyhow::Result<
         rng,
         today,
         start,
-        sink: Sink::new(sqlite),
+        sink: Sink::default(),
         ids,
         stores: Vec::new(),
         custs: Vec::new(),
@@ -421,25 +423,53 @@ pub fn generate(conn: &mut DbConn, ctx: &Ctx, opts: &Options) -> anyhow::Result<
         salt,
     };
     // Existing register lines (none in a fresh database) continue their numbers and chains.
-    g.load_registers(conn)?;
-    let logins = conn.transaction(|c| g.setup(c, opts))?;
+    g.load_registers(c)?;
+    let logins = g.setup(c, opts)?;
     g.absences_plan();
-    for m in 0..opts.months {
-        let from = start + Months::new(m);
-        let to = (start + Months::new(m + 1)).min(today);
-        conn.transaction(|c| -> anyhow::Result<()> {
-            g.month(from, to, m)?;
-            g.flush_buckets(Some(m))?;
-            g.sink.flush(c)?;
-            Ok(())
-        })?;
+    match crate::db::Target::parse(url)? {
+        crate::db::Target::Sqlite(path) => {
+            #[derive(QueryableByName)]
+            struct Ix {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                name: String,
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                sql: String,
+            }
+            let indexes: Vec<Ix> = diesel::sql_query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+            )
+            .load(c)?;
+            drop(conn);
+            drop(pool);
+            let raw = sql::raw::Raw::open(&path)?;
+            // A fresh file needs no rollback journal for new pages; WAL again at the end.
+            raw.exec(
+                "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; \
+                 PRAGMA cache_size = -262144; PRAGMA foreign_keys = ON; \
+                 PRAGMA temp_store = MEMORY",
+            )?;
+            let mut w = sql::Writer::Sqlite(raw);
+            w.exec("BEGIN")?;
+            for ix in &indexes {
+                w.exec(&format!("DROP INDEX {}", ix.name))?;
+            }
+            w.exec("COMMIT")?;
+            let result = g.run(&mut w, opts);
+            // The indexes come back whatever happened.
+            w.exec("BEGIN")?;
+            for ix in &indexes {
+                w.exec(&format!("{};", ix.sql))?;
+            }
+            w.exec("COMMIT")?;
+            w.exec("ANALYZE; PRAGMA journal_mode = WAL")?;
+            result?;
+        }
+        crate::db::Target::Postgres(_) => {
+            let mut w = sql::Writer::Pg(c);
+            g.run(&mut w, opts)?;
+            w.exec("ANALYZE")?;
+        }
     }
-    conn.transaction(|c| -> anyhow::Result<()> {
-        g.flush_buckets(None)?;
-        g.sink.flush(c)?;
-        g.finish(c)?;
-        Ok(())
-    })?;
     let rows = sql::TABLES
         .iter()
         .enumerate()
@@ -508,7 +538,6 @@ impl Gen<'_> {
         existing.truncate(opts.stores as usize);
         let per_store = opts.customers.div_ceil(opts.stores);
         let clerks_per_store = per_store.div_ceil(opts.customers_per_clerk.max(1)).max(2);
-        let lit = self.sink.lit;
         let mut logins = Vec::new();
         let mut user = |g: &mut Gen, store: Option<i32>, username: String, role: &str| -> i32 {
             g.ids.user += 1;
@@ -520,18 +549,19 @@ impl Gen<'_> {
             );
             g.sink.push(
                 table("users"),
-                format!(
-                    "{id}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}",
-                    lit.opt_int(store),
-                    lit.text(&username),
-                    lit.text(&display),
-                    lit.text(role),
-                    lit.text(&hash),
-                    lit.bool(true),
-                    lit.bool(false),
-                    lit.ts(now),
-                    lit.ts(now)
-                ),
+                gen_row![
+                    id,
+                    store,
+                    &username,
+                    &display,
+                    role,
+                    &hash,
+                    V::Null,
+                    true,
+                    false,
+                    now,
+                    now
+                ],
             );
             g.names.insert(id, display);
             if logins.len() < 8 || role != "clerk" {
@@ -554,7 +584,6 @@ impl Gen<'_> {
         }
         user(self, None, "scale-auditor".into(), "auditor");
         user(self, None, "scale-admin".into(), "admin");
-        self.sink.flush(conn)?;
 
         // Customers: most already come in the first months, the rest arrive over the period.
         let days = (self.today - self.start).num_days().max(1);
@@ -563,8 +592,8 @@ impl Gen<'_> {
             let st = &mut self.stores[store];
             let clerk = st.clerks[st.turn % st.clerks.len()];
             st.turn += 1;
-            let offset = if self.rng.gen_bool(0.65) {
-                self.rng.gen_range(0..days.min(120))
+            let offset = if self.rng.gen_bool(0.55) {
+                self.rng.gen_range(0..days.min(180))
             } else {
                 self.rng.gen_range(0..days)
             };
@@ -622,7 +651,6 @@ impl Gen<'_> {
 
     /// R9: each clerk is away once a year for a few days; the next clerk of the store covers.
     fn absences_plan(&mut self) {
-        let lit = self.sink.lit;
         let years = ((self.today - self.start).num_days() / 365).max(1);
         for si in 0..self.stores.len() {
             let clerks = self.stores[si].clerks.clone();
@@ -663,14 +691,18 @@ impl Gen<'_> {
                     );
                     self.sink.push(
                         table("absences"),
-                        format!(
-                            "{}, {store_id}, {clerk}, {sub}, {}, {}, {}, {sup}, {}, NULL",
+                        gen_row![
                             self.ids.absence,
-                            lit.date(from),
-                            lit.date(to),
-                            lit.text("年假"),
-                            lit.ts(created)
-                        ),
+                            store_id,
+                            clerk,
+                            sub,
+                            from,
+                            to,
+                            "年假",
+                            sup,
+                            created,
+                            V::Null
+                        ],
                     );
                     self.absences.entry(clerk).or_default().push((from, to, sub));
                 }
@@ -743,34 +775,32 @@ impl Gen<'_> {
     }
 
     fn emit_task(&mut self, t: &TaskRow) {
-        let l = self.sink.lit;
-        let row = format!(
-            "{}, {}, '{}', {}, {}, {}, {}, {}, '{}', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+        let row = gen_row![
             t.id,
             t.store_id,
             t.kind,
             t.customer_id,
-            l.opt_int(t.visit_id),
+            t.visit_id,
             t.clerk_id,
-            l.date(t.window.start),
-            l.date(t.window.end),
+            t.window.start,
+            t.window.end,
             t.status,
-            l.opt_text(t.close_reason),
-            l.opt_ts(t.done_at),
-            l.opt_date(t.done_on),
-            l.opt_int(t.done_by),
+            t.close_reason,
+            t.done_at,
+            t.done_on,
+            t.done_by,
             t.attempts,
-            l.opt_ts(t.callback_at),
-            l.opt_int(t.planned_contact_id),
-            l.ts(t.created_at),
-            l.ts(t.updated_at),
-            l.opt_date(t.callback_on),
-            l.opt_ts(t.last_attempt_at),
-            l.opt_text(t.last_outcome),
-            l.opt_int(t.item_id),
-            l.opt_int(t.event_id),
-            l.opt_text(t.note.as_deref()),
-        );
+            t.callback_at,
+            t.planned_contact_id,
+            t.created_at,
+            t.updated_at,
+            t.callback_on,
+            t.last_attempt_at,
+            t.last_outcome,
+            t.item_id,
+            t.event_id,
+            t.note.as_deref(),
+        ];
         self.sink.push(table("tasks"), row);
     }
 
@@ -893,7 +923,7 @@ impl Gen<'_> {
         }
         // A failed attempt the day before, or a call-back asked for on the day.
         let f: f64 = self.rng.gen();
-        if f < 0.15 && day - Duration::days(1) >= w.start {
+        if f < 0.1 && day - Duration::days(1) >= w.start {
             let prev = if x4 {
                 let d = day - Duration::days(1);
                 (!self.custs[c].busy.contains(&d)).then_some(d)
@@ -1007,7 +1037,6 @@ impl Gen<'_> {
     /// A service visit or consultation with all that follows it (R2, R3, R4, R5, N1, X3).
     fn visit(&mut self, c: usize) {
         let d = self.custs[c].next_visit;
-        let lit = self.sink.lit;
         let store_id = self.stores[self.custs[c].store].id;
         let checked_in = self.at(d, 8, 17);
         let checked_in_utc = self.utc(checked_in);
@@ -1024,34 +1053,37 @@ impl Gen<'_> {
             self.ids.customer += 1;
             let cu = &mut self.custs[c];
             cu.id = self.ids.customer;
-            let row = format!(
-                "{}, {store_id}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, NULL, NULL",
+            let row = gen_row![
                 cu.id,
-                lit.text(&cu.name),
-                lit.text(&cu.phone),
-                lit.text(&cu.address),
+                store_id,
+                &cu.name,
+                &cu.phone,
+                &cu.address,
                 cu.clerk,
-                lit.ts(checked_in_utc),
-                lit.ts(checked_in_utc),
-                lit.bool(false),
-                lit.bool(false),
-            );
+                V::Null,
+                checked_in_utc,
+                checked_in_utc,
+                false,
+                false,
+                V::Null,
+                V::Null,
+            ];
             self.sink.push(table("customers"), row);
         }
         if kind != "consultation" && self.custs[c].vehicle_id.is_none() {
             self.ids.vehicle += 1;
             let cu = &mut self.custs[c];
             cu.vehicle_id = Some(self.ids.vehicle);
-            let row = format!(
-                "{}, {store_id}, {}, {}, {}, {}, {}, {}",
+            let row = gen_row![
                 self.ids.vehicle,
+                store_id,
                 cu.id,
-                lit.text(&cu.plate),
-                lit.text(cu.model),
-                lit.text(cu.vtype),
-                lit.ts(checked_in_utc),
-                lit.ts(checked_in_utc),
-            );
+                &cu.plate,
+                cu.model,
+                cu.vtype,
+                checked_in_utc,
+                checked_in_utc,
+            ];
             self.sink.push(table("vehicles"), row);
         }
         let customer_id = self.custs[c].id;
@@ -1136,7 +1168,7 @@ impl Gen<'_> {
                 plan.push((self.ids.planned, "N1", a10, "提醒客户按期保养，预约进厂时间", t.id));
                 tasks.push(t);
             }
-            if self.chance(0.4) {
+            if self.chance(0.15) {
                 let (purpose, points) = self.pick(&[
                     ("N3", "告知本月优惠服务活动：空调清洗八折"),
                     ("N4", "邀请客户参加免费检测周，检查轮胎与刹车"),
@@ -1194,23 +1226,28 @@ impl Gen<'_> {
             }
         }
         // The visit row, with A10 as the archive set it.
-        let row = format!(
-            "{visit_id}, {store_id}, {customer_id}, {}, {}, '{kind}', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'import', NULL, {}, {}",
-            lit.opt_int(vehicle_id),
-            lit.text(&format!("DMS-{store_id}-{visit_id:08}")),
-            lit.ts(checked_in_utc),
-            lit.date(d),
-            lit.opt_ts(picked_up.map(|p| self.utc(p))),
-            lit.opt_date(picked_up.map(|p| p.date())),
-            lit.text(&serde_json::to_string(&items).expect("strings")),
-            lit.opt_int(days),
-            lit.opt_int(km),
-            lit.opt_date(a10),
-            lit.opt_text(desired.as_deref()),
-            lit.opt_int(odometer),
-            lit.ts(checked_in_utc),
-            lit.ts(checked_in_utc),
-        );
+        let row = gen_row![
+            visit_id,
+            store_id,
+            customer_id,
+            vehicle_id,
+            format!("DMS-{store_id}-{visit_id:08}"),
+            kind,
+            checked_in_utc,
+            d,
+            picked_up.map(|p| self.utc(p)),
+            picked_up.map(|p| p.date()),
+            serde_json::to_string(&items).expect("strings"),
+            days,
+            km,
+            a10,
+            desired.as_deref(),
+            odometer,
+            "import",
+            V::Null,
+            checked_in_utc,
+            checked_in_utc,
+        ];
         self.sink.push(table("visits"), row);
         self.emit_task(&archive_task);
 
@@ -1492,7 +1529,6 @@ impl Gen<'_> {
     /// vehicle type seen in the last three months; notice calls by E − 14, letters by P + 2
     /// or waived.
     fn event(&mut self, s: usize, created: NaiveDate, m: u32) {
-        let lit = self.sink.lit;
         let kinds = [
             ("free_service", "免费检测周", "免费检测刹车、轮胎、蓄电池和灯光", "notice"),
             ("get_together", "车主联谊会", "车主交流、抽奖与茶点", "invitation"),
@@ -1532,17 +1568,20 @@ impl Gen<'_> {
         let created_at = created.and_hms_opt(9, 0, 0).expect("time");
         self.sink.push(
             table("events"),
-            format!(
-                "{event_id}, {store_id}, '{kind}', {}, {}, {}, {}, {}, {}, {}, {sup}, {}",
-                lit.text(&title),
-                lit.date(starts),
-                lit.date(ends),
-                lit.text("本店服务大厅"),
-                lit.text(content),
-                lit.text(&serde_json::to_string(&audience).expect("audience")),
-                lit.date(created),
-                lit.ts(self.utc(created_at)),
-            ),
+            gen_row![
+                event_id,
+                store_id,
+                kind,
+                &title,
+                starts,
+                ends,
+                "本店服务大厅",
+                content,
+                serde_json::to_string(&audience).expect("audience"),
+                created,
+                sup,
+                self.utc(created_at),
+            ],
         );
         for c in invitees {
             let mut notice = self.new_task(
@@ -1601,13 +1640,7 @@ impl Gen<'_> {
             }
             self.emit_task(&notice);
             self.ids.invitee += 1;
-            let row = format!(
-                "{}, {event_id}, {}, {}, {}",
-                self.ids.invitee,
-                self.custs[c].id,
-                notice.id,
-                lit.opt_text(answer)
-            );
+            let row = gen_row![self.ids.invitee, event_id, self.custs[c].id, notice.id, answer];
             self.sink.push(table("event_invitees"), row);
         }
     }
@@ -1622,17 +1655,18 @@ impl Gen<'_> {
         let key = (line.store_id, reg, line.year);
         let prev = self.heads.get(&key).cloned().unwrap_or_default();
         let (digest, hash) = chain::seal(&self.salt, &prev, line);
-        let l = self.sink.lit;
         self.sink.push(
             table("register_chain"),
-            format!(
-                "{}, '{}', {}, {}, '{prev}', '{hash}', '{digest}', {}",
+            gen_row![
                 line.store_id,
                 reg.key(),
                 line.year,
                 line.id,
-                l.ts(created)
-            ),
+                prev,
+                hash.clone(),
+                digest,
+                created
+            ],
         );
         self.heads.insert(key, hash);
     }
@@ -1647,9 +1681,13 @@ impl Gen<'_> {
             .filter(|k| upto.is_none_or(|u| *k <= u))
             .collect();
         for k in keys {
-            let mut lines = self.buckets.remove(&k).unwrap_or_default();
-            lines.sort_by_key(Reg::at);
-            for r in lines {
+            let lines = self.buckets.remove(&k).unwrap_or_default();
+            // Sorted by index: the lines themselves are large to move.
+            let mut order: Vec<(NaiveDateTime, usize)> =
+                lines.iter().enumerate().map(|(i, r)| (r.at(), i)).collect();
+            order.sort_unstable();
+            let mut slots: Vec<Option<Reg>> = lines.into_iter().map(Some).collect();
+            for r in order.into_iter().filter_map(|(_, i)| slots[i].take()) {
                 match r {
                     Reg::Archive(a) => self.write_archive(a),
                     Reg::Call(c) => self.write_call(c),
@@ -1665,7 +1703,6 @@ impl Gen<'_> {
     }
 
     fn write_archive(&mut self, a: ArchiveRow) {
-        let l = self.sink.lit;
         let cu = &self.custs[a.customer];
         let store_id = self.stores[cu.store].id;
         let archived_at = self.utc(a.at);
@@ -1701,53 +1738,54 @@ impl Gen<'_> {
         };
         self.sink.push(
             table("archives"),
-            format!(
-                "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+            gen_row![
                 row.id,
                 row.store_id,
                 row.visit_id,
-                l.opt_int(row.task_id),
+                row.task_id,
                 row.customer_id,
-                l.text(&row.archive_no),
-                l.text(&row.customer_name),
-                l.opt_text(row.address.as_deref()),
-                l.text(&row.phone),
-                l.date(row.visit_date),
-                l.opt_text(row.vehicle_model.as_deref()),
-                l.opt_text(row.plate.as_deref()),
-                l.opt_text(row.vehicle_type.as_deref()),
-                l.text(&row.items),
-                l.opt_int(row.maintenance_interval_days),
-                l.opt_int(row.maintenance_interval_km),
-                l.opt_date(row.next_maintenance_date),
-                l.opt_text(row.desired_services.as_deref()),
-                l.text(&row.service_history),
-                l.date(row.due_date),
-                l.ts(row.archived_at),
-                l.date(row.archived_on),
+                &row.archive_no,
+                &row.customer_name,
+                row.address.as_deref(),
+                &row.phone,
+                row.visit_date,
+                row.vehicle_model.as_deref(),
+                row.plate.as_deref(),
+                row.vehicle_type.as_deref(),
+                &row.items,
+                row.maintenance_interval_days,
+                row.maintenance_interval_km,
+                row.next_maintenance_date,
+                row.desired_services.as_deref(),
+                &row.service_history,
+                row.due_date,
+                row.archived_at,
+                row.archived_on,
                 row.archived_by_id,
-                l.text(&row.archived_by),
-                l.ts(row.created_at),
-            ),
+                &row.archived_by,
+                row.created_at,
+            ],
         );
         for (id, purpose, date, points, task_id) in &a.plan {
             self.sink.push(
                 table("planned_contacts"),
-                format!(
-                    "{id}, {store_id}, {}, {}, '{purpose}', {}, {}, {task_id}, {}",
+                gen_row![
+                    *id,
+                    store_id,
                     row.id,
                     row.customer_id,
-                    l.date(*date),
-                    l.text(points),
-                    l.ts(archived_at)
-                ),
+                    *purpose,
+                    *date,
+                    *points,
+                    *task_id,
+                    archived_at
+                ],
             );
         }
         self.chain(Register::Archives, &chain::archive_line(&row), archived_at);
     }
 
     fn write_call(&mut self, c: CallRow) {
-        let l = self.sink.lit;
         let store_id = self.stores[self.custs[c.customer].store].id;
         let year = c.at.date().year();
         let record_no = self.number(store_id, Register::CallRecords, year);
@@ -1782,31 +1820,30 @@ impl Gen<'_> {
         };
         self.sink.push(
             table("call_records"),
-            format!(
-                "{}, {}, '{}', {}, {}, '{}', '{}', '{}', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+            gen_row![
                 rec.id,
                 rec.store_id,
-                rec.record_no,
+                &rec.record_no,
                 rec.customer_id,
-                l.opt_int(rec.task_id),
-                rec.direction,
-                rec.category,
-                rec.outcome,
-                l.ts(rec.called_at),
-                l.date(rec.called_on),
-                l.opt_ts(rec.callback_at),
-                l.text(&rec.customer_name),
-                l.text(&rec.phone),
-                l.opt_text(rec.plate.as_deref()),
-                l.text(&rec.topics),
-                l.text(&rec.key_points),
-                l.opt_bool(rec.satisfied),
-                l.opt_text(rec.event_answer.as_deref()),
+                rec.task_id,
+                &rec.direction,
+                &rec.category,
+                &rec.outcome,
+                rec.called_at,
+                rec.called_on,
+                rec.callback_at,
+                &rec.customer_name,
+                &rec.phone,
+                rec.plate.as_deref(),
+                &rec.topics,
+                &rec.key_points,
+                rec.satisfied,
+                rec.event_answer.as_deref(),
                 rec.handled_by_id,
-                l.text(&rec.handled_by),
-                l.opt_int(rec.covering_for_id),
-                l.ts(rec.created_at),
-            ),
+                &rec.handled_by,
+                rec.covering_for_id,
+                rec.created_at,
+            ],
         );
         self.chain(Register::CallRecords, &chain::call_record_line(&rec), called_at);
         self.ids.call_register += 1;
@@ -1828,23 +1865,22 @@ impl Gen<'_> {
         };
         self.sink.push(
             table("call_register"),
-            format!(
-                "{}, {}, '{}', {}, '{}', {}, {}, {}, '{}', '{}', '{}', {}, {}, {}",
+            gen_row![
                 line.id,
                 line.store_id,
-                line.register_no,
+                &line.register_no,
                 line.call_record_id,
-                line.record_no,
-                l.date(line.called_on),
-                l.text(&line.customer_name),
-                l.text(&line.phone),
-                line.direction,
-                line.category,
-                line.outcome,
+                &line.record_no,
+                line.called_on,
+                &line.customer_name,
+                &line.phone,
+                &line.direction,
+                &line.category,
+                &line.outcome,
                 line.handled_by_id,
-                l.text(&line.handled_by),
-                l.ts(line.created_at),
-            ),
+                &line.handled_by,
+                line.created_at,
+            ],
         );
         self.chain(Register::CallRegister, &chain::register_line(&line), called_at);
         for it in c.items {
@@ -1852,51 +1888,41 @@ impl Gen<'_> {
             let (sol_at, sol_on) = it.solved.unzip();
             self.sink.push(
                 table("items"),
-                format!(
-                    "{}, {store_id}, {}, {}, {}, '{}', {}, {}, {}, '{}', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}",
+                gen_row![
                     it.id,
+                    store_id,
                     rec.customer_id,
                     rec.id,
                     it.clerk_id,
                     it.kind,
-                    l.text(&it.text),
-                    l.bool(it.answered),
-                    l.opt_text(it.answer.as_deref()),
+                    &it.text,
+                    it.answered,
+                    it.answer.as_deref(),
                     it.status,
-                    l.ts(called_at),
-                    l.date(rec.called_on),
-                    l.ts(called_at),
-                    l.opt_ts(esc_at),
-                    l.opt_date(esc_on),
-                    l.opt_text(it.solution.as_deref()),
-                    l.opt_ts(sol_at),
-                    l.opt_date(sol_on),
-                    l.opt_date(it.told_on),
-                    l.opt_bool(it.satisfied),
-                    l.opt_date(it.closed_on),
-                ),
+                    called_at,
+                    rec.called_on,
+                    called_at,
+                    esc_at,
+                    esc_on,
+                    it.solution.as_deref(),
+                    sol_at,
+                    sol_on,
+                    it.told_on,
+                    it.satisfied,
+                    it.closed_on,
+                ],
             );
             for e in &it.events {
                 let by_name = self.name(e.by);
                 self.sink.push(
                     table("item_events"),
-                    format!(
-                        "{}, '{}', {}, {}, {}, {}, {}",
-                        it.id,
-                        e.kind,
-                        l.text(&e.text),
-                        l.ts(e.at),
-                        l.date(e.on),
-                        e.by,
-                        l.text(&by_name)
-                    ),
+                    gen_row![it.id, e.kind, &e.text, e.at, e.on, e.by, by_name],
                 );
             }
         }
     }
 
     fn write_letter(&mut self, x: LetterRow) {
-        let l = self.sink.lit;
         let store_id = self.stores[self.custs[x.customer].store].id;
         let register_no = self.number(store_id, Register::LetterRegister, x.at.date().year());
         self.ids.letter += 1;
@@ -1922,47 +1948,67 @@ impl Gen<'_> {
         };
         self.sink.push(
             table("letter_register"),
-            format!(
-                "{}, {}, '{}', {}, {}, {}, {}, '{}', {}, {}, {}, {}, {}, NULL, {}, {}, {}",
+            gen_row![
                 line.id,
                 line.store_id,
-                line.register_no,
-                l.date(line.sent_on),
+                &line.register_no,
+                line.sent_on,
                 line.customer_id,
-                l.text(&line.customer_name),
-                l.text(&line.address),
-                line.letter_kind,
-                l.text(&line.subject),
-                l.text(&line.body),
-                l.text(&line.related_to),
-                l.opt_int(line.task_id),
-                l.opt_int(line.event_id),
+                &line.customer_name,
+                &line.address,
+                &line.letter_kind,
+                &line.subject,
+                &line.body,
+                &line.related_to,
+                line.task_id,
+                line.event_id,
+                V::Null,
                 line.handled_by_id,
-                l.text(&line.handled_by),
-                l.ts(line.created_at),
-            ),
+                &line.handled_by,
+                line.created_at,
+            ],
         );
         self.chain(Register::LetterRegister, &chain::letter_line(&line), line.created_at);
     }
 
+    /// Month by month, one transaction each; the rest at the end.
+    fn run(&mut self, w: &mut sql::Writer, opts: &Options) -> anyhow::Result<()> {
+        for m in 0..opts.months {
+            let from = self.start + Months::new(m);
+            let to = (self.start + Months::new(m + 1)).min(self.today);
+            w.exec("BEGIN")?;
+            self.month(from, to, m)?;
+            self.flush_buckets(Some(m))?;
+            self.sink.flush(w)?;
+            w.exec("COMMIT")?;
+        }
+        w.exec("BEGIN")?;
+        self.flush_buckets(None)?;
+        self.sink.flush(w)?;
+        self.finish(w)?;
+        w.exec("COMMIT")?;
+        Ok(())
+    }
+
     /// The counters of the numbers given, the last clerk assigned per store (R1), the flagged
     /// phones (X1), and PostgreSQL's sequences after explicit ids.
-    fn finish(&mut self, conn: &mut DbConn) -> anyhow::Result<()> {
-        use crate::db::schema::register_counters as rc;
+    fn finish(&mut self, w: &mut sql::Writer) -> anyhow::Result<()> {
         for ((store_id, reg, year), n) in &self.counters {
-            diesel::delete(rc::table.find((*store_id, reg.key(), *year))).execute(conn)?;
-            diesel::insert_into(rc::table)
-                .values((
-                    rc::store_id.eq(*store_id),
-                    rc::register.eq(reg.key()),
-                    rc::year.eq(*year),
-                    rc::last_no.eq(*n),
-                ))
-                .execute(conn)?;
+            w.exec(&format!(
+                "DELETE FROM register_counters WHERE store_id = {store_id} AND register = '{}' AND year = {year}",
+                reg.key()
+            ))?;
+            w.exec(&format!(
+                "INSERT INTO register_counters (store_id, register, year, last_no) VALUES ({store_id}, '{}', {year}, {n})",
+                reg.key()
+            ))?;
         }
         for s in &self.stores {
             let last = s.clerks[(s.turn + s.clerks.len() - 1) % s.clerks.len()];
-            crate::models::store::set_last_assigned(conn, s.id, last)?;
+            w.exec(&format!(
+                "UPDATE stores SET last_assigned_clerk_id = {last} WHERE id = {}",
+                s.id
+            ))?;
         }
         let mut flagged: BTreeMap<NaiveDate, Vec<i32>> = BTreeMap::new();
         for cu in &self.custs {
@@ -1977,23 +2023,18 @@ impl Gen<'_> {
                     .map(i32::to_string)
                     .collect::<Vec<_>>()
                     .join(",");
-                diesel::sql_query(format!(
-                    "UPDATE customers SET phone_flagged_on = {} WHERE id IN ({list})",
-                    self.sink.lit.date(d)
-                ))
-                .execute(conn)?;
+                w.exec(&format!(
+                    "UPDATE customers SET phone_flagged_on = '{}' WHERE id IN ({list})",
+                    d.format("%Y-%m-%d")
+                ))?;
             }
         }
-        if !conn.is_sqlite() {
+        if !w.is_sqlite() {
             for (t, _) in sql::TABLES {
-                diesel::sql_query(format!(
+                w.exec(&format!(
                     "SELECT setval(pg_get_serial_sequence('{t}', 'id'), GREATEST((SELECT MAX(id) FROM {t}), 1))"
-                ))
-                .execute(conn)?;
+                ))?;
             }
-            diesel::sql_query("ANALYZE").execute(conn)?;
-        } else {
-            diesel::sql_query("ANALYZE").execute(conn)?;
         }
         Ok(())
     }
