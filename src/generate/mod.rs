@@ -1136,10 +1136,17 @@ impl Gen<'_> {
         let archived_at = if ar < 0.86 {
             let h = self.rng.gen_range(1..44);
             Some(checked_in + Duration::hours(h))
-        } else if ar < 0.96 {
-            let day = archive_task.window.end + Duration::days(self.rng.gen_range(1..5));
+        } else if ar < 0.96 || d + Duration::days(14) < self.today {
+            // Late: mostly a few days, now and then weeks (none stays missing for long).
+            let days = if ar < 0.96 {
+                self.rng.gen_range(1..5)
+            } else {
+                self.rng.gen_range(5..20)
+            };
+            let day = archive_task.window.end + Duration::days(days);
             Some(self.at(day, 9, 18))
         } else {
+            // Missing: only among the last two weeks' visits.
             None
         }
         .filter(|t| t.date() < self.today);
