@@ -225,6 +225,7 @@ impl Bench {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+        stop(child);
         panic!("the server did not start");
     }
 
@@ -294,7 +295,14 @@ impl Bench {
     fn wrk(&self, path: &str, header: &str) {
         let secs = env_or("BENCH_WRK_SECONDS", "30");
         let out = Command::new("wrk")
-            .args(["-t2", "-c32", &format!("-d{secs}s"), "--latency", "-H", header])
+            .args([
+                "-t2",
+                "-c32",
+                &format!("-d{secs}s"),
+                "--latency",
+                "-H",
+                header,
+            ])
             .arg(format!("{}{path}", self.base()))
             .output();
         match out {
@@ -399,7 +407,9 @@ impl Bench {
                             }
                             Err(e) => {
                                 let text = match e {
-                                    ureq::Error::Status(_, r) => r.into_string().unwrap_or_default(),
+                                    ureq::Error::Status(_, r) => {
+                                        r.into_string().unwrap_or_default()
+                                    }
                                     other => other.to_string(),
                                 };
                                 if text.contains("locked") {
@@ -440,7 +450,8 @@ impl Bench {
                 .clone()
         };
         drop(pool);
-        let path = std::env::temp_dir().join(format!("aftercare-bench-import-{}.csv", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("aftercare-bench-import-{}.csv", std::process::id()));
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("csv"));
         writeln!(f, "external_id,kind,customer_name,phone,address,plate,vehicle_model,vehicle_type,checked_in_at,picked_up_at,items,maintenance_interval_days,maintenance_interval_km,next_maintenance_date,desired_services,odometer_km,store").expect("csv");
         let stamp = std::process::id() % 1000;
@@ -480,7 +491,10 @@ impl Bench {
             out.lines().last().unwrap_or("").trim()
         );
         if !err.contains("Exit status: 0") {
-            println!("  import did not finish cleanly: {}", err.lines().take(5).collect::<Vec<_>>().join(" / "));
+            println!(
+                "  import did not finish cleanly: {}",
+                err.lines().take(5).collect::<Vec<_>>().join(" / ")
+            );
         }
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(path.with_file_name(format!(
@@ -492,7 +506,9 @@ impl Bench {
     /// The date range, ending yesterday, that holds about `BENCH_EXPORT_LINES` call-register
     /// lines (binary search over its start).
     fn export_range(&self) -> (NaiveDate, NaiveDate, i64) {
-        let target: i64 = env_or("BENCH_EXPORT_LINES", "1000000").parse().expect("lines");
+        let target: i64 = env_or("BENCH_EXPORT_LINES", "1000000")
+            .parse()
+            .expect("lines");
         let to: NaiveDate = self.today.parse::<NaiveDate>().expect("today") - Duration::days(1);
         let pool = aftercare::db::pool(&self.url).expect("pool");
         let mut c = pool.get().expect("connection");
@@ -519,7 +535,8 @@ impl Bench {
 
     fn export(&self) {
         let (from, to, lines) = self.export_range();
-        let out = std::env::temp_dir().join(format!("aftercare-bench-export-{}.csv", std::process::id()));
+        let out =
+            std::env::temp_dir().join(format!("aftercare-bench-export-{}.csv", std::process::id()));
         let file = out.display().to_string();
         let (from_s, to_s) = (from.to_string(), to.to_string());
         let (secs, rss, _, err) = timed(&[
@@ -538,7 +555,10 @@ impl Bench {
             &file,
         ]);
         if !err.contains("Exit status: 0") {
-            println!("  export failed: {}", err.lines().take(5).collect::<Vec<_>>().join(" / "));
+            println!(
+                "  export failed: {}",
+                err.lines().take(5).collect::<Vec<_>>().join(" / ")
+            );
         }
         println!(
             "export call-register {from_s}…{to_s}, {lines} lines: {secs:.2} s, {:.0} lines/s, peak RSS {:.1} MiB (targets ≥ 300,000 lines/s, ≤ 100 MiB)",
@@ -584,9 +604,10 @@ impl Bench {
             return;
         }
         let today: NaiveDate = self.today.parse().expect("today");
-        let month = (today - Duration::days(today.format("%d").to_string().parse::<i64>().unwrap_or(1)))
-            .format("%Y-%m")
-            .to_string();
+        let month = (today
+            - Duration::days(today.format("%d").to_string().parse::<i64>().unwrap_or(1)))
+        .format("%Y-%m")
+        .to_string();
         let (secs, rss, _, err) = timed(&[
             BIN,
             "--database-url",

@@ -18,6 +18,7 @@ pub mod sql;
 use crate::db::DbConn;
 use crate::domain::cadence::{Cadence, Window};
 use crate::domain::maintenance::{next_maintenance_date, Reading};
+use crate::gen_row;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
@@ -30,7 +31,6 @@ use diesel::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::gen_row;
 use sql::{table, Sink, V};
 use std::collections::{BTreeMap, HashMap};
 
@@ -84,13 +84,29 @@ const SURNAMES: [&str; 24] = [
 ];
 const GIVEN: [&str; 30] = [
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "俊杰", "晓东", "海燕", "志强", "文", "欣", "婷",
+    "超", "秀英", "霞", "平", "刚", "桂英", "建华", "俊杰", "晓东", "海燕", "志强", "文", "欣",
+    "婷",
 ];
 const DISTRICTS: [&str; 8] = [
-    "闵行区", "长宁区", "嘉定区", "浦东新区", "徐汇区", "普陀区", "宝山区", "松江区",
+    "闵行区",
+    "长宁区",
+    "嘉定区",
+    "浦东新区",
+    "徐汇区",
+    "普陀区",
+    "宝山区",
+    "松江区",
 ];
 const ROADS: [&str; 10] = [
-    "七莘路", "遵义路", "清河路", "哈密路", "张杨路", "漕溪北路", "真北路", "共和新路", "人民北路",
+    "七莘路",
+    "遵义路",
+    "清河路",
+    "哈密路",
+    "张杨路",
+    "漕溪北路",
+    "真北路",
+    "共和新路",
+    "人民北路",
     "沪太路",
 ];
 const VEHICLES: [(&str, &str); 10] = [
@@ -161,7 +177,11 @@ const COMPLAINTS: [&str; 4] = [
 const WISHES: [(&str, &str, &str); 4] = [
     ("wish", "希望保养前短信提醒", "已登记，保养前三天短信提醒"),
     ("request", "希望下次保养安排周六上午", "已预约周六上午九点"),
-    ("wish", "希望增加儿童安全座椅检查", "已记录，下次保养一并检查"),
+    (
+        "wish",
+        "希望增加儿童安全座椅检查",
+        "已记录，下次保养一并检查",
+    ),
     ("request", "询问能否开具电子发票", "可以，已告知开票方式"),
 ];
 const SOLUTIONS: [&str; 3] = [
@@ -359,8 +379,8 @@ fn max_id(conn: &mut DbConn, t: &str) -> QueryResult<i32> {
         #[diesel(sql_type = diesel::sql_types::Integer)]
         m: i32,
     }
-    let r: M = diesel::sql_query(format!("SELECT COALESCE(MAX(id), 0) AS m FROM {t}"))
-        .get_result(conn)?;
+    let r: M =
+        diesel::sql_query(format!("SELECT COALESCE(MAX(id), 0) AS m FROM {t}")).get_result(conn)?;
     Ok(r.m)
 }
 
@@ -526,7 +546,11 @@ impl Gen<'_> {
 
     /// Stores, users (one supervisor per store, a clerk per `customers_per_clerk`
     /// customers, at least two), an auditor and an administrator.
-    fn setup(&mut self, conn: &mut DbConn, opts: &Options) -> anyhow::Result<Vec<(String, String)>> {
+    fn setup(
+        &mut self,
+        conn: &mut DbConn,
+        opts: &Options,
+    ) -> anyhow::Result<Vec<(String, String)>> {
         let now = self.utc(self.start.and_hms_opt(8, 0, 0).expect("time"));
         let hash = crate::services::accounts::hash_password(PASSWORD)?;
         let mut existing = crate::models::store::all(conn)?;
@@ -598,11 +622,7 @@ impl Gen<'_> {
                 self.rng.gen_range(0..days)
             };
             let first = self.start + Duration::days(offset);
-            let name = format!(
-                "{}{}",
-                self.pick(&SURNAMES),
-                self.pick(&GIVEN)
-            );
+            let name = format!("{}{}", self.pick(&SURNAMES), self.pick(&GIVEN));
             let phone = format!("13{:09}", 100_000_000 + (i as u64 * 7919) % 900_000_000);
             let address = format!(
                 "上海市{}{}{}弄{}号{}室",
@@ -659,8 +679,7 @@ impl Gen<'_> {
             for (k, &clerk) in clerks.iter().enumerate() {
                 let sub = clerks[(k + 1) % clerks.len()];
                 for y in 0..years {
-                    let from = self.start
-                        + Duration::days(y * 365 + self.rng.gen_range(20..340));
+                    let from = self.start + Duration::days(y * 365 + self.rng.gen_range(20..340));
                     let to = from + Duration::days(self.rng.gen_range(2..7));
                     if to >= self.today {
                         continue;
@@ -676,10 +695,9 @@ impl Gen<'_> {
                             .values()
                             .flatten()
                             .any(|(f, t, s)| (*s == sub || *s == clerk) && *f <= to && from <= *t)
-                        || self
-                            .absences
-                            .iter()
-                            .any(|(c, l)| *c == sub && l.iter().any(|(f, t, _)| *f <= to && from <= *t))
+                        || self.absences.iter().any(|(c, l)| {
+                            *c == sub && l.iter().any(|(f, t, _)| *f <= to && from <= *t)
+                        })
                     {
                         continue;
                     }
@@ -704,7 +722,10 @@ impl Gen<'_> {
                             V::Null
                         ],
                     );
-                    self.absences.entry(clerk).or_default().push((from, to, sub));
+                    self.absences
+                        .entry(clerk)
+                        .or_default()
+                        .push((from, to, sub));
                 }
             }
         }
@@ -723,8 +744,8 @@ impl Gen<'_> {
     }
 
     fn month_key(&self, d: NaiveDate) -> u32 {
-        let mut m = (d.year() - self.start.year()) * 12 + d.month() as i32
-            - self.start.month() as i32;
+        let mut m =
+            (d.year() - self.start.year()) * 12 + d.month() as i32 - self.start.month() as i32;
         if d.day() < self.start.day() {
             m -= 1;
         }
@@ -971,7 +992,15 @@ impl Gen<'_> {
         if x4 {
             self.custs[c].busy.push(day);
         }
-        let call = self.call(c, Some(t), "outbound", category, "reached", at, String::new());
+        let call = self.call(
+            c,
+            Some(t),
+            "outbound",
+            category,
+            "reached",
+            at,
+            String::new(),
+        );
         let by = call.handler;
         self.done(t, at, by);
         t.last_attempt_at = Some(self.utc(at));
@@ -1120,7 +1149,9 @@ impl Gen<'_> {
         let picked_up = match kind {
             "consultation" => None,
             "maintenance" => Some(checked_in + Duration::minutes(self.rng.gen_range(60..240))),
-            _ if self.chance(0.6) => Some(checked_in + Duration::minutes(self.rng.gen_range(120..420))),
+            _ if self.chance(0.6) => {
+                Some(checked_in + Duration::minutes(self.rng.gen_range(120..420)))
+            }
             _ => {
                 let day = d + Duration::days(self.rng.gen_range(1..4));
                 Some(self.at(day, 10, 18))
@@ -1131,7 +1162,13 @@ impl Gen<'_> {
         // R2: the archive, mostly on time, some late, a few never (or not yet).
         self.ids.visit += 1;
         let visit_id = self.ids.visit;
-        let mut archive_task = self.new_task(c, "archive", Some(visit_id), self.cad.archive(d), checked_in);
+        let mut archive_task = self.new_task(
+            c,
+            "archive",
+            Some(visit_id),
+            self.cad.archive(d),
+            checked_in,
+        );
         let ar: f64 = self.rng.gen();
         let archived_at = if ar < 0.86 {
             let h = self.rng.gen_range(1..44);
@@ -1172,7 +1209,13 @@ impl Gen<'_> {
                     at,
                 );
                 t.planned_contact_id = Some(self.ids.planned);
-                plan.push((self.ids.planned, "N1", a10, "提醒客户按期保养，预约进厂时间", t.id));
+                plan.push((
+                    self.ids.planned,
+                    "N1",
+                    a10,
+                    "提醒客户按期保养，预约进厂时间",
+                    t.id,
+                ));
                 tasks.push(t);
             }
             if self.chance(0.15) {
@@ -1404,7 +1447,13 @@ impl Gen<'_> {
         };
         let mut from = call.at;
         for round in 0..2 {
-            let mut esc = self.new_task(c, "escalation", None, self.cad.escalation(from.date()), from);
+            let mut esc = self.new_task(
+                c,
+                "escalation",
+                None,
+                self.cad.escalation(from.date()),
+                from,
+            );
             esc.item_id = Some(item.id);
             let r: f64 = self.rng.gen();
             let day = if r < 0.9 {
@@ -1446,7 +1495,13 @@ impl Gen<'_> {
                 on: s,
                 by: sup,
             });
-            let mut sol = self.new_task(c, "solution_call", None, self.cad.solution_call(s), solved_at);
+            let mut sol = self.new_task(
+                c,
+                "solution_call",
+                None,
+                self.cad.solution_call(s),
+                solved_at,
+            );
             sol.item_id = Some(item.id);
             let tell = if self.chance(0.88) {
                 s
@@ -1519,7 +1574,10 @@ impl Gen<'_> {
         let at = self.at(day, 9, 18);
         let complaint = self.chance(0.15);
         let (category, text) = if complaint {
-            ("complaint", format!("客户来电投诉：{}", self.pick(&COMPLAINTS)))
+            (
+                "complaint",
+                format!("客户来电投诉：{}", self.pick(&COMPLAINTS)),
+            )
         } else {
             ("inquiry", self.pick(&INQUIRIES).to_string())
         };
@@ -1537,10 +1595,25 @@ impl Gen<'_> {
     /// or waived.
     fn event(&mut self, s: usize, created: NaiveDate, m: u32) {
         let kinds = [
-            ("free_service", "免费检测周", "免费检测刹车、轮胎、蓄电池和灯光", "notice"),
-            ("get_together", "车主联谊会", "车主交流、抽奖与茶点", "invitation"),
+            (
+                "free_service",
+                "免费检测周",
+                "免费检测刹车、轮胎、蓄电池和灯光",
+                "notice",
+            ),
+            (
+                "get_together",
+                "车主联谊会",
+                "车主交流、抽奖与茶点",
+                "invitation",
+            ),
             ("offer", "保养优惠月", "机油保养套餐八五折", "notice"),
-            ("knowledge_evening", "用车知识讲座", "冬季用车与安全驾驶讲座", "invitation"),
+            (
+                "knowledge_evening",
+                "用车知识讲座",
+                "冬季用车与安全驾驶讲座",
+                "invitation",
+            ),
         ];
         let (kind, title, content, letter_kind) = kinds[(m as usize / 3) % kinds.len()];
         let vtype = VEHICLES[(m as usize / 3 + s) % VEHICLES.len()].1;
@@ -1607,13 +1680,8 @@ impl Gen<'_> {
                 call.key_points = format!("已电话通知{title}，客户答复：{a}");
                 call.topics = "C5".into();
                 let p = call.at.date();
-                let mut letter = self.new_task(
-                    c,
-                    "event_letter",
-                    None,
-                    self.cad.event_letter(p),
-                    call.at,
-                );
+                let mut letter =
+                    self.new_task(c, "event_letter", None, self.cad.event_letter(p), call.at);
                 letter.event_id = Some(event_id);
                 let sent = p + Duration::days(self.rng.gen_range(0..3));
                 if self.chance(0.35) {
@@ -1647,7 +1715,13 @@ impl Gen<'_> {
             }
             self.emit_task(&notice);
             self.ids.invitee += 1;
-            let row = gen_row![self.ids.invitee, event_id, self.custs[c].id, notice.id, answer];
+            let row = gen_row![
+                self.ids.invitee,
+                event_id,
+                self.custs[c].id,
+                notice.id,
+                answer
+            ];
             self.sink.push(table("event_invitees"), row);
         }
     }
@@ -1852,7 +1926,11 @@ impl Gen<'_> {
                 rec.created_at,
             ],
         );
-        self.chain(Register::CallRecords, &chain::call_record_line(&rec), called_at);
+        self.chain(
+            Register::CallRecords,
+            &chain::call_record_line(&rec),
+            called_at,
+        );
         self.ids.call_register += 1;
         let line = RegisterLine {
             id: self.ids.call_register,
@@ -1889,7 +1967,11 @@ impl Gen<'_> {
                 line.created_at,
             ],
         );
-        self.chain(Register::CallRegister, &chain::register_line(&line), called_at);
+        self.chain(
+            Register::CallRegister,
+            &chain::register_line(&line),
+            called_at,
+        );
         for it in c.items {
             let (esc_at, esc_on) = it.escalated.unzip();
             let (sol_at, sol_on) = it.solved.unzip();
@@ -1975,7 +2057,11 @@ impl Gen<'_> {
                 line.created_at,
             ],
         );
-        self.chain(Register::LetterRegister, &chain::letter_line(&line), line.created_at);
+        self.chain(
+            Register::LetterRegister,
+            &chain::letter_line(&line),
+            line.created_at,
+        );
     }
 
     /// Month by month, one transaction each; the rest at the end.

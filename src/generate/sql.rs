@@ -341,7 +341,8 @@ pub mod raw {
                 None => {
                     let n = cols.split(',').count();
                     let marks = vec!["?"; n].join(",");
-                    let sql = CString::new(format!("INSERT INTO {name} ({cols}) VALUES ({marks})"))?;
+                    let sql =
+                        CString::new(format!("INSERT INTO {name} ({cols}) VALUES ({marks})"))?;
                     let mut s = std::ptr::null_mut();
                     // SAFETY: FFI call on an open connection with a valid C string.
                     let rc = unsafe {

@@ -141,14 +141,22 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
             late += 1;
         }
     }
-    assert!(on_time * 100 / archives.len() >= 80, "on time {on_time} of {}", archives.len());
+    assert!(
+        on_time * 100 / archives.len() >= 80,
+        "on time {on_time} of {}",
+        archives.len()
+    );
     assert!(late > 0, "some archives are late");
     assert!(archives.len() < visits.len(), "some archives are missing");
 
     // R4 / R5: the first follow-up from pick-up (or the consultation), the second from F.
     let mut seconds = 0;
     for v in &visits {
-        let p = if v.2 == "consultation" { Some(v.3) } else { v.4 };
+        let p = if v.2 == "consultation" {
+            Some(v.3)
+        } else {
+            v.4
+        };
         let first = of_visit(v.0, "first_follow_up");
         match p {
             None => assert!(first.is_empty()),
@@ -175,7 +183,17 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
 
     // R7: every call one register line; a done call task has exactly one reached call on
     // its day, an open one none; X1: closed as unreachable after three failed attempts.
-    type Call = (i32, Option<i32>, String, String, NaiveDate, i32, String, Option<i32>, i32);
+    type Call = (
+        i32,
+        Option<i32>,
+        String,
+        String,
+        NaiveDate,
+        i32,
+        String,
+        Option<i32>,
+        i32,
+    );
     let calls: Vec<Call> = call_records::table
         .select((
             call_records::id,
@@ -276,18 +294,25 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
     }
 
     // R4c / R4d: escalations C … C + 2, solution calls S … S, complaints told and closed.
-    let items: Vec<(i32, String, String, NaiveDate, Option<NaiveDate>, Option<NaiveDate>)> =
-        items::table
-            .select((
-                items::id,
-                items::kind,
-                items::status,
-                items::raised_on,
-                items::solved_on,
-                items::closed_on,
-            ))
-            .load(c)
-            .unwrap();
+    type ItemRow = (
+        i32,
+        String,
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let items: Vec<ItemRow> = items::table
+        .select((
+            items::id,
+            items::kind,
+            items::status,
+            items::raised_on,
+            items::solved_on,
+            items::closed_on,
+        ))
+        .load(c)
+        .unwrap();
     assert!(items.iter().any(|i| i.2 == "closed"));
     assert!(items.iter().any(|i| i.2 == "answered"));
     for t in tasks.iter().filter(|t| t.1 == "escalation") {
