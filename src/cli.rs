@@ -642,8 +642,14 @@ fn write_manifest(
     lines: usize,
 ) -> Result<(), Fail> {
     use chrono::Datelike;
-    let bytes = std::fs::read(path).context("reading the export back")?;
-    let sha = crate::services::accounts::sha256_hex_bytes(&bytes);
+    // Hashed as a stream: an export of a million lines is not read back into memory.
+    let sha = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        let mut f = std::fs::File::open(path).context("reading the export back")?;
+        std::io::copy(&mut f, &mut h).context("reading the export back")?;
+        hex::encode(h.finalize())
+    };
     let stores: Vec<i32> = match q.store_id {
         Some(s) => vec![s],
         None => crate::models::store::all(c)
