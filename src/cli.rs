@@ -107,6 +107,30 @@ pub enum Command {
         #[command(subcommand)]
         cmd: JobsCmd,
     },
+    /// Demo and scale data.
+    Demo {
+        #[command(subcommand)]
+        cmd: DemoCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCmd {
+    /// Fills an empty database with a reproducible history of a dealer group (same seed and
+    /// same --today, same data), in bulk.
+    Generate {
+        #[arg(long)]
+        customers: u32,
+        #[arg(long)]
+        months: u32,
+        #[arg(long, default_value_t = 1)]
+        stores: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Customers per clerk: a store has one clerk per this many customers (at least two).
+        #[arg(long, default_value_t = 2500)]
+        customers_per_clerk: u32,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -358,6 +382,44 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 store.as_deref(),
             ),
         },
+        Command::Demo {
+            cmd:
+                DemoCmd::Generate {
+                    customers,
+                    months,
+                    stores,
+                    seed,
+                    customers_per_clerk,
+                },
+        } => {
+            let (pool, ctx) = open(&cli)?;
+            // The generator opens its own connections (SQLite: one, alone).
+            drop(pool);
+            let opts = crate::generate::Options {
+                customers: *customers,
+                months: *months,
+                stores: *stores,
+                seed: *seed,
+                customers_per_clerk: *customers_per_clerk,
+            };
+            let summary = crate::generate::generate(&cli.database_url, &ctx, &opts)
+                .map_err(|e| Fail(2, format!("{e:#}")))?;
+            for (table, n) in &summary.rows {
+                println!("{table:<18} {n:>10}");
+            }
+            println!("generated in {:.1} s", summary.seconds);
+            println!(
+                "logins (password {} for all): {}",
+                crate::generate::PASSWORD,
+                summary
+                    .logins
+                    .iter()
+                    .map(|(u, r)| format!("{u} ({r})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
         Command::Jobs { cmd: JobsCmd::Run } => {
             let (pool, ctx) = open(&cli)?;
             let done = crate::jobs::run_due(&pool, &ctx)?;

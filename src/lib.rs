@@ -21,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod generate;
 pub mod i18n;
 pub mod jobs;
 pub mod models;

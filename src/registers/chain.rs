@@ -83,6 +83,28 @@ pub fn append(
     Ok(hash)
 }
 
+/// The salt, set to `make()` when the database has none yet (the generator seeds it so the
+/// same seed gives the same chains).
+pub fn salt_or(conn: &mut DbConn, make: impl FnOnce() -> String) -> QueryResult<String> {
+    if let Some(s) = store::meta_get(conn, SALT_KEY)? {
+        return Ok(s);
+    }
+    let s = make();
+    store::meta_set(conn, SALT_KEY, &s)?;
+    Ok(s)
+}
+
+/// What `append` computes for a line after `prev`: its personal digest and its hash. For bulk
+/// writers (the generator) that keep the chain heads in memory.
+pub fn seal(salt: &str, prev: &str, line: &Line) -> (String, String) {
+    let personal: Vec<&str> = std::iter::once(salt)
+        .chain(line.personal.iter().map(String::as_str))
+        .collect();
+    let digest = sha(&personal);
+    let hash = line_hash(prev, line, &digest);
+    (digest, hash)
+}
+
 fn line_hash(prev: &str, line: &Line, digest: &str) -> String {
     let mut parts: Vec<&str> = vec![prev, &line.number];
     parts.extend(line.content.iter().map(String::as_str));

@@ -26,4 +26,5 @@ mod r6_events;
 mod r7_calls;
 mod r9_queue;
 mod registers;
+mod scale;
 mod visits;
