@@ -61,8 +61,12 @@ pub struct Manager {
 
 /// SQLite settings that must hold on every connection: wait instead of failing when another
 /// writer holds the lock, WAL so readers never block the writer, foreign keys enforced.
+/// `cache_size`: 8 MiB of pages per connection (the default is 2 MiB), so a clerk's queue
+/// and the pages around it stay in memory between requests; with the pool's 8 connections
+/// that stays well inside the server's memory budget (BENCHMARKS.md).
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;";
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; \
+     PRAGMA cache_size = -8192;";
 
 impl ManageConnection for Manager {
     type Connection = DbConn;

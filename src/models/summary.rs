@@ -405,9 +405,13 @@ pub fn overdue_at_end(conn: &mut DbConn, s: &Scope) -> QueryResult<HashMap<i32, 
         .store_id
         .map(|id| format!(" AND t.store_id = {id}"))
         .unwrap_or_default();
+    // Two parts, each on its own index (migration 000007): still open, or done only after.
     let sql = format!(
-        "SELECT t.clerk_id AS clerk_id, COUNT(*) AS n FROM tasks t WHERE t.window_end < '{a}'{store} \
-         AND (t.status = 'open' OR t.done_on > '{a}') GROUP BY t.clerk_id",
+        "SELECT clerk_id, COUNT(*) AS n FROM ( \
+         SELECT t.clerk_id AS clerk_id FROM tasks t WHERE t.status = 'open' AND t.window_end < '{a}'{store} \
+         UNION ALL \
+         SELECT t.clerk_id AS clerk_id FROM tasks t WHERE t.done_on > '{a}' AND t.status <> 'open' \
+         AND t.window_end < '{a}'{store}) o GROUP BY clerk_id",
         a = s.as_of
     );
     let rows: Vec<ClerkCount> = diesel::sql_query(sql).load(conn)?;

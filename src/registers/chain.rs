@@ -446,17 +446,23 @@ pub fn record_head(
     purpose: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(i32, String)>> {
-    let rows: Vec<String> = register_chain::table
-        .filter(register_chain::store_id.eq(store_id))
-        .filter(register_chain::register.eq(register.key()))
-        .filter(register_chain::year.eq(year))
-        .order(register_chain::id)
+    // The count and the last hash, both on the chain's (store, register, year, id) index:
+    // a year's chain can hold millions of lines.
+    let chain = || {
+        register_chain::table
+            .filter(register_chain::store_id.eq(store_id))
+            .filter(register_chain::register.eq(register.key()))
+            .filter(register_chain::year.eq(year))
+    };
+    let Some(head) = chain()
+        .order(register_chain::id.desc())
         .select(register_chain::hash)
-        .load(conn)?;
-    let Some(head) = rows.last().cloned() else {
+        .first::<String>(conn)
+        .optional()?
+    else {
         return Ok(None);
     };
-    let count = rows.len() as i32;
+    let count = chain().count().get_result::<i64>(conn)? as i32;
     diesel::insert_into(chain_heads::table)
         .values((
             chain_heads::store_id.eq(store_id),
