@@ -1063,3 +1063,4 @@ err-summary-figure-unknown = "{ $value }" is not a figure of the summaries
 err-summary-scorecard-not-yours = a clerk sees only their own scorecard
 err-summary-format-unknown = "{ $value }" is not a format (json, html or csv)
 setting-jobs-summary-drafts = Summary drafts on the 1st (cron)
+anonymise-retention-reason = retention period of { $years } years after the last visit ran out

@@ -1050,3 +1050,4 @@ err-summary-figure-unknown = “{ $value }”不是小结中的数据项目
 err-summary-scorecard-not-yours = 业务员只能查看自己的评分卡
 err-summary-format-unknown = “{ $value }”不是有效的格式（json、html 或 csv）
 setting-jobs-summary-drafts = 每月起草小结时间（cron）
+anonymise-retention-reason = 末次进店后 { $years } 年保留期已满

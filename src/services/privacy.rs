@@ -331,15 +331,14 @@ pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
         name: "retention".into(),
         ..Actor::cli()
     };
+    // The reason is read in the audit log: in the shop's language, like every page.
+    let reason = I18N.t_args(
+        &ctx.config.settings.language,
+        "anonymise-retention-reason",
+        &[("years", years.to_string())],
+    );
     for id in &due {
-        anonymise(
-            conn,
-            ctx,
-            &actor,
-            *id,
-            &format!("retention {years} years after the last visit"),
-            Source::Retention,
-        )?;
+        anonymise(conn, ctx, &actor, *id, &reason, Source::Retention)?;
     }
     Ok(due.len())
 }
