@@ -119,3 +119,42 @@ pub fn plan_of_archive(conn: &mut DbConn, archive_id: i32) -> QueryResult<Vec<Pl
         .select(PlannedContactRow::as_select())
         .load(conn)
 }
+
+/// An archive sheet with its customer's clerk.
+pub type WithClerk = (Archive, Option<i32>);
+
+/// Completed archive sheets, newest first, optionally within dates of completion, each with
+/// its customer's clerk (who may see the whole phone number, R11); and how many in all.
+pub fn recent(
+    conn: &mut DbConn,
+    store: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<WithClerk>, i64)> {
+    use crate::db::schema::customers;
+    let q = || {
+        let mut q = archives::table
+            .inner_join(customers::table.on(customers::id.eq(archives::customer_id)))
+            .into_boxed();
+        if let Some(s) = store {
+            q = q.filter(archives::store_id.eq(s));
+        }
+        if let Some(f) = from {
+            q = q.filter(archives::archived_on.ge(f));
+        }
+        if let Some(t) = to {
+            q = q.filter(archives::archived_on.le(t));
+        }
+        q
+    };
+    let total = q().count().get_result(conn)?;
+    let rows = q()
+        .order(archives::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((Archive::as_select(), customers::clerk_id))
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -4,7 +4,6 @@
 use super::auth::{chrome, Auth, AuthForm};
 use super::render::html;
 use super::{AppResult, State};
-use crate::db::schema::archives;
 use crate::db::DbConn;
 use crate::domain::archive::PlanInput;
 use crate::domain::phone::Phone;
@@ -12,7 +11,6 @@ use crate::domain::plate;
 use crate::domain::task::state_on;
 use crate::domain::visit::split_items;
 use crate::i18n::I18N;
-use crate::models::archive::Archive;
 use crate::services::archive::{self, ArchiveInput};
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
@@ -50,44 +48,16 @@ pub fn recent(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<ArchiveLine>, i64)> {
-    let q = || {
-        let mut q = archives::table.into_boxed();
-        if let Some(s) = store {
-            q = q.filter(archives::store_id.eq(s));
-        }
-        if let Some(f) = from {
-            q = q.filter(archives::archived_on.ge(f));
-        }
-        if let Some(t) = to {
-            q = q.filter(archives::archived_on.le(t));
-        }
-        q
-    };
-    let total = q().count().get_result(conn)?;
-    let rows: Vec<Archive> = q()
-        .order(archives::id.desc())
-        .limit(limit)
-        .offset(offset)
-        .select(Archive::as_select())
-        .load(conn)?;
-    // Whose customers these are, for the phone numbers (R11).
-    let owners: Vec<(i32, Option<i32>)> = crate::db::schema::customers::table
-        .filter(crate::db::schema::customers::id.eq_any(rows.iter().map(|a| a.customer_id)))
-        .select((
-            crate::db::schema::customers::id,
-            crate::db::schema::customers::clerk_id,
-        ))
-        .load(conn)?;
-    let clerk_of = |id: i32| owners.iter().find(|o| o.0 == id).and_then(|o| o.1);
+    let (rows, total) = crate::models::archive::recent(conn, store, from, to, limit, offset)?;
     Ok((
         rows.into_iter()
-            .map(|a| ArchiveLine {
+            .map(|(a, clerk)| ArchiveLine {
                 late: a.archived_on > a.due_date,
                 archive_no: a.archive_no,
                 visit_id: a.visit_id,
                 customer_id: a.customer_id,
                 customer_name: a.customer_name,
-                phone: sight.show(clerk_of(a.customer_id), &a.phone),
+                phone: sight.show(clerk, &a.phone),
                 plate: a.plate.as_deref().map(plate::display),
                 visit_date: a.visit_date,
                 due_date: a.due_date,
