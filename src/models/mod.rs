@@ -1,6 +1,6 @@
 //! Rows and their queries: `X` (a row read), `NewX` (a row to insert) and plain functions
-//! taking `&mut DbConn`. Error policy: models return diesel's `QueryResult`; meaning is given
-//! to errors by `services`.
+//! taking `&mut DbConn`. Error policy (written once, in `web::error`): models return diesel's
+//! `QueryResult`; meaning is given to errors by `services`.
 
 pub mod absence;
 pub mod archive;

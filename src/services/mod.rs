@@ -2,9 +2,9 @@
 //! archive completed, a customer merged… Web handlers, API handlers, the CLI and the importer
 //! all call these, so a rule is enforced in one place whatever the surface.
 //!
-//! Error policy: services return `ServiceError`, which says what kind of failure it is (bad
-//! input with its fields, not found, not allowed, a conflict) so each surface can answer in
-//! its own way (an HTML form again, a JSON error, an exit code).
+//! Error policy (written once, in `web::error`): services return `ServiceError`, which says
+//! what kind of failure it is so each surface can answer in its own way (an HTML form again, a
+//! JSON error, an exit code).
 
 pub mod absences;
 pub mod accounts;

@@ -1,6 +1,18 @@
-//! Errors of a request. Handlers return `AppResult<T>`; an `AppError` becomes an HTML page or,
-//! under `/api/`, CONTRACT.md's JSON error `{"error": {"code", "message", "field"}}`, in the
-//! user's language.
+//! Errors of a request, and the error policy of the whole crate, written here once:
+//!
+//! - `domain` returns `FieldError`/`FieldErrors` for bad input: the field (a path such as
+//!   `items[0].text`) and a message key, never a sentence — the surface words it.
+//! - `models` return diesel's `QueryResult`; they give errors no meaning.
+//! - `services` return `ServiceError`, which says what kind of failure it is: bad input with
+//!   its fields, not found, not allowed, a conflict, or a database/other failure.
+//! - `web` handlers return `AppResult<T>`; an `AppError` becomes an HTML page or, under
+//!   `/api/`, CONTRACT.md's JSON error `{"error": {"code", "message", "field"}}`, in the user's
+//!   language. A row that is not there is a 404 wherever it surfaces — `ServiceError::NotFound`
+//!   and diesel's `NotFound` alike — and so is a row the user may not see (a 403 would confirm
+//!   it exists); a route the user's role may not use is a 403. Everything unexpected is a 500
+//!   whose cause goes to the log, not to the user.
+//! - The CLI (`cli.rs`) and the jobs use `anyhow`, printing the cause chain; the CLI exits 2 for
+//!   bad input (with line, field and reason) and 1 for anything else.
 
 use crate::domain::error::FieldErrors;
 use crate::i18n::I18N;
@@ -40,7 +52,7 @@ impl From<ServiceError> for AppError {
             ServiceError::NotFound(_) => AppError::NotFound,
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::Conflict(c) => AppError::Conflict(c),
-            ServiceError::Db(e) => AppError::Internal(e.into()),
+            ServiceError::Db(e) => e.into(),
             ServiceError::Other(e) => AppError::Internal(e),
         }
     }
@@ -48,7 +60,10 @@ impl From<ServiceError> for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        AppError::Internal(e.into())
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            e => AppError::Internal(e.into()),
+        }
     }
 }
 
@@ -170,4 +185,21 @@ pub fn form_messages(lang: &str, e: &FieldErrors) -> std::collections::HashMap<S
     e.0.iter()
         .map(|e| (e.field.clone(), I18N.reason(lang, e)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_that_is_not_there_is_a_404_from_any_layer() {
+        let from_db = AppError::from(diesel::result::Error::NotFound);
+        let from_service = AppError::from(ServiceError::Db(diesel::result::Error::NotFound));
+        let named = AppError::from(ServiceError::NotFound("customer"));
+        for e in [from_db, from_service, named] {
+            assert_eq!(e.status(), StatusCode::NOT_FOUND, "{e:?}");
+        }
+        let broken = AppError::from(diesel::result::Error::BrokenTransactionManager);
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -30,15 +30,13 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    /// None (after a loud notice) when the browser is not installed, unless CI=true.
-    pub(crate) fn start() -> Option<Driver> {
-        if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                panic!("CI=true but {CHROMEDRIVER} or {CHROMIUM} is missing: install chromium and chromium-driver");
-            }
-            eprintln!("\n*** SKIPPED: browser test — install chromium and chromium-driver ***\n");
-            return None;
-        }
+    /// chromedriver and a browser profile. The test is ignored where Chromium is not installed
+    /// (build.rs); a browser missing here anyway (or under CI=true) fails the test.
+    pub(crate) fn start() -> Driver {
+        assert!(
+            Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
+            "{CHROMEDRIVER} or {CHROMIUM} is missing: install chromium and chromium-driver"
+        );
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -64,7 +62,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "chromedriver silent for 20 s");
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(driver)
+        driver
     }
 
     pub(crate) async fn browser(&self) -> Client {
@@ -161,10 +159,12 @@ pub(crate) async fn screenshot(c: &Client, name: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    no_browser,
+    ignore = "Chromium is not installed (apt-get install chromium chromium-driver, then touch build.rs)"
+)]
 fn browser_clerk_works_the_queue_with_the_keyboard_and_records_calls_in_both_languages() {
-    let Some(driver) = Driver::start() else {
-        return;
-    };
+    let driver = Driver::start();
     let env = TestEnv::new(Backend::Sqlite, "2026-11-24");
     env.user("wang", "clerk");
     env.user("sup", "supervisor");

@@ -266,10 +266,11 @@ fn cli_backup_of_a_running_sqlite_database_passes_integrity_check() {
 }
 
 #[test]
+#[cfg_attr(
+    no_postgres,
+    ignore = "PostgreSQL is not installed (apt-get install postgresql, then touch build.rs)"
+)]
 fn cli_backup_of_postgresql_points_to_pg_dump() {
-    if !postgres_available() {
-        return;
-    }
     let env = TestEnv::new(Backend::Postgres, "2026-11-20");
     let (code, _, err) = cli(&env.db, "2026-11-20", &["backup", "/tmp/x.db"], None);
     assert_eq!(code, 2);

@@ -3,6 +3,8 @@
 //! on SQLite and on PostgreSQL (`both_backends!`). Test names carry the rule ids of RULES.md.
 
 mod helpers;
+mod pg_bin;
+mod pg_server;
 
 mod auth;
 mod browser;

@@ -232,3 +232,49 @@ both_backends!(r4d_an_unsatisfied_customer_reopens_the_item, |b| {
     });
     assert_eq!(count_rows!(env, call_register), 2);
 });
+
+both_backends!(
+    r4b_an_item_left_open_stays_with_the_clerk_who_writes_research_notes_on_its_page,
+    |b| {
+        let Scene { env, app, api } = scene(b, "2026-11-21", "clerk1", "clerk");
+        let (_, item_id) = complaint(&env, &api);
+        let mut web = Browser::new(&app);
+        web.login("clerk1");
+        let page = web.get(&format!("/items/{item_id}"));
+        assert_eq!(page.status, 200, "{}", page.body);
+        // An empty note is refused by name and nothing is written.
+        let r = web.post(&format!("/items/{item_id}/note"), &[("note", "  ")]);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("必须填写"), "{}", r.body);
+        let notes = |env: &TestEnv| {
+            env.with(|c| {
+                item::timeline(c, item_id as i32)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.kind == "note")
+                    .count()
+            })
+        };
+        assert_eq!(notes(&env), 0);
+        // A note while researching: the item stays open with its clerk, the note on its timeline.
+        let r = web.post(
+            &format!("/items/{item_id}/note"),
+            &[("note", "已联系技术部检查异响原因")],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(notes(&env), 1);
+        let page = web.get(&format!("/items/{item_id}"));
+        assert!(
+            page.body.contains("已联系技术部检查异响原因"),
+            "{}",
+            page.body
+        );
+        env.with(|c| {
+            let it = item::by_id(c, item_id as i32).unwrap().unwrap();
+            assert_eq!(
+                it.status, "open",
+                "a note does not close or escalate the item"
+            );
+        });
+    }
+);
