@@ -19,6 +19,7 @@ mod r11_concurrency;
 mod r11_export;
 mod r11_integrity;
 mod r11_privacy;
+mod r11_tamper;
 mod r1_assignment;
 mod r2_archive;
 mod r4_items;
