@@ -25,6 +25,7 @@ mod r2_archive;
 mod r4_items;
 mod r6_events;
 mod r7_calls;
+mod r9_access;
 mod r9_queue;
 mod registers;
 mod scale;
