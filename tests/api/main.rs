@@ -17,6 +17,7 @@ mod r10_summaries;
 mod r11_amend;
 mod r11_concurrency;
 mod r11_export;
+mod r11_held;
 mod r11_integrity;
 mod r11_privacy;
 mod r11_tamper;
