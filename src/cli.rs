@@ -95,8 +95,16 @@ pub enum Command {
         #[arg(long)]
         phones: Option<String>,
     },
-    /// Checks every register's numbering and hash chain; names the first broken line.
-    Verify,
+    /// Checks every register's numbering and hash chain, the audit log's chain, the
+    /// anonymisations and the heads given out; names what is broken.
+    Verify {
+        /// Heads kept outside the database: an export manifest, a filed summary's heads, or
+        /// the output of `aftercare heads`.
+        #[arg(long)]
+        heads: Option<PathBuf>,
+    },
+    /// Prints the current head of every chain as JSON, to keep outside the database.
+    Heads,
     /// The supervisor's summaries (R10): the figures of a month or a year.
     Summary {
         #[command(subcommand)]
@@ -357,7 +365,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 phones: phones.as_deref(),
             },
         ),
-        Command::Verify => verify(&cli),
+        Command::Verify { heads } => verify(&cli, heads.as_deref()),
+        Command::Heads => heads(&cli),
         Command::Summary { cmd } => match cmd {
             SummaryCmd::Monthly {
                 period,
@@ -460,13 +469,21 @@ fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
         println!("business date fixed at {d}");
     }
     crate::jobs::spawn(pool.clone(), ctx.clone());
+    db::spawn_checkpointer(&cli.database_url);
     let rt = actix_web::rt::System::new();
     rt.block_on(async move {
         let app = crate::web::Application::build(pool, ctx, bind)?;
         println!("listening on http://{}", app.addr);
+        // SIGTERM and SIGINT stop the server gracefully (actix-web): requests under way end,
+        // then the pool's connections close.
         app.server.await.context("server")?;
         Ok::<(), anyhow::Error>(())
     })?;
+    // At shutdown the WAL is copied back and cut to nothing: the database is one file again.
+    if let Some(path) = db::sqlite_path(&cli.database_url) {
+        db::checkpoint(&path, true, 5000).map_err(|e| Fail(1, format!("checkpoint: {e}")))?;
+        println!("stopped; WAL checkpointed");
+    }
     Ok(())
 }
 
@@ -749,15 +766,37 @@ fn summary(
     Ok(())
 }
 
-/// `aftercare verify`: exit 1 and the first broken line of each register that has one.
-fn verify(cli: &Cli) -> Result<(), Fail> {
+/// `aftercare verify [--heads FILE]`: exit 1 and every finding, each naming what was touched.
+fn verify(cli: &Cli, heads: Option<&std::path::Path>) -> Result<(), Fail> {
     let (pool, ctx) = open(cli)?;
-    let mut c = conn(&pool)?;
-    let broken =
-        crate::registers::chain::verify(&mut c).map_err(|e| Fail(1, format!("verify: {e}")))?;
     let l = lang(&ctx).to_string();
+    // The file is read first: a file that is not heads is bad input (exit 2), checked nothing.
+    let given = match heads {
+        None => vec![],
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Fail(2, format!("{}: {e}", path.display())))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| Fail(2, format!("{}: {e}", path.display())))?;
+            crate::registers::heads::parse(&v)
+                .map_err(|e| Fail(2, format!("{}: {e}", path.display())))?
+        }
+    };
+    let mut c = conn(&pool)?;
+    let run = |c: &mut db::DbConn| -> diesel::QueryResult<_> {
+        let mut broken = crate::registers::chain::verify(c)?;
+        broken.extend(crate::registers::heads::check(c, &given)?);
+        Ok(broken)
+    };
+    let broken = run(&mut c).map_err(|e| Fail(1, format!("verify: {e}")))?;
     if broken.is_empty() {
         println!("{}", I18N.t(&l, "verify-ok"));
+        if heads.is_some() {
+            println!(
+                "{}",
+                I18N.t_args(&l, "verify-heads-ok", &[("count", given.len().to_string())])
+            );
+        }
         return Ok(());
     }
     for b in &broken {
@@ -767,7 +806,7 @@ fn verify(cli: &Cli) -> Result<(), Fail> {
                 &l,
                 "verify-broken",
                 &[
-                    ("register", b.register.key().to_string()),
+                    ("register", b.register.to_string()),
                     ("line", b.number.clone()),
                     ("reason", I18N.t(&l, &format!("verify-{}", b.reason)))
                 ]
@@ -778,4 +817,18 @@ fn verify(cli: &Cli) -> Result<(), Fail> {
         1,
         I18N.t_args(&l, "verify-failed", &[("count", broken.len().to_string())]),
     ))
+}
+
+/// `aftercare heads`: every chain's head now, as JSON (CONTRACT.md).
+fn heads(cli: &Cli) -> Result<(), Fail> {
+    let (pool, ctx) = open(cli)?;
+    let mut c = conn(&pool)?;
+    let heads =
+        crate::registers::heads::current(&mut c).map_err(|e| Fail(1, format!("heads: {e}")))?;
+    let out = serde_json::json!({
+        "taken_at": ctx.clock.now_local().format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "heads": heads,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).context("json")?);
+    Ok(())
 }

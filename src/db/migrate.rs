@@ -11,13 +11,18 @@ pub const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres"
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-/// Applies every pending migration; returns the versions applied.
+/// Applies every pending migration; returns the versions applied. Then chains the audit rows
+/// written before the audit log was a chain (once; see `models::audit::seal_backlog`).
 pub fn run_pending(conn: &mut DbConn) -> Res<Vec<String>> {
-    let applied: Vec<MigrationVersion> = match conn {
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE)?,
-        DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES)?,
+    let applied: Vec<String> = {
+        let applied: Vec<MigrationVersion> = match conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE)?,
+            DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES)?,
+        };
+        applied.into_iter().map(|v| v.to_string()).collect()
     };
-    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    crate::models::audit::seal_backlog(conn)?;
+    Ok(applied)
 }
 
 /// Reverts every migration (for the up → down → up check).

@@ -64,9 +64,59 @@ pub struct Manager {
 /// `cache_size`: 8 MiB of pages per connection (the default is 2 MiB), so a clerk's queue
 /// and the pages around it stay in memory between requests; with the pool's 8 connections
 /// that stays well inside the server's memory budget (BENCHMARKS.md).
+/// `journal_size_limit`: after a checkpoint resets the WAL, the file is cut back to 64 MiB
+/// (without it the WAL keeps its largest size for ever; see `spawn_checkpointer`).
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; \
-     PRAGMA cache_size = -8192;";
+     PRAGMA cache_size = -8192; PRAGMA journal_size_limit = 67108864;";
+
+/// The WAL size above which the checkpointer forces a checkpoint that waits for readers.
+const WAL_FORCE_BYTES: u64 = 16 << 20;
+
+/// The SQLite file of a URL (None for PostgreSQL).
+pub fn sqlite_path(url: &str) -> Option<String> {
+    match Target::parse(url).ok()? {
+        Target::Sqlite(p) => Some(p),
+        Target::Postgres(_) => None,
+    }
+}
+
+/// The size of the SQLite WAL file now (0 when there is none).
+pub fn wal_bytes(path: &str) -> u64 {
+    std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len())
+}
+
+/// One checkpoint on its own connection. `PASSIVE` never waits; `TRUNCATE` waits (at most
+/// `wait_ms`) for readers to move past the WAL's end, copies it all back and cuts the file to
+/// nothing. The pool's connections hold no read transaction between requests, so a forced
+/// checkpoint finishes as soon as the requests under way do.
+pub fn checkpoint(path: &str, truncate: bool, wait_ms: u32) -> QueryResult<()> {
+    let mut c = SqliteConnection::establish(path)
+        .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+    c.batch_execute(&format!(
+        "PRAGMA busy_timeout = {wait_ms}; PRAGMA journal_size_limit = 67108864; \
+         PRAGMA wal_checkpoint({});",
+        if truncate { "TRUNCATE" } else { "PASSIVE" }
+    ))
+}
+
+/// SQLite: keeps the WAL bounded while the server runs. SQLite's own checkpoints (every
+/// 1000 pages) are passive: under steady readers they never reach the WAL's end, so it is never
+/// reset and grows. Every few seconds this thread checkpoints passively, and when the WAL is
+/// past 16 MiB, forces a `TRUNCATE` checkpoint (waiting up to 2 s for readers).
+pub fn spawn_checkpointer(url: &str) {
+    let Some(path) = sqlite_path(url) else { return };
+    std::thread::Builder::new()
+        .name("wal-checkpoint".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            let force = wal_bytes(&path) > WAL_FORCE_BYTES;
+            if let Err(e) = checkpoint(&path, force, 2000) {
+                tracing::warn!("WAL checkpoint: {e}");
+            }
+        })
+        .expect("checkpoint thread");
+}
 
 impl ManageConnection for Manager {
     type Connection = DbConn;

@@ -516,8 +516,18 @@ diesel::joinable!(tasks -> customers (customer_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+diesel::table! {
+    audit_chain (seq) {
+        seq -> Integer,
+        audit_id -> Integer,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
+    audit_chain,
     stores,
     users,
     sessions,

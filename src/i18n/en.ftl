@@ -789,15 +789,29 @@ field-format = Format
 
 store-default-name = Our service centre
 
-verify-ok = Every register's numbering and hash chain are intact.
-verify-broken = { $register }: first broken line { $line } ({ $reason })
-verify-failed = { $count } registers failed verification
+verify-ok = Every register's numbering and hash chain, the audit log's chain and the anonymisations are intact.
+verify-broken = { $register }: { $line } ({ $reason })
+verify-failed = verification failed: { $count } findings
 verify-missing-from-chain = not in the hash chain
 verify-chain-broken = the chain is broken
 verify-personal-changed = personal fields were changed
 verify-content-changed = the content was changed
 verify-line-removed = a line was removed
 verify-head-rewritten = does not match a chain head given out: the whole chain may have been rewritten
+verify-heads-ok = { $count } heads given out match the chains.
+verify-missing = missing
+verify-duplicate = the number is used twice
+verify-out-of-order = the number is out of order
+verify-wrong-number = not a number of this register and year
+verify-counter-mismatch = the counter does not match the last line
+verify-counter-missing = the counter of this year is missing
+verify-more = more findings of this kind not listed
+verify-audit-row-missing = the audit row of this chain entry is missing or its id was changed
+verify-anonymisation-unproven = recorded as anonymised, but the anonymisation is not in the audit chain
+verify-pass-left-open = an anonymisation pass is left open outside an anonymisation
+verify-head-lines-removed = the chain is shorter than the head given out: lines were removed
+verify-head-unknown-chain = no such store or year for this head
+verify-unknown-register = not a register
 # The register pages and paper forms (R11)
 nav-registers = Registers
 registers-title = The four registers

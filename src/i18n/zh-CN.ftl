@@ -776,15 +776,29 @@ field-format = 格式
 
 store-default-name = 本店
 
-verify-ok = 所有表格的编号和哈希链都完整。
-verify-broken = { $register }：第一处异常在 { $line }（{ $reason }）
-verify-failed = { $count } 张表格校验未通过
+verify-ok = 所有表格的编号和哈希链、审计日志的哈希链以及匿名化记录都完整。
+verify-broken = { $register }：{ $line }（{ $reason }）
+verify-failed = 校验未通过：共 { $count } 处异常
 verify-missing-from-chain = 不在哈希链中
 verify-chain-broken = 链接断开
 verify-personal-changed = 个人信息被改动
 verify-content-changed = 内容被改动
 verify-line-removed = 有登记行被删除
 verify-head-rewritten = 与已交出的链头不符，整条链可能被改写
+verify-heads-ok = { $count } 个已交出的链头与哈希链一致。
+verify-missing = 缺号
+verify-duplicate = 编号重复
+verify-out-of-order = 编号顺序错乱
+verify-wrong-number = 不是本表本年度的编号
+verify-counter-mismatch = 计数器与最后一行不符
+verify-counter-missing = 缺少本年度的计数器
+verify-more = 同类异常还有更多，未一一列出
+verify-audit-row-missing = 链上的审计记录不存在或其编号被改动
+verify-anonymisation-unproven = 记为已匿名化，但审计哈希链中没有这次匿名化
+verify-pass-left-open = 匿名化之外留有匿名化通行记录
+verify-head-lines-removed = 哈希链比已交出的链头短：有登记行被删除
+verify-head-unknown-chain = 该链头的门店或年度不存在
+verify-unknown-register = 不是登记表
 # 四张表格的页面与纸质表格（第 11 条）
 nav-registers = 表格
 registers-title = 四张表格

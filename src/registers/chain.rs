@@ -26,7 +26,7 @@ fn salt(conn: &mut DbConn) -> QueryResult<String> {
     Ok(s)
 }
 
-fn sha(parts: &[&str]) -> String {
+pub(crate) fn sha(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -217,12 +217,23 @@ pub fn with_amendment(mut line: Line, amends: &Option<String>, reason: &Option<S
     line
 }
 
-/// The first broken line of a register, if any: its number and what is wrong.
+/// Something `verify` found: where (a register, the audit log, the anonymisations), which
+/// line or number, and what is wrong (a reason key, translated as `verify-<reason>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {
-    pub register: Register,
+    pub register: &'static str,
     pub number: String,
     pub reason: &'static str,
+}
+
+impl Broken {
+    pub fn new(register: &'static str, number: impl Into<String>, reason: &'static str) -> Broken {
+        Broken {
+            register,
+            number: number.into(),
+            reason,
+        }
+    }
 }
 
 /// Up to `limit` lines of a register after `after` (by id), as the chain sees them.
@@ -293,16 +304,38 @@ fn line_count(conn: &mut DbConn, register: Register) -> QueryResult<i64> {
 /// Lines checked per query: memory stays flat however long the registers.
 const VERIFY_BATCH: i64 = 5000;
 
+/// Numbering findings named per register at most (then one line says how many more).
+const MAX_FINDINGS: usize = 20;
+
+/// Numbers above this are not a register's (six digits, with room): named as wrong.
+const MAX_NO: i32 = 50_000_000;
+
 type ChainRow = (i32, i32, String, String, String);
 
-/// The lines of a register that belong to anonymised customers: their personal fields were
-/// replaced on purpose, so their digest is not checked (the content and the chain still are).
-fn anonymised_lines(
+/// The customers whose anonymisation is proven: a `customer.anonymise` row of the audit log
+/// that is in the audit chain (whose integrity `verify` checks on its own). Their lines'
+/// personal fields were replaced on purpose, so their digest is not checked (the content and
+/// the chain still are). A row in `anonymisations` alone proves nothing.
+fn proven_anonymisations(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<i32>> {
+    use crate::db::schema::{audit_chain, audit_log};
+    let subjects: Vec<String> = audit_log::table
+        .filter(audit_log::action.eq("customer.anonymise"))
+        .filter(audit_log::result.eq("ok"))
+        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
+        .select(audit_log::subject)
+        .load(conn)?;
+    Ok(subjects
+        .iter()
+        .filter_map(|s| s.strip_prefix("customer ")?.parse().ok())
+        .collect())
+}
+
+/// The lines of a register that belong to the customers `who`.
+fn lines_of(
     conn: &mut DbConn,
     register: Register,
+    who: &[i32],
 ) -> QueryResult<std::collections::HashSet<i32>> {
-    use crate::db::schema::anonymisations;
-    let who = anonymisations::table.select(anonymisations::customer_id);
     let ids: Vec<i32> = match register {
         Register::Archives => archives::table
             .filter(archives::customer_id.eq_any(who))
@@ -330,111 +363,341 @@ fn anonymised_lines(
     Ok(ids.into_iter().collect())
 }
 
-/// Walks every chain, a batch of lines at a time; returns the first broken line of each
-/// register that has one.
+/// `12` of `DH-2026-000012`, if the number has the register's prefix and the chain's year.
+fn number_of(register: Register, year: i32, s: &str) -> Option<i32> {
+    let rest = s.strip_prefix(register.prefix())?.strip_prefix('-')?;
+    let (y, n) = rest.split_once('-')?;
+    if y.parse::<i32>().ok()? != year || n.len() < 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok().filter(|n| (1..=MAX_NO).contains(n))
+}
+
+/// The numbers `from` … `to` of a register and year, as one name.
+fn number_range(register: Register, year: i32, from: i32, to: i32) -> String {
+    if from == to {
+        super::numbering::format(register, year, from)
+    } else {
+        format!(
+            "{} … {}",
+            super::numbering::format(register, year, from),
+            super::numbering::format(register, year, to)
+        )
+    }
+}
+
+/// One (store, year) chain as the walk goes: its last hash, its length, the highest number
+/// seen and which numbers were seen (a bit set: a year holds at most a few million lines).
+#[derive(Default)]
+struct Tail {
+    hash: String,
+    len: i32,
+    max: i32,
+    seen: Vec<u64>,
+}
+
+impl Tail {
+    /// Marks `n` seen; whether it was already.
+    fn see(&mut self, n: i32) -> bool {
+        let (w, b) = ((n / 64) as usize, n % 64);
+        if self.seen.len() <= w {
+            self.seen.resize(w + 1, 0);
+        }
+        let was = self.seen[w] & (1 << b) != 0;
+        self.seen[w] |= 1 << b;
+        self.max = self.max.max(n);
+        was
+    }
+}
+
+/// Walks every register, a batch of lines at a time: the numbering of each store and year
+/// (every gap, duplicate and number out of order, and the counter against the last line) and
+/// the hash chain (its first broken line); then the audit log's chain, the anonymisations,
+/// and the heads given out (recorded in `chain_heads` and in the export manifests of the audit
+/// log).
 pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
+    let mut broken = Vec::new();
+    let proven = proven_anonymisations(conn)?;
+    let who: Vec<i32> = proven.iter().copied().collect();
+    for register in Register::ALL {
+        broken.extend(verify_register(conn, register, &who)?);
+    }
+    for f in crate::models::audit::verify_chain(conn, MAX_FINDINGS)? {
+        broken.push(Broken::new("audit-log", f.at, f.reason));
+    }
+    broken.extend(verify_anonymisations(conn, &proven)?);
+    let given = super::heads::recorded_in_audit_log(conn)?;
+    broken.extend(super::heads::check(conn, &given)?);
+    Ok(broken)
+}
+
+/// R11 privacy: every anonymisation is in the audit chain, and no pass is left open (a pass
+/// exists only inside the anonymising transaction).
+fn verify_anonymisations(
+    conn: &mut DbConn,
+    proven: &std::collections::HashSet<i32>,
+) -> QueryResult<Vec<Broken>> {
+    use crate::db::schema::{anonymisations, anonymise_pass};
+    let mut out = Vec::new();
+    let listed: Vec<i32> = anonymisations::table
+        .order(anonymisations::id)
+        .select(anonymisations::customer_id)
+        .load(conn)?;
+    for id in listed.into_iter().filter(|id| !proven.contains(id)) {
+        out.push(Broken::new(
+            "anonymisations",
+            format!("customer {id}"),
+            "anonymisation-unproven",
+        ));
+    }
+    let passes: Vec<i32> = anonymise_pass::table
+        .select(anonymise_pass::customer_id)
+        .load(conn)?;
+    for id in passes {
+        out.push(Broken::new(
+            "anonymise_pass",
+            format!("customer {id}"),
+            "pass-left-open",
+        ));
+    }
+    Ok(out)
+}
+
+fn verify_register(conn: &mut DbConn, register: Register, who: &[i32]) -> QueryResult<Vec<Broken>> {
+    use crate::db::schema::register_counters as rc;
     use std::collections::HashMap;
     let salt = salt(conn)?;
-    let mut broken = Vec::new();
-    for register in Register::ALL {
-        let anonymised = anonymised_lines(conn, register)?;
-        // Heads given out, by (store, year, position): the chain must still have them there.
-        let mut given: HashMap<(i32, i32, i32), Vec<String>> = HashMap::new();
-        let heads: Vec<(i32, i32, i32, String)> = chain_heads::table
-            .filter(chain_heads::register.eq(register.key()))
+    let key = register.key();
+    let anonymised = lines_of(conn, register, who)?;
+    // Heads given out, by (store, year, position): the chain must still have them there.
+    let mut given: HashMap<(i32, i32, i32), Vec<String>> = HashMap::new();
+    let heads: Vec<(i32, i32, i32, String)> = chain_heads::table
+        .filter(chain_heads::register.eq(key))
+        .select((
+            chain_heads::store_id,
+            chain_heads::year,
+            chain_heads::line_count,
+            chain_heads::head_hash,
+        ))
+        .load(conn)?;
+    for (store_id, year, count, head) in heads {
+        given.entry((store_id, year, count)).or_default().push(head);
+    }
+    let mut tails: HashMap<(i32, i32), Tail> = HashMap::new();
+    let mut numbering: Vec<Broken> = Vec::new();
+    let mut more = 0usize;
+    let mut note = |numbering: &mut Vec<Broken>, number: String, reason| {
+        if numbering.len() < MAX_FINDINGS {
+            numbering.push(Broken::new(key, number, reason));
+        } else {
+            more += 1;
+        }
+    };
+    let mut first: Option<Broken> = None;
+    let mut after = 0;
+    loop {
+        let batch = lines(conn, register, after, VERIFY_BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let ids: Vec<i32> = batch.iter().map(|l| l.id).collect();
+        let chain: Vec<ChainRow> = register_chain::table
+            .filter(register_chain::register.eq(key))
+            .filter(register_chain::line_id.eq_any(&ids))
             .select((
-                chain_heads::store_id,
-                chain_heads::year,
-                chain_heads::line_count,
-                chain_heads::head_hash,
+                register_chain::line_id,
+                register_chain::year,
+                register_chain::prev_hash,
+                register_chain::hash,
+                register_chain::personal_digest,
             ))
             .load(conn)?;
-        for (store_id, year, count, head) in heads {
-            given.entry((store_id, year, count)).or_default().push(head);
-        }
-        // The last hash and the length of each (store, year) chain, as the walk goes.
-        let mut tails: HashMap<(i32, i32), (String, i32)> = HashMap::new();
-        let mut first: Option<Broken> = None;
-        let mut after = 0;
-        loop {
-            let batch = lines(conn, register, after, VERIFY_BATCH)?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
-            let ids: Vec<i32> = batch.iter().map(|l| l.id).collect();
-            let chain: Vec<ChainRow> = register_chain::table
-                .filter(register_chain::register.eq(register.key()))
-                .filter(register_chain::line_id.eq_any(&ids))
-                .select((
-                    register_chain::line_id,
-                    register_chain::year,
-                    register_chain::prev_hash,
-                    register_chain::hash,
-                    register_chain::personal_digest,
-                ))
-                .load(conn)?;
-            let by_line: HashMap<i32, &ChainRow> = chain.iter().map(|c| (c.0, c)).collect();
-            for line in &batch {
-                let mut fail = |reason| {
-                    first.get_or_insert(Broken {
-                        register,
-                        number: line.number.clone(),
-                        reason,
-                    });
-                };
-                let Some((_, _, prev, hash, digest)) = by_line.get(&line.id).copied() else {
-                    fail("missing-from-chain");
-                    continue;
-                };
-                let key = (line.store_id, line.year);
-                let tail = tails.entry(key).or_insert((String::new(), 0));
-                let personal: Vec<&str> = std::iter::once(salt.as_str())
-                    .chain(line.personal.iter().map(String::as_str))
-                    .collect();
-                if *prev != tail.0 {
-                    fail("chain-broken");
-                } else if !anonymised.contains(&line.id) && sha(&personal) != *digest {
-                    fail("personal-changed");
-                } else if line_hash(prev, line, digest) != *hash {
-                    fail("content-changed");
-                }
-                tail.0.clone_from(hash);
-                tail.1 += 1;
-                if let Some(heads) = given.get(&(line.store_id, line.year, tail.1)) {
-                    if heads.iter().any(|h| h != hash) {
-                        first.get_or_insert(Broken {
-                            register,
-                            number: format!("#{}", tail.1),
-                            reason: "head-rewritten",
-                        });
+        let by_line: HashMap<i32, &ChainRow> = chain.iter().map(|c| (c.0, c)).collect();
+        for line in &batch {
+            let tail = tails.entry((line.store_id, line.year)).or_default();
+            // R11: numbered 1, 2, 3 … per store, register and year, in the order written.
+            let mut after_gap = false;
+            match number_of(register, line.year, &line.number) {
+                None => note(&mut numbering, line.number.clone(), "wrong-number"),
+                Some(n) => {
+                    let (max, dup) = (tail.max, tail.see(n));
+                    if dup {
+                        note(&mut numbering, line.number.clone(), "duplicate");
+                    } else if n < max {
+                        note(&mut numbering, line.number.clone(), "out-of-order");
+                    } else if n > max + 1 {
+                        note(
+                            &mut numbering,
+                            number_range(register, line.year, max + 1, n - 1),
+                            "missing",
+                        );
+                        after_gap = true;
                     }
                 }
             }
-        }
-        let chained: i64 = register_chain::table
-            .filter(register_chain::register.eq(register.key()))
-            .count()
-            .get_result(conn)?;
-        if chained > line_count(conn, register)? && first.is_none() {
-            first = Some(Broken {
-                register,
-                number: String::new(),
-                reason: "line-removed",
-            });
-        }
-        // A head given out beyond the end of its chain: lines were removed since.
-        for (store_id, year, count) in given.keys() {
-            let len = tails.get(&(*store_id, *year)).map_or(0, |t| t.1);
-            if *count > len && first.is_none() {
-                first = Some(Broken {
-                    register,
-                    number: format!("#{count}"),
-                    reason: "head-rewritten",
-                });
+            let mut fail = |reason| {
+                first.get_or_insert(Broken::new(key, line.number.clone(), reason));
+            };
+            let Some((_, _, prev, hash, digest)) = by_line.get(&line.id).copied() else {
+                fail("missing-from-chain");
+                continue;
+            };
+            let personal: Vec<&str> = std::iter::once(salt.as_str())
+                .chain(line.personal.iter().map(String::as_str))
+                .collect();
+            // A missing line explains the broken link after it: the gap is what is named.
+            if *prev != tail.hash && !after_gap {
+                fail("chain-broken");
+            } else if !anonymised.contains(&line.id) && sha(&personal) != *digest {
+                fail("personal-changed");
+            } else if line_hash(prev, line, digest) != *hash {
+                fail("content-changed");
+            }
+            tail.hash.clone_from(hash);
+            tail.len += 1;
+            if let Some(heads) = given.get(&(line.store_id, line.year, tail.len)) {
+                if heads.iter().any(|h| h != hash) {
+                    first.get_or_insert(Broken::new(
+                        key,
+                        format!("#{}", tail.len),
+                        "head-rewritten",
+                    ));
+                }
             }
         }
-        broken.extend(first);
     }
-    Ok(broken)
+    // The counter of each store and year names the last number given out.
+    let counters: Vec<(i32, i32, i32)> = rc::table
+        .filter(rc::register.eq(key))
+        .select((rc::store_id, rc::year, rc::last_no))
+        .load(conn)?;
+    for (store_id, year, last_no) in &counters {
+        let max = tails.get(&(*store_id, *year)).map_or(0, |t| t.max);
+        if *last_no != max {
+            let name = if max == 0 {
+                format!(
+                    "{} (0)",
+                    super::numbering::format(register, *year, *last_no)
+                )
+            } else {
+                format!(
+                    "{} ≠ {}",
+                    super::numbering::format(register, *year, *last_no),
+                    super::numbering::format(register, *year, max)
+                )
+            };
+            note(&mut numbering, name, "counter-mismatch");
+        }
+    }
+    for ((store_id, year), t) in &tails {
+        if !counters.iter().any(|c| c.0 == *store_id && c.1 == *year) {
+            note(
+                &mut numbering,
+                super::numbering::format(register, *year, t.max),
+                "counter-missing",
+            );
+        }
+    }
+    let chained: i64 = register_chain::table
+        .filter(register_chain::register.eq(key))
+        .count()
+        .get_result(conn)?;
+    if chained > line_count(conn, register)? && first.is_none() {
+        first = Some(Broken::new(key, "", "line-removed"));
+    }
+    // A head given out beyond the end of its chain: lines were removed since.
+    for (store_id, year, count) in given.keys() {
+        let len = tails.get(&(*store_id, *year)).map_or(0, |t| t.len);
+        if *count > len && first.is_none() {
+            first = Some(Broken::new(key, format!("#{count}"), "head-rewritten"));
+        }
+    }
+    if more > 0 {
+        numbering.push(Broken::new(key, format!("+{more}"), "more"));
+    }
+    numbering.extend(first);
+    Ok(numbering)
+}
+
+/// The hash of the line at `position` (1, 2, …) of a (store, register, year) chain, and the
+/// line's id, if the chain is that long.
+pub fn hash_at(
+    conn: &mut DbConn,
+    store_id: i32,
+    register: Register,
+    year: i32,
+    position: i64,
+) -> QueryResult<Option<String>> {
+    if position < 1 {
+        return Ok(None);
+    }
+    register_chain::table
+        .filter(register_chain::store_id.eq(store_id))
+        .filter(register_chain::register.eq(register.key()))
+        .filter(register_chain::year.eq(year))
+        .order(register_chain::id)
+        .offset(position - 1)
+        .select(register_chain::hash)
+        .first(conn)
+        .optional()
+}
+
+/// Every chain's head now: (store, year, lines, last line's id, hash), per register.
+pub fn current_heads(
+    conn: &mut DbConn,
+    register: Register,
+) -> QueryResult<Vec<(i32, i32, i64, i32, String)>> {
+    use diesel::dsl::{count_star, max};
+    let groups: Vec<(i32, i32, i64, Option<i32>)> = register_chain::table
+        .filter(register_chain::register.eq(register.key()))
+        .group_by((register_chain::store_id, register_chain::year))
+        .select((
+            register_chain::store_id,
+            register_chain::year,
+            count_star(),
+            max(register_chain::id),
+        ))
+        .order((register_chain::store_id, register_chain::year))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (store_id, year, n, last) in groups {
+        let Some(last) = last else { continue };
+        let (line_id, hash): (i32, String) = register_chain::table
+            .find(last)
+            .select((register_chain::line_id, register_chain::hash))
+            .first(conn)?;
+        out.push((store_id, year, n, line_id, hash));
+    }
+    Ok(out)
+}
+
+/// The number of a register's line, by id.
+pub fn number_of_line(
+    conn: &mut DbConn,
+    register: Register,
+    id: i32,
+) -> QueryResult<Option<String>> {
+    match register {
+        Register::Archives => archives::table
+            .find(id)
+            .select(archives::archive_no)
+            .first(conn)
+            .optional(),
+        Register::CallRecords => call_records::table
+            .find(id)
+            .select(call_records::record_no)
+            .first(conn)
+            .optional(),
+        Register::CallRegister => call_register::table
+            .find(id)
+            .select(call_register::register_no)
+            .first(conn)
+            .optional(),
+        Register::LetterRegister => letter_register::table
+            .find(id)
+            .select(letter_register::register_no)
+            .first(conn)
+            .optional(),
+    }
 }
 
 /// Records the head of a chain given out (an export's manifest), for `verify` to check later.

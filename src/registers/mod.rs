@@ -4,5 +4,6 @@
 pub mod amend;
 pub mod chain;
 pub mod export;
+pub mod heads;
 pub mod numbering;
 pub mod view;

@@ -11,7 +11,6 @@ use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::maintenance::{next_maintenance_date, Reading};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
-use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskStatus, Timeliness};
 use crate::domain::visit::{check_len, not_future, parse_date, parse_int, parse_local_datetime};
 use crate::models::archive::Archive;
@@ -114,15 +113,16 @@ pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) 
     let visit = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
     let customer =
         customer::by_id(conn, visit.customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
-    if !actor.in_store(visit.store_id) || actor.role == Role::Auditor {
-        return Err(ServiceError::NotFound("visit"));
-    }
-    let owner = customer.clerk_id.unwrap_or(0);
-    let can_complete = match super::calls::may_work_on(conn, actor, visit.store_id, owner, today) {
-        Ok(_) => true,
-        Err(ServiceError::Forbidden) => false,
-        Err(e) => return Err(e),
-    };
+    // ASVS 8.2.2: the sheet holds the customer's data: only who reaches the customer sees it.
+    super::access::check(
+        conn,
+        actor,
+        visit.store_id,
+        customer.clerk_id,
+        today,
+        "visit",
+    )?;
+    let can_complete = true;
     let vehicle = match visit.vehicle_id {
         Some(id) => customer::vehicles_of(conn, customer.id)?
             .into_iter()

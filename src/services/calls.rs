@@ -7,11 +7,10 @@ use super::{Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::call::{self, CallInput, Category, Direction, Outcome};
 use crate::domain::error::FieldError;
-use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 use crate::models::call::{CallRecord, Item, RegisterLine};
 use crate::models::task::{NewTask, Task};
-use crate::models::{absence, call as call_model, customer, task, trunc, user, visit};
+use crate::models::{call as call_model, customer, task, trunc, user, visit};
 use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -49,7 +48,8 @@ pub struct Recorded {
 }
 
 /// Who may work on a customer's tasks on `on`: the designated clerk, whoever covers for them
-/// that day (R9), and supervisors and admins of the store.
+/// that day (R9), and supervisors and admins of the store (`access::check`, 404 otherwise).
+/// `Some(owner)` when the actor covers for the owner.
 pub fn may_work_on(
     conn: &mut DbConn,
     actor: &Actor,
@@ -57,25 +57,7 @@ pub fn may_work_on(
     owner: i32,
     on: NaiveDate,
 ) -> SResult<Option<i32>> {
-    if !actor.in_store(store_id) {
-        return Err(ServiceError::NotFound("customer"));
-    }
-    match actor.role {
-        Role::Supervisor | Role::Admin => Ok(None),
-        Role::Auditor => Err(ServiceError::Forbidden),
-        Role::Clerk => {
-            let me = actor.user_id.ok_or(ServiceError::Forbidden)?;
-            if me == owner {
-                return Ok(None);
-            }
-            let covered = absence::covered_by(conn, store_id, me, on)?;
-            if covered.iter().any(|(c, _)| *c == owner) {
-                Ok(Some(owner))
-            } else {
-                Err(ServiceError::Forbidden)
-            }
-        }
-    }
+    Ok(super::access::check(conn, actor, store_id, Some(owner), on, "customer")?.covering_for())
 }
 
 /// Records one call, on a task or (inbound, or outbound without a task) on a customer.
@@ -118,7 +100,14 @@ pub fn record(
             .map(|t| t.clerk_id)
             .or(cust.clerk_id)
             .unwrap_or(0);
-        let covering_for = may_work_on(conn, actor, cust.store_id, owner, called_on)?;
+        // R7, ASVS 8.2.2: an inbound call that no task asked for is registered by whichever
+        // clerk of the store takes it (they saw the card); everything else needs the customer.
+        let covering_for = if task.is_none() && v.direction == Direction::Inbound {
+            super::access::card_only(conn, actor, &cust, called_on)?;
+            may_work_on(conn, actor, cust.store_id, owner, called_on).unwrap_or(None)
+        } else {
+            may_work_on(conn, actor, cust.store_id, owner, called_on)?
+        };
         if let Some(t) = &task {
             if t.status != TaskStatus::Open.as_str() {
                 return Err(ServiceError::Conflict("task-not-open"));

@@ -7,6 +7,7 @@
 //! JSON error, an exit code).
 
 pub mod absences;
+pub mod access;
 pub mod accounts;
 pub mod archive;
 pub mod assign;

@@ -210,6 +210,9 @@ pub fn anonymise(
                 at: now,
             },
         )?;
+        // R11: what is replaced, named in the audit log's chain with the anonymisation, so the
+        // lines whose personal digest no longer matches are accounted for (`verify`).
+        let replaced = replaced_lines(conn, customer_id)?;
         // The pass opens the personal columns of this customer's lines for this transaction.
         diesel::insert_into(anonymise_pass::table)
             .values(anonymise_pass::customer_id.eq(customer_id))
@@ -293,11 +296,54 @@ pub fn anonymise(
             actor,
             "customer.anonymise",
             &format!("customer {customer_id}"),
-            &format!("{}: {}", source.key(), reason.trim()),
+            &format!(
+                "{}: {}{}",
+                source.key(),
+                reason.trim(),
+                if replaced.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", replaced.join(", "))
+                }
+            ),
             "ok",
         )?;
         Ok(())
     })
+}
+
+/// The numbers of a customer's register lines, whose personal fields an anonymisation replaces.
+fn replaced_lines(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<String>> {
+    let records = call_records::table
+        .filter(call_records::customer_id.eq(customer_id))
+        .select(call_records::id);
+    let mut out: Vec<String> = archives::table
+        .filter(archives::customer_id.eq(customer_id))
+        .order(archives::id)
+        .select(archives::archive_no)
+        .load(conn)?;
+    out.extend(
+        call_records::table
+            .filter(call_records::customer_id.eq(customer_id))
+            .order(call_records::id)
+            .select(call_records::record_no)
+            .load::<String>(conn)?,
+    );
+    out.extend(
+        call_register::table
+            .filter(call_register::call_record_id.eq_any(records))
+            .order(call_register::id)
+            .select(call_register::register_no)
+            .load::<String>(conn)?,
+    );
+    out.extend(
+        letter_register::table
+            .filter(letter_register::customer_id.eq(customer_id))
+            .order(letter_register::id)
+            .select(letter_register::register_no)
+            .load::<String>(conn)?,
+    );
+    Ok(out)
 }
 
 /// Customers whose last visit is older than the retention period and who are not anonymised

@@ -102,14 +102,38 @@ pub fn record_valid(
     // The customer: matched by phone; the newest name and address win.
     let customer_id = match customer::by_phone(conn, store_id, v.phone.as_str())? {
         Some(c) => {
-            customer::update_contact(
-                conn,
-                c.id,
-                &v.customer_name,
-                v.phone.as_str(),
-                v.address.as_deref().or(c.address.as_deref()),
-                now,
-            )?;
+            // ASVS 8.2.2: the customer's own fields change only for who may change them (the
+            // customer's clerk, supervisors, admins); a change is recorded with what it was.
+            let address = v.address.as_deref().or(c.address.as_deref());
+            let changed = c.name != v.customer_name || c.address.as_deref() != address;
+            if changed && super::access::may_update_customer(actor, &c) {
+                customer::update_contact(
+                    conn,
+                    c.id,
+                    &v.customer_name,
+                    v.phone.as_str(),
+                    address,
+                    now,
+                )?;
+                // The fields by name, not their values: the audit log is append-only, and an
+                // anonymisation must be able to remove every personal value (R11).
+                let mut what = Vec::new();
+                if c.name != v.customer_name {
+                    what.push("name");
+                }
+                if c.address.as_deref() != address {
+                    what.push("address");
+                }
+                super::audit::record(
+                    conn,
+                    ctx,
+                    actor,
+                    "customer.update",
+                    &format!("customer {}", c.id),
+                    &format!("visit: {}", what.join(", ")),
+                    "ok",
+                )?;
+            }
             if c.clerk_id.is_none() {
                 let clerk = assign::next_clerk(conn, store_id)?
                     .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
@@ -292,9 +316,8 @@ pub fn pickup(
     let clock = ctx.clock;
     write_tx(conn, |conn| {
         let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
-        if !actor.in_store(v.store_id) {
-            return Err(ServiceError::NotFound("visit"));
-        }
+        let owner = customer::by_id(conn, v.customer_id)?.and_then(|c| c.clerk_id);
+        super::access::check(conn, actor, v.store_id, owner, clock.today(), "visit")?;
         if v.kind == VisitKind::Consultation.as_str() {
             return Err(FieldError::new("picked_up_at", "pickup-consultation").into());
         }

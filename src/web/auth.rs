@@ -21,6 +21,17 @@ use std::collections::HashMap;
 pub const SESSION_COOKIE: &str = "aftercare_session";
 pub const SESSION_COOKIE_SECURE: &str = "__Host-aftercare_session";
 pub const PRELOGIN_COOKIE: &str = "aftercare_csrf";
+pub const PRELOGIN_COOKIE_SECURE: &str = "__Host-aftercare_csrf";
+
+/// The pre-login CSRF cookie: `__Host-` under `secure_cookies`, like the session's, so no
+/// subdomain or plain-HTTP page can plant one.
+pub fn prelogin_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        PRELOGIN_COOKIE_SECURE
+    } else {
+        PRELOGIN_COOKIE
+    }
+}
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
     if secure {
@@ -167,9 +178,17 @@ fn same_origin(req: &HttpRequest) -> bool {
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
     {
-        let host = req.connection_info().host().to_string();
-        let origin_host = origin.split("://").nth(1).unwrap_or("");
-        if origin == "null" || origin_host != host {
+        // Scheme, host and port must all be ours: `https://HOST` is another origin than
+        // `http://HOST`. Behind a TLS proxy (`secure_cookies`) the pages are served as https.
+        let info = req.connection_info();
+        let secure = req
+            .app_data::<State>()
+            .is_some_and(|s| s.ctx.config.settings.secure_cookies);
+        let Some((scheme, origin_host)) = origin.split_once("://") else {
+            return false;
+        };
+        let scheme_ok = scheme.eq_ignore_ascii_case(info.scheme()) || (secure && scheme == "https");
+        if origin == "null" || !scheme_ok || !origin_host.eq_ignore_ascii_case(info.host()) {
             return false;
         }
     }
@@ -351,8 +370,11 @@ impl FromRequest for Form {
                     .map_err(|e| AppError::BadRequest(e.to_string()))?
                     .into_inner(),
             );
+            let secure = req
+                .app_data::<State>()
+                .is_some_and(|s| s.ctx.config.settings.secure_cookies);
             let expected = req
-                .cookie(PRELOGIN_COOKIE)
+                .cookie(prelogin_cookie_name(secure))
                 .map(|c| c.value().to_string())
                 .unwrap_or_default();
             check_csrf(&req, &form, &expected)?;

@@ -72,6 +72,25 @@ fn customer_context(
     let c = customer::by_id(conn, customer_id)?.ok_or(AppError::NotFound)?;
     let sight = crate::services::privacy::sight(conn, ctx, actor)?;
     let clock = ctx.clock;
+    let plates: Vec<String> = customer::vehicles_of(conn, c.id)?
+        .iter()
+        .map(|v| plate::display(&v.plate))
+        .collect();
+    let clerk = match c.clerk_id {
+        Some(k) => Some(crate::models::user::by_id(conn, k)?.display_name),
+        None => None,
+    };
+    t.insert("phone", &sight.show(c.clerk_id, &c.phone));
+    t.insert("plates", &plates);
+    t.insert("clerk", &clerk);
+    // ASVS 8.2.2: another clerk's customer, for an inbound call: the card, not the history.
+    if crate::services::access::card_only(conn, actor, &c, clock.today())? {
+        t.insert("customer", &json!({"id": c.id, "name": c.name}));
+        t.insert("earlier", &Vec::<EarlierCall>::new());
+        t.insert("open_items", &Vec::<call_model::Item>::new());
+        t.insert("card_only", &true);
+        return Ok(c);
+    }
     let earlier: Vec<EarlierCall> = call_model::of_customer(conn, c.id, 20)?
         .into_iter()
         .map(|r| EarlierCall {
@@ -97,13 +116,7 @@ fn customer_context(
         .into_iter()
         .filter(|i| i.status != "answered" && i.status != "closed")
         .collect();
-    let plates: Vec<String> = customer::vehicles_of(conn, c.id)?
-        .iter()
-        .map(|v| plate::display(&v.plate))
-        .collect();
     t.insert("customer", &c);
-    t.insert("phone", &sight.show(c.clerk_id, &c.phone));
-    t.insert("plates", &plates);
     t.insert("earlier", &earlier);
     t.insert("open_items", &open_items);
     Ok(c)
@@ -332,10 +345,6 @@ async fn render_inbound(
                 .collect();
             t.insert("found", &found);
             if let Some(id) = customer_id {
-                let c = customer::by_id(conn, id)?.ok_or(AppError::NotFound)?;
-                if !actor.in_store(c.store_id) {
-                    return Err(AppError::NotFound);
-                }
                 customer_context(conn, ctx, &actor, id, &mut t)?;
             }
             t.insert("now_local", &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string());

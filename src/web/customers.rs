@@ -31,6 +31,9 @@ struct Row {
     phone: String,
     clerk: Option<String>,
     plates: Vec<String>,
+    /// Whether the user reaches this customer's page; otherwise the row is the card of an
+    /// inbound call and links to registering one (ASVS 8.2.2).
+    reachable: bool,
 }
 
 pub async fn list(
@@ -51,19 +54,41 @@ pub async fn list(
     let actor = me.actor();
     let (rows, total, clerks, sight) = state
         .db(move |conn, ctx| {
+            // A clerk looking beyond their own customers finds them by a search (phone, plate,
+            // name) and sees cards, not the store's whole list.
             let (rows, total) =
-                customer::search(conn, store_id, &text, clerk, PAGE, (page - 1) * PAGE)?;
+                if clerk.is_none() && actor.role == Role::Clerk && text.trim().is_empty() {
+                    (Vec::new(), 0)
+                } else {
+                    customer::search(conn, store_id, &text, clerk, PAGE, (page - 1) * PAGE)?
+                };
+            let today = ctx.clock.today();
+            let mut reach = Vec::with_capacity(rows.len());
+            for r in &rows {
+                reach.push(!crate::services::access::card_only(
+                    conn,
+                    &actor,
+                    &r.customer,
+                    today,
+                )?);
+            }
             let clerks = match store_id {
                 Some(s) => user::clerks_of_store(conn, s, false)?,
                 None => Vec::new(),
             };
             let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
-            Ok((rows, total, clerks, sight))
+            Ok((
+                rows.into_iter().zip(reach).collect::<Vec<_>>(),
+                total,
+                clerks,
+                sight,
+            ))
         })
         .await?;
     let rows: Vec<Row> = rows
         .into_iter()
-        .map(|r| Row {
+        .map(|(r, reachable)| Row {
+            reachable,
             id: r.customer.id,
             phone: sight.show(r.customer.clerk_id, &r.customer.phone),
             name: r.customer.name,
@@ -164,10 +189,9 @@ async fn show_page(
     let lang = me.lang;
     let ctx = state
         .db(move |conn, ctx| {
-            let c = customer::by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            if !actor.in_store(c.store_id) {
-                return Err(AppError::NotFound);
-            }
+            // ASVS 8.2.2: the customer's own clerk, their cover today (R9), the store's
+            // supervisors; anyone else finds nothing here (the inbound-call card is elsewhere).
+            let (c, _) = crate::services::access::customer(conn, &actor, id, ctx.clock.today())?;
             let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
             let masked = !sight.may_see(c.clerk_id);
             let phone = if reveal && masked {

@@ -1,6 +1,6 @@
 //! Signing in and out, and the user's language.
 
-use super::auth::{self, chrome, cookie, AuthForm, Form, PRELOGIN_COOKIE};
+use super::auth::{self, chrome, cookie, prelogin_cookie_name, AuthForm, Form};
 use super::error::request_lang;
 use super::render::html;
 use super::{AppError, AppResult, State};
@@ -54,7 +54,7 @@ pub async fn form(
     let lang = request_lang(&req, state.lang_default());
     let secure = state.ctx.config.settings.secure_cookies;
     let csrf = req
-        .cookie(PRELOGIN_COOKIE)
+        .cookie(prelogin_cookie_name(secure))
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 64)
         .unwrap_or_else(accounts::random_token);
@@ -68,7 +68,7 @@ pub async fn form(
         None,
     )?;
     let mut resp = html(body);
-    resp.add_cookie(&cookie(PRELOGIN_COOKIE, csrf, secure))
+    resp.add_cookie(&cookie(prelogin_cookie_name(secure), csrf, secure))
         .map_err(|e| AppError::Internal(e.into()))?;
     if let Some(l) = crate::i18n::supported(q.lang.as_deref()) {
         let mut c = Cookie::build("lang", l)

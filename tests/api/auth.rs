@@ -91,6 +91,14 @@ both_backends!(
                 .status,
             403
         );
+        // Same host and port, another scheme: another origin (the server speaks http).
+        let https = app.base.replace("http://", "https://");
+        assert_eq!(
+            web.post_with("/visits", &fields, &[("Origin", &https)])
+                .status,
+            403,
+            "{https}"
+        );
         // The login form itself is protected by a double-submit token.
         let mut fresh = Browser::new(&app);
         assert_eq!(

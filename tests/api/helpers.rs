@@ -56,6 +56,15 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A database file made elsewhere (a backup), not removed by the test.
+    pub fn at(url: String) -> TestDb {
+        TestDb {
+            url,
+            _dir: None,
+            pg: None,
+        }
+    }
+
     pub fn new(backend: Backend) -> TestDb {
         match backend {
             Backend::Sqlite => {
