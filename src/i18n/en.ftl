@@ -390,7 +390,7 @@ queue-title-of = Queue of { $name }
 queue-away = This clerk is away on this day; their tasks are in the substitute's queue.
 queue-covering = Covering for { $names } (away): their tasks are here too.
 queue-covering-for = covering for { $name }
-queue-keys = Keys: J next, K previous, Enter open
+queue-keys = Keys: J next, K previous, Enter open; J past the last row reaches "Next page", Enter turns the page
 queue-now = Overdue and due
 queue-empty = Nothing overdue or due today.
 queue-later = Coming up
@@ -1078,3 +1078,39 @@ err-summary-scorecard-not-yours = a clerk sees only their own scorecard
 err-summary-format-unknown = "{ $value }" is not a format (json, html or csv)
 setting-jobs-summary-drafts = Summary drafts on the 1st (cron)
 anonymise-retention-reason = retention period of { $years } years after the last visit ran out
+
+# Issue 11: the queue a page at a time
+queue-kind-all = All kinds
+queue-state-today = Today (overdue and due)
+queue-state-all = All states
+queue-owner = Whose tasks
+queue-owner-all = All
+queue-owner-own = My own
+queue-event-title = Event notice: { $event }
+queue-back-to-all = Back to the whole queue
+queue-filtered = Filtered
+queue-event-group = Event notice: { $event }, { $n ->
+    [one] { $n } customer
+   *[other] { $n } customers
+  }, by { $date }
+queue-callback-today = call back today at { $time }
+queue-next-page = Next page
+queue-prev-page = Previous page
+queue-pages = Pages
+queue-page-of = Page { $page } of { $pages ->
+    [one] { $pages }
+   *[other] { $pages }
+  }
+queue-preview-title = { $name }'s queue on { $date } with the cover
+queue-preview-now = Now: { $overdue } overdue, { $due } due, { $upcoming } coming up
+queue-preview-after = With the cover: { $overdue } overdue, { $due } due, { $upcoming } coming up
+action-preview-cover = Preview the substitute's queue
+err-queue-kind-unknown = there is no task kind "{ $value }"
+err-queue-state-unknown = there is no state "{ $value }" (use overdue, due, upcoming)
+err-queue-limit = "{ $value }" is not a whole number from 1 to { $max }
+err-queue-cursor = not a valid page position (start again from the first page)
+err-queue-event = "{ $value }" is not an event number
+field-state = State
+field-limit = Page size
+field-after = Page position
+field-event = Event

@@ -12,6 +12,7 @@ pub mod item;
 pub mod job;
 pub mod letter;
 pub mod privacy;
+pub mod queue;
 pub mod store;
 pub mod summary;
 pub mod task;

@@ -256,6 +256,8 @@ pub struct OpenFilter<'a> {
     pub horizon: Option<NaiveDate>,
     /// X2: leave out tasks whose call-back is agreed for a day after this one.
     pub callback_not_after: Option<NaiveDate>,
+    /// Only these tasks (a page of the queue, read by its keys first).
+    pub ids: Option<&'a [i32]>,
     pub limit: i64,
 }
 
@@ -280,6 +282,9 @@ pub fn open_list(conn: &mut DbConn, f: &OpenFilter) -> QueryResult<Vec<TaskRow>>
     }
     if let Some(c) = f.customer_id {
         q = q.filter(tasks::customer_id.eq(c));
+    }
+    if let Some(ids) = f.ids {
+        q = q.filter(tasks::id.eq_any(ids.to_vec()));
     }
     if let Some(h) = f.horizon {
         q = q.filter(tasks::window_start.le(h));

@@ -138,3 +138,70 @@ pub fn cancel(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<(
         Ok(())
     })
 }
+
+/// What arranging a cover would do to the substitute's queue (R9).
+pub struct CoverPreview {
+    pub substitute: String,
+    pub from: chrono::NaiveDate,
+    pub before: super::queue::Counts,
+    pub after: super::queue::Counts,
+}
+
+/// The substitute's queue on the absence's first day, now and with the absent clerk's tasks
+/// (issue 11: shown before the absence is saved). Reads only; the same checks of who may
+/// cover whom as `create`.
+pub fn preview(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: &AbsenceInput,
+) -> SResult<CoverPreview> {
+    let mut errs = FieldErrors::default();
+    let from = match input
+        .from
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => errs.take(parse_date("from", s)),
+        None => errs.take(Err(FieldError::new("from", "required"))),
+    };
+    let clerk_id = errs.take(
+        input
+            .clerk_id
+            .ok_or_else(|| FieldError::new("clerk_id", "required")),
+    );
+    let substitute_id = errs.take(
+        input
+            .substitute_id
+            .ok_or_else(|| FieldError::new("substitute_id", "required")),
+    );
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let (from, clerk_id, substitute_id) = (
+        from.expect("checked"),
+        clerk_id.expect("checked"),
+        substitute_id.expect("checked"),
+    );
+    let clerk = user::by_id(conn, clerk_id)
+        .optional()?
+        .filter(|u| u.role == "clerk")
+        .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
+    let store_id = clerk
+        .store_id
+        .filter(|s| actor.in_store(*s))
+        .ok_or_else(|| FieldError::new("clerk_id", "clerk-other-store"))?;
+    let sub = user::by_id(conn, substitute_id)
+        .optional()?
+        .filter(|u| u.store_id == Some(store_id))
+        .ok_or_else(|| FieldError::new("substitute_id", "clerk-unknown"))?;
+    let (before, after) =
+        super::queue::cover_preview(conn, ctx, store_id, clerk_id, substitute_id, from)?;
+    Ok(CoverPreview {
+        substitute: sub.display_name,
+        from,
+        before,
+        after,
+    })
+}

@@ -16,6 +16,7 @@ async fn render(
     me: &Auth,
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
+    preview: Option<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
     let store = me.user.store_id.ok_or_else(|| {
         AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
@@ -48,6 +49,7 @@ async fn render(
     t.insert("clerks", &people.0);
     t.insert("substitutes", &people.1);
     t.insert("v", &values);
+    t.insert("preview", &preview);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -60,7 +62,7 @@ async fn render(
 }
 
 pub async fn list(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
-    render(&req, &state, &me, HashMap::new(), HashMap::new()).await
+    render(&req, &state, &me, HashMap::new(), HashMap::new(), None).await
 }
 
 pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
@@ -73,6 +75,9 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         note: f.opt("note"),
     };
     let actor = post.auth.actor();
+    if f.get("preview").is_some() {
+        return preview(req, state, post, input).await;
+    }
     match state
         .db(move |conn, ctx| Ok(absences::create(conn, ctx, &actor, &input)))
         .await?
@@ -82,7 +87,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
             .finish()),
         Err(ServiceError::Invalid(e)) => {
             let errors = super::error::form_messages(post.auth.lang, &e);
-            render(&req, &state, &post.auth, post.form.values(), errors).await
+            render(&req, &state, &post.auth, post.form.values(), errors, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -97,4 +102,47 @@ pub async fn cancel(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/absences?ok=absence-cancelled"))
         .finish())
+}
+
+/// R9: what the substitute's queue on the first day will be with the cover, before saving
+/// (the form again, with both counts; nothing is written).
+async fn preview(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+    input: AbsenceInput,
+) -> AppResult<HttpResponse> {
+    let actor = post.auth.actor();
+    let lang = post.auth.lang;
+    let shown = state
+        .db(move |conn, ctx| {
+            Ok(crate::services::absences::preview(
+                conn, ctx, &actor, &input,
+            ))
+        })
+        .await?;
+    match shown {
+        Ok(p) => {
+            let (before, after) = (&p.before, &p.after);
+            let v = json!({
+                "name": p.substitute, "date": p.from,
+                "before": {"overdue": before.overdue, "due": before.due, "upcoming": before.upcoming},
+                "after": {"overdue": after.overdue, "due": after.due, "upcoming": after.upcoming},
+            });
+            render(
+                &req,
+                &state,
+                &post.auth,
+                post.form.values(),
+                HashMap::new(),
+                Some(v),
+            )
+            .await
+        }
+        Err(ServiceError::Invalid(e)) => {
+            let errors = super::error::form_messages(lang, &e);
+            render(&req, &state, &post.auth, post.form.values(), errors, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

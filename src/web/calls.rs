@@ -209,6 +209,7 @@ async fn render_task_form(
     me: &Auth,
     task_id: i32,
     shown: Option<Shown>,
+    back: Option<String>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let t = state
@@ -244,6 +245,7 @@ async fn render_task_form(
                     || today > task.window_end),
             );
             t.insert("task", &task);
+            t.insert("back", &back);
             t.insert(
                 "now_local",
                 &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
@@ -259,8 +261,30 @@ pub async fn task_form(
     state: State,
     me: Auth,
     id: web::Path<i32>,
+    q: web::Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    render_task_form(&req, &state, &me, id.into_inner(), None).await
+    let back = safe_back(q.get("back").map(String::as_str));
+    render_task_form(&req, &state, &me, id.into_inner(), None, back).await
+}
+
+/// Where "back to the queue" goes: the queue page the clerk came from (its page and
+/// filters, issue 11), never anywhere else.
+fn safe_back(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|b| {
+            (*b == "/queue" || b.starts_with("/queue?"))
+                && !b.contains(['\\', '\r', '\n', '"', '<', '>'])
+        })
+        .map(str::to_string)
+}
+
+/// The queue page to return to, with a notice.
+fn back_with(back: Option<&str>, ok: &str) -> String {
+    match safe_back(back) {
+        Some(b) if b.contains('?') => format!("{b}&ok={ok}"),
+        Some(b) => format!("{b}?ok={ok}"),
+        None => format!("/queue?ok={ok}"),
+    }
 }
 
 fn redirect(to: &str) -> HttpResponse {
@@ -278,11 +302,12 @@ pub async fn task_record(
     let id = id.into_inner();
     let input = input_of(&post.form);
     let actor = post.auth.actor();
+    let back = safe_back(post.form.get("back"));
     match state
         .db(move |conn, ctx| Ok(calls::record(conn, ctx, &actor, Some(id), None, &input)))
         .await?
     {
-        Ok(_) => Ok(redirect("/queue?ok=call-recorded")),
+        Ok(_) => Ok(redirect(&back_with(back.as_deref(), "call-recorded"))),
         Err(ServiceError::Invalid(errs)) => {
             let shown = shown_of(
                 &post.form,
@@ -290,13 +315,13 @@ pub async fn task_record(
                 &errs,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
-            render_task_form(&req, &state, &post.auth, id, Some(shown)).await
+            render_task_form(&req, &state, &post.auth, id, Some(shown), back.clone()).await
         }
         Err(ServiceError::Conflict(code)) => {
             // Someone else finished the task meanwhile: say so, keep what was typed.
             let errs: FieldErrors = FieldError::new("task_id", code).into();
             let shown = shown_of(&post.form, post.auth.lang, &errs, StatusCode::CONFLICT);
-            render_task_form(&req, &state, &post.auth, id, Some(shown)).await
+            render_task_form(&req, &state, &post.auth, id, Some(shown), back.clone()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -312,7 +337,10 @@ pub async fn unreachable(
     state
         .db(move |conn, ctx| Ok(calls::close_unreachable(conn, ctx, &actor, id)?))
         .await?;
-    Ok(redirect("/queue?ok=closed-unreachable"))
+    Ok(redirect(&back_with(
+        post.form.get("back"),
+        "closed-unreachable",
+    )))
 }
 
 // Inbound calls ---------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A query parameter that cannot be used (400, naming it; the queue's `limit`, `after`…).
+    #[error("bad parameter")]
+    BadParam(FieldErrors),
     #[error("too many attempts")]
     Throttled,
     #[error(transparent)]
@@ -81,7 +84,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadParam(_) => StatusCode::BAD_REQUEST,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -90,7 +93,7 @@ impl AppError {
     /// A stable code and a message in `lang`, plus the field when there is one.
     pub fn describe(&self, lang: &str) -> (String, String, Option<String>) {
         match self {
-            AppError::Invalid(errs) => {
+            AppError::Invalid(errs) | AppError::BadParam(errs) => {
                 let first = &errs.0[0];
                 let message = errs
                     .0
@@ -129,7 +132,7 @@ impl AppError {
     pub fn json(&self, lang: &str) -> HttpResponse {
         let (code, message, field) = self.describe(lang);
         let mut body = json!({"error": {"code": code, "message": message, "field": field}});
-        if let AppError::Invalid(errs) = self {
+        if let AppError::Invalid(errs) | AppError::BadParam(errs) = self {
             body["error"]["errors"] = errs
                 .0
                 .iter()

@@ -1,25 +1,45 @@
 //! The daily call queue (RULES.md, "Tasks"): the page a clerk starts the day on, the same
-//! list a supervisor opens for any clerk, and `GET /api/v1/queue`.
+//! list a supervisor opens for any clerk, and `GET /api/v1/queue`. Both read one page at a
+//! time (`services::queue`); the page opens on today's work (overdue, then due), 50 rows a
+//! page, with the event notice calls of one event as one row.
 
 use super::auth::{chrome, ApiAuth, Auth};
 use super::render::html;
 use super::{AppError, AppResult, State};
-use crate::domain::error::FieldError;
+use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
-use crate::domain::task::TaskState;
+use crate::domain::task::{TaskKind, TaskState};
 use crate::domain::visit::parse_date;
 use crate::models::user::{self, User};
-use crate::services::queue::{self, Queue};
+use crate::services::queue::{self, Answer, Owner, Page, Params};
 use crate::services::Actor;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-#[derive(Debug, Deserialize, Default)]
+/// Rows on a page of the queue page (the API's default is `queue::DEFAULT_LIMIT`).
+pub const PAGE_ROWS: usize = 50;
+
+#[derive(Debug, Deserialize, Default, Clone)]
 pub struct QueueQuery {
     pub date: Option<String>,
     pub clerk: Option<String>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    pub limit: Option<String>,
+    pub after: Option<String>,
+    /// The page: its number (for "page N of M"), whose tasks (`own` or a covered username),
+    /// the tasks of one event.
+    pub page: Option<String>,
+    #[serde(rename = "for")]
+    pub owner: Option<String>,
+    pub event: Option<String>,
+}
+
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The clerk whose queue is asked for: oneself, or (supervisors, admins) a user of the store.
@@ -29,7 +49,6 @@ fn resolve_clerk(
     me: &User,
     name: Option<&str>,
 ) -> AppResult<User> {
-    let name = name.map(str::trim).filter(|n| !n.is_empty());
     match name {
         None => Ok(me.clone()),
         Some(n) if n == me.username => Ok(me.clone()),
@@ -55,29 +74,98 @@ fn resolve_clerk(
 }
 
 fn parse_day(s: Option<&str>, today: NaiveDate) -> AppResult<NaiveDate> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
+    match s {
         None => Ok(today),
         Some(d) => parse_date("date", d).map_err(|e| AppError::Invalid(e.into())),
     }
 }
 
-fn load(
+/// A comma-separated list of known values; an unknown one names the parameter.
+fn list<T>(
+    field: &str,
+    code: &'static str,
+    s: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Vec<T>, FieldError> {
+    let mut out = Vec::new();
+    for v in s
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        out.push(parse(v).ok_or_else(|| FieldError::new(field, code).arg("value", v))?);
+    }
+    Ok(out)
+}
+
+/// The parameters both surfaces share, checked: every bad one is named (400).
+fn params(q: &QueueQuery, date: NaiveDate, default_limit: usize) -> Result<Params, FieldErrors> {
+    let mut errs = FieldErrors::default();
+    let mut p = Params::new(date);
+    p.kinds = errs
+        .take(list(
+            "kind",
+            "queue-kind-unknown",
+            given(&q.kind),
+            TaskKind::parse,
+        ))
+        .unwrap_or_default();
+    p.states = errs
+        .take(list(
+            "state",
+            "queue-state-unknown",
+            given(&q.state),
+            TaskState::parse,
+        ))
+        .unwrap_or_default();
+    p.limit = match given(&q.limit) {
+        None => default_limit,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=queue::MAX_LIMIT).contains(&n) => n,
+            _ => {
+                errs.push(
+                    FieldError::new("limit", "queue-limit")
+                        .arg("value", l)
+                        .arg("max", queue::MAX_LIMIT.to_string()),
+                );
+                default_limit
+            }
+        },
+    };
+    if let Some(a) = given(&q.after) {
+        match queue::parse_cursor(a) {
+            Some(k) => p.after = Some(k),
+            None => errs.push(FieldError::new("after", "queue-cursor")),
+        }
+    }
+    if let Some(e) = given(&q.event) {
+        match e.parse::<i32>() {
+            Ok(id) => p.event_id = Some(id),
+            Err(_) => errs.push(FieldError::new("event", "queue-event").arg("value", e)),
+        }
+    }
+    if errs.is_empty() {
+        Ok(p)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Whom the queue is of, in which store, and whose phone numbers the reader sees.
+fn whose(
     conn: &mut crate::db::DbConn,
     ctx: &crate::services::Ctx,
     actor: &Actor,
     me: &User,
     q: &QueueQuery,
-) -> AppResult<(User, Queue)> {
-    let date = parse_day(q.date.as_deref(), ctx.clock.today())?;
-    let clerk = resolve_clerk(conn, actor, me, q.clerk.as_deref())?;
+) -> AppResult<(User, i32, crate::domain::privacy::PhoneSight)> {
+    let clerk = resolve_clerk(conn, actor, me, given(&q.clerk))?;
     let store = clerk
         .store_id
         .ok_or_else(|| AppError::Invalid(FieldError::new("clerk", "store-required").into()))?;
     let sight = crate::services::privacy::sight(conn, ctx, actor)?;
-    Ok((
-        clerk.clone(),
-        queue::for_clerk(conn, ctx, store, clerk.id, date, &sight)?,
-    ))
+    Ok((clerk, store, sight))
 }
 
 pub async fn show(
@@ -89,6 +177,33 @@ pub async fn show(
     page(req, state, me, Some(q.into_inner())).await
 }
 
+/// A query string of the pairs that have a value.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub async fn page(
     req: HttpRequest,
     state: State,
@@ -98,52 +213,271 @@ pub async fn page(
     let q = q.unwrap_or_default();
     let actor = me.actor();
     let user = me.user.clone();
-    let (clerk, queue, clerks) = state
+    let mut qq = q.clone();
+    // The page's own state choices: none (today: overdue and due) and "all".
+    let all_states = given(&q.state) == Some("all");
+    if all_states {
+        qq.state = None;
+    }
+    let (clerk, page, clerks, event_title, p) = state
         .db(move |conn, ctx| {
-            let (clerk, queue) = load(conn, ctx, &actor, &user, &q)?;
+            let today = ctx.clock.today();
+            let date = parse_day(given(&qq.date), today)?;
+            let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &qq)?;
+            let mut p = params(&qq, date, PAGE_ROWS).map_err(AppError::Invalid)?;
+            // The page opens on today's work; "all" shows every state.
+            if given(&qq.state).is_none() && !all_states {
+                p.states = vec![TaskState::Overdue, TaskState::Due];
+            }
+            p.limit = PAGE_ROWS;
+            p.group_events = true;
+            p.want_prev = true;
+            p.owner = match given(&qq.owner) {
+                None => Owner::All,
+                Some("own") => Owner::Own,
+                Some(name) => match user::by_username(conn, name)? {
+                    Some(u) => Owner::Covering(u.id),
+                    None => Owner::All,
+                },
+            };
+            if p.event_id.is_some() {
+                p.kinds = vec![TaskKind::EventNotice];
+            }
+            let event_title = match p.event_id {
+                Some(e) => crate::models::event::by_id(conn, e)?
+                    .filter(|e| e.store_id == store)
+                    .map(|e| e.title),
+                None => None,
+            };
+            let page =
+                match queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, None)? {
+                    Answer::Page(p) => *p,
+                    Answer::NotModified(_) => unreachable!("no If-None-Match on the page"),
+                };
             let clerks = match (actor.role, clerk.store_id) {
                 (Role::Supervisor | Role::Admin, Some(s)) => user::clerks_of_store(conn, s, false)?,
                 _ => Vec::new(),
             };
-            Ok((clerk, queue, clerks))
+            Ok((clerk, page, clerks, event_title, p))
         })
         .await?;
+    let today = state.ctx.clock.today();
+    render_page(
+        &req,
+        &state,
+        &me,
+        &q,
+        clerk,
+        page,
+        clerks,
+        event_title,
+        &p,
+        today,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    q: &QueueQuery,
+    clerk: User,
+    page: Page,
+    clerks: Vec<User>,
+    event_title: Option<String>,
+    p: &Params,
+    today: NaiveDate,
+) -> AppResult<HttpResponse> {
     let mut ctx = tera::Context::new();
-    ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
+    ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     ctx.insert("clerk", &clerk.display_name);
     ctx.insert("clerk_username", &clerk.username);
     ctx.insert("own", &(clerk.id == me.user.id));
     ctx.insert("clerks", &clerks);
-    ctx.insert("date", &queue.date);
-    ctx.insert("is_today", &(queue.date == state.ctx.clock.today()));
-    ctx.insert("away", &queue.away);
-    ctx.insert("covering", &queue.covering);
-    let (now, later): (Vec<_>, Vec<_>) = queue
-        .tasks
+    ctx.insert("date", &page.date);
+    ctx.insert("is_today", &(page.date == today));
+    ctx.insert("away", &page.away);
+    let covering: Vec<_> = page
+        .covering
         .iter()
-        .partition(|t| t.state != TaskState::Upcoming);
-    ctx.insert("counts", &json!({"overdue": queue.count(TaskState::Overdue), "due": queue.count(TaskState::Due), "upcoming": queue.count(TaskState::Upcoming)}));
-    let link = |t: &&queue::QueueItem| {
-        super::home::task_link(&t.kind, t.id, t.visit_id, t.item_id, t.customer_id)
+        .map(|(id, n)| {
+            let username = clerks
+                .iter()
+                .find(|c| c.id == *id)
+                .map(|c| c.username.clone());
+            json!({"id": id, "name": n, "username": username})
+        })
+        .collect();
+    ctx.insert(
+        "covering",
+        &page
+            .covering
+            .iter()
+            .map(|(_, n)| n.clone())
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("covering_list", &covering);
+    // The filters as they stand, to keep them on every link of the page.
+    let date = given(&q.date).unwrap_or("");
+    let clerk_q = given(&q.clerk).unwrap_or("");
+    let kind = given(&q.kind).unwrap_or("");
+    let st = given(&q.state).unwrap_or("");
+    let owner = given(&q.owner).unwrap_or("");
+    let event = given(&q.event).unwrap_or("");
+    let base = |state: &str, after: &str, page_no: &str| {
+        format!(
+            "/queue{}",
+            query_string(&[
+                ("date", date),
+                ("clerk", clerk_q),
+                ("kind", kind),
+                ("state", state),
+                ("for", owner),
+                ("event", event),
+                ("after", after),
+                // The page number only says where a cursor leads; the first page has none.
+                ("page", if after.is_empty() { "" } else { page_no }),
+            ])
+        )
     };
-    let rows = |v: Vec<&queue::QueueItem>| {
-        v.into_iter()
-            .map(|t| json!({"t": t, "link": link(&t)}))
-            .collect::<Vec<_>>()
-    };
-    ctx.insert("now_rows", &rows(now));
-    ctx.insert("later_rows", &rows(later));
+    let page_no: usize = given(&q.page)
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1);
+    let page_no = if p.after.is_none() { 1 } else { page_no };
+    let pages = ((page.list_total.max(0) as usize).div_ceil(PAGE_ROWS)).max(1);
+    let here = base(st, given(&q.after).unwrap_or(""), &page_no.to_string());
+    let next = page
+        .next
+        .as_deref()
+        .map(|c| base(st, c, &(page_no + 1).to_string()));
+    let prev = page.prev.as_ref().map(|c| match c {
+        Some(c) => base(st, c, &(page_no.saturating_sub(1)).max(1).to_string()),
+        None => base(st, "", ""),
+    });
+    ctx.insert("next_url", &next);
+    ctx.insert("prev_url", &prev);
+    ctx.insert("page_no", &page_no.min(pages));
+    ctx.insert("pages", &pages);
+    ctx.insert("state_filter", st);
+    ctx.insert("kind_filter", kind);
+    ctx.insert("owner_filter", owner);
+    ctx.insert("event_title", &event_title);
+    ctx.insert("event_filter", event);
+    ctx.insert(
+        "kinds",
+        &TaskKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+    );
+    // The counts over every state (the filter by state is what the links choose).
+    let all = &page.all_counts;
+    ctx.insert(
+        "counts",
+        &json!({"overdue": all.overdue, "due": all.due, "upcoming": all.upcoming}),
+    );
+    ctx.insert(
+        "count_links",
+        &json!({
+            "overdue": base("overdue", "", ""),
+            "due": base("due", "", ""),
+            "upcoming": base("upcoming", "", ""),
+            "today": base("", "", ""),
+            "all": base("all", "", ""),
+        }),
+    );
+    let showing_upcoming = p.states == [TaskState::Upcoming];
+    ctx.insert("showing_upcoming", &showing_upcoming);
+    // X2: a call-back whose time has come today rises to the top of the page (the page
+    // only; the API keeps RULES.md's order).
+    let mut tasks = page.tasks;
+    tasks.sort_by_key(|t| {
+        (
+            !t.callback_now,
+            t.callback_now.then(|| t.callback_time.clone()),
+        )
+    });
+    let back = urlencode(&here);
+    let rows: Vec<_> = tasks
+        .iter()
+        .map(|t| {
+            let link = super::home::task_link(&t.kind, t.id, t.visit_id, t.item_id, t.customer_id);
+            // The way back only when it is not the plain queue (the call form's default).
+            let link = if link.starts_with("/tasks/") && here != "/queue" {
+                format!("{link}?back={back}")
+            } else {
+                link
+            };
+            json!({"t": t, "link": link})
+        })
+        .collect();
+    ctx.insert("rows", &rows);
+    let groups: Vec<_> = page
+        .groups
+        .iter()
+        .map(|g| {
+            let state = if g.first_start > page.date {
+                "upcoming"
+            } else if g.due_by < page.date {
+                "overdue"
+            } else {
+                "due"
+            };
+            json!({"g": g, "state": state, "link": format!("/queue{}", query_string(&[("date", date), ("clerk", clerk_q), ("for", owner), ("event", &g.event_id.to_string()), ("state", "all")]))})
+        })
+        .collect();
+    ctx.insert("groups", &if page_no == 1 { groups } else { Vec::new() });
     Ok(html(state.templates.render(me.lang, "queue.html", &ctx)?))
 }
 
-/// `GET /api/v1/queue?date=&clerk=`: CONTRACT.md's queue.
-pub async fn api(state: State, me: ApiAuth, q: web::Query<QueueQuery>) -> AppResult<HttpResponse> {
+/// `GET /api/v1/queue?date=&clerk=&kind=&state=&limit=&after=`: CONTRACT.md's queue, a page
+/// at a time, with an `ETag` (`If-None-Match` → `304` while the queue is unchanged).
+pub async fn api(
+    req: HttpRequest,
+    state: State,
+    me: ApiAuth,
+    q: web::Query<QueueQuery>,
+) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let user = me.user.clone();
     let q = q.into_inner();
-    let (clerk, queue) = state
-        .db(move |conn, ctx| load(conn, ctx, &actor, &user, &q))
+    let inm = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let (clerk, answer) = state
+        .db(move |conn, ctx| {
+            let date = parse_day(given(&q.date), ctx.clock.today())?;
+            let p = params(&q, date, queue::DEFAULT_LIMIT).map_err(AppError::BadParam)?;
+            let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &q)?;
+            let a = queue::page(
+                conn,
+                ctx,
+                store,
+                clerk.id,
+                actor.user_id,
+                &sight,
+                &p,
+                inm.as_deref(),
+            )?;
+            Ok((clerk, a))
+        })
         .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({"date": queue.date, "clerk": clerk.username, "tasks": queue.tasks})))
+    match answer {
+        Answer::NotModified(tag) => Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+            .finish()),
+        Answer::Page(p) => Ok(HttpResponse::Ok()
+            .insert_header((header::ETAG, p.etag.clone()))
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+            .json(json!({
+                "date": p.date,
+                "clerk": clerk.username,
+                "counts": p.counts,
+                "total": p.total,
+                "tasks": p.tasks,
+                "next": p.next,
+            }))),
+    }
 }

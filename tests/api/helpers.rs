@@ -556,6 +556,19 @@ impl Api {
         )
     }
 
+    /// A GET with extra request headers (`If-None-Match`, `Accept-Language`).
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut r = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .set("Accept-Language", &self.lang);
+        for (k, v) in headers {
+            r = r.set(k, v);
+        }
+        into_resp(r.call())
+    }
+
     /// The queue of the token's user (or `clerk`) for `date`: (task id, kind, state, covering_for).
     pub fn queue(
         &self,
