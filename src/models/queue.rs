@@ -75,6 +75,15 @@ impl Scope {
         self.states.is_empty() || self.states.contains(&s)
     }
 
+    /// Every owner, as SQL's list.
+    fn owners_sql(&self) -> String {
+        self.owners
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The conditions every part of the queue shares, for the given owners.
     fn base(&self, owners: &str) -> String {
         let d = self.date;
@@ -273,12 +282,7 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<KindCount>> {
         return Ok(Vec::new());
     }
     let d = s.date;
-    let owners = s
-        .owners
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let owners = s.owners_sql();
     let text = |c: &str| {
         if conn.is_sqlite() {
             format!("MAX({c})")
@@ -323,12 +327,7 @@ pub fn event_groups(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<EventGroup>
     if s.owners.is_empty() {
         return Ok(Vec::new());
     }
-    let owners = s
-        .owners
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let owners = s.owners_sql();
     let scope = Scope {
         kinds: vec![TaskKind::EventNotice],
         without: Vec::new(),

@@ -18,21 +18,22 @@ pub struct AbsenceInput {
     pub note: Option<String>,
 }
 
+/// A date the form must have: parsed, or the field's error noted.
+fn required_date(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: Option<&str>,
+) -> Option<chrono::NaiveDate> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => errs.take(parse_date(field, s)),
+        None => errs.take(Err(FieldError::new(field, "required"))),
+    }
+}
+
 pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput) -> SResult<i32> {
     let mut errs = FieldErrors::default();
-    let from = match input
-        .from
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => errs.take(parse_date("from", s)),
-        None => errs.take(Err(FieldError::new("from", "required"))),
-    };
-    let to = match input.to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => errs.take(parse_date("to", s)),
-        None => errs.take(Err(FieldError::new("to", "required"))),
-    };
+    let from = required_date(&mut errs, "from", input.from.as_deref());
+    let to = required_date(&mut errs, "to", input.to.as_deref());
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
             errs.push(FieldError::new("to", "absence-ends-before-start"));
@@ -157,15 +158,7 @@ pub fn preview(
     input: &AbsenceInput,
 ) -> SResult<CoverPreview> {
     let mut errs = FieldErrors::default();
-    let from = match input
-        .from
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => errs.take(parse_date("from", s)),
-        None => errs.take(Err(FieldError::new("from", "required"))),
-    };
+    let from = required_date(&mut errs, "from", input.from.as_deref());
     let clerk_id = errs.take(
         input
             .clerk_id
