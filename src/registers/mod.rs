@@ -6,3 +6,4 @@ pub mod chain;
 pub mod export;
 pub mod numbering;
 pub mod view;
+pub mod xlsx;
