@@ -247,6 +247,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/registers/{register}/export.xlsx",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
         "/registers/{register}/{id}",
         "supervisor auditor admin",
     ),
@@ -264,6 +269,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/registers/grants/{id}/revoke", "supervisor"),
     ("GET", "/audit", "supervisor auditor admin"),
     ("GET", "/audit/export.csv", "supervisor auditor admin"),
+    ("GET", "/audit/export.xlsx", "supervisor auditor admin"),
     ("POST", "/customers/{id}/reveal", "clerk supervisor admin"),
     ("POST", "/customers/{id}/anonymise", "supervisor admin"),
     ("GET", "/summaries", "supervisor auditor admin"),
@@ -285,6 +291,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/summaries/{kind}/{period}/clerks.csv",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/clerks.xlsx",
         "supervisor auditor admin",
     ),
     (
