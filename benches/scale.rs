@@ -765,7 +765,7 @@ impl Bench {
         }
         for p in [
             out.clone(),
-            out.with_extension("manifest.json"),
+            aftercare::cli::manifest_path(&out),
             out.with_extension("sqlite3.csv"),
         ] {
             let _ = std::fs::remove_file(p);

@@ -74,7 +74,8 @@ pub enum Command {
     },
     /// Writes a consistent copy of the database while the server may be running.
     Backup { file: PathBuf },
-    /// Writes one register as CSV (UTF-8 with BOM), default to standard output.
+    /// Writes one register as CSV (UTF-8 with BOM) or an Excel workbook, default to standard
+    /// output (CSV only).
     Export {
         /// archives, call-records, call-register or letter-register
         register: String,
@@ -91,6 +92,9 @@ pub enum Command {
         /// utf-8 (with a BOM, the default) or gb18030 (for old Excel versions)
         #[arg(long)]
         encoding: Option<String>,
+        /// csv (the default) or xlsx (an Excel workbook; needs --output)
+        #[arg(long)]
+        format: Option<String>,
         /// full (the default here: the command line has administrator rights) or masked
         #[arg(long)]
         phones: Option<String>,
@@ -203,8 +207,20 @@ pub enum TokenCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCmd {
-    /// Service visits and consultations (CSV, UTF-8, header row; see CONTRACT.md).
-    Visits { file: PathBuf },
+    /// Service visits and consultations (CSV in UTF-8 or GB18030, or an Excel workbook
+    /// .xlsx/.xls; header row; see CONTRACT.md).
+    Visits {
+        file: PathBuf,
+        /// utf-8 or gb18030 (CSV only; detected when not named)
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The sheet of a workbook to read (default: the first)
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check the whole file and write nothing but the rejects file
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// A failure with its exit status.
@@ -340,8 +356,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
             Ok(())
         }
         Command::Import {
-            cmd: ImportCmd::Visits { file },
-        } => import_visits(&cli, file),
+            cmd:
+                ImportCmd::Visits {
+                    file,
+                    encoding,
+                    sheet,
+                    dry_run,
+                },
+        } => import_visits(&cli, file, encoding.as_deref(), sheet.as_deref(), *dry_run),
         Command::Backup { file } => backup(&cli, file),
         Command::Export {
             register,
@@ -351,6 +373,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             lang,
             output,
             encoding,
+            format,
             phones,
         } => export(
             &cli,
@@ -362,6 +385,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 lang: lang.as_deref(),
                 output: output.as_deref(),
                 encoding: encoding.as_deref(),
+                format: format.as_deref(),
                 phones: phones.as_deref(),
             },
         ),
@@ -487,21 +511,74 @@ fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
     Ok(())
 }
 
-fn import_visits(cli: &Cli, file: &PathBuf) -> Result<(), Fail> {
+fn import_visits(
+    cli: &Cli,
+    file: &PathBuf,
+    encoding: Option<&str>,
+    sheet: Option<&str>,
+    dry_run: bool,
+) -> Result<(), Fail> {
+    use services::import::{File, Options};
     let bytes = std::fs::read(file).map_err(|e| Fail(2, format!("{}: {e}", file.display())))?;
     let (pool, ctx) = open(cli)?;
     let l = lang(&ctx).to_string();
-    let mut conn = conn(&pool)?;
-    let report = match services::import::import(&mut conn, &ctx, &Actor::cli(), &bytes) {
-        Ok(r) => r,
-        Err(ServiceError::Invalid(errs)) => {
-            return Err(Fail(
+    let named = encoding
+        .map(|e| crate::domain::privacy::Encoding::parse(Some(e)))
+        .transpose()
+        .map_err(|e| {
+            Fail(
                 2,
-                format!("{}: {}", file.display(), errors_text(&l, &errs)),
-            ))
+                format!("{}: {}", file.display(), errors_text(&l, &e.into())),
+            )
+        })?;
+    let workbook = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"));
+    let source = if workbook {
+        File::Workbook {
+            bytes: &bytes,
+            sheet,
         }
-        Err(e) => return Err(fail(&ctx, e)),
+    } else {
+        File::Csv {
+            bytes: &bytes,
+            encoding: named,
+        }
     };
+    let mut conn = conn(&pool)?;
+    let report =
+        match services::import::import(&mut conn, &ctx, &Actor::cli(), source, Options { dry_run })
+        {
+            Ok(r) => r,
+            Err(ServiceError::Invalid(errs)) => {
+                return Err(Fail(
+                    2,
+                    format!("{}: {}", file.display(), errors_text(&l, &errs)),
+                ))
+            }
+            Err(e) => return Err(fail(&ctx, e)),
+        };
+    if let Some(read) = report.read {
+        println!(
+            "{}",
+            I18N.t_args(
+                &l,
+                if read.detected {
+                    "import-read-detected"
+                } else {
+                    "import-read-named"
+                },
+                &[("encoding", read.encoding.charset().to_uppercase())]
+            )
+        );
+    }
+    if let Some(sheet) = &report.sheet {
+        println!(
+            "{}",
+            I18N.t_args(&l, "import-read-sheet", &[("sheet", sheet.clone())])
+        );
+    }
     let rejects_path = rejects_path(file);
     if report.rejected.is_empty() {
         let _ = std::fs::remove_file(&rejects_path);
@@ -512,7 +589,11 @@ fn import_visits(cli: &Cli, file: &PathBuf) -> Result<(), Fail> {
         "{}",
         I18N.t_args(
             &l,
-            "import-summary",
+            if report.dry_run {
+                "import-dry-run-summary"
+            } else {
+                "import-summary"
+            },
             &[
                 ("imported", report.imported.to_string()),
                 ("updated", report.updated.to_string()),
@@ -520,6 +601,11 @@ fn import_visits(cli: &Cli, file: &PathBuf) -> Result<(), Fail> {
             ]
         )
     );
+    if !report.dry_run {
+        // A rerun of the same file (after fixing the rejects, or after an import cut short):
+        // rows with an external_id update their visit, never duplicate it.
+        println!("{}", I18N.t(&l, "import-rerun"));
+    }
     if !report.rejected.is_empty() {
         println!(
             "{}",
@@ -569,7 +655,12 @@ fn write_rejects(
         let mut row = vec![r.line.to_string(), errors_text(lang, &r.errors)];
         row.extend(r.record.iter().cloned());
         row.resize(header.len(), String::new());
-        w.write_record(&row).context("rejects file")?;
+        // R11: the cells as they were, but never a live formula when the file is opened.
+        w.write_record(
+            row.iter()
+                .map(|c| crate::registers::export::neutralise(c).into_owned()),
+        )
+        .context("rejects file")?;
     }
     w.flush().context("rejects file")?;
     Ok(())
@@ -608,6 +699,7 @@ struct ExportArgs<'a> {
     lang: Option<&'a str>,
     output: Option<&'a std::path::Path>,
     encoding: Option<&'a str>,
+    format: Option<&'a str>,
     phones: Option<&'a str>,
 }
 
@@ -618,11 +710,34 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
     let l = a.lang.unwrap_or(&ctx.config.settings.language).to_string();
     let ui = crate::i18n::supported(Some(&l)).unwrap_or(crate::i18n::DEFAULT_LANG);
     let bad = |e: FieldErrors| Fail(2, errors_text(ui, &e));
-    let (register, from, to, lang) =
-        crate::registers::export::parse_query(a.register, Some(a.from), Some(a.to), a.lang)
-            .map_err(bad)?;
-    let encoding = Encoding::parse(a.encoding).map_err(|e| bad(e.into()))?;
-    let phones = Phones::parse(a.phones).map_err(|e| bad(e.into()))?;
+    let parsed =
+        crate::registers::export::parse_query(a.register, Some(a.from), Some(a.to), a.lang);
+    // Every problem of the command line at once.
+    let mut errs = parsed.as_ref().err().cloned().unwrap_or_default();
+    let encoding = errs.take(Encoding::parse(a.encoding));
+    let phones = errs.take(Phones::parse(a.phones));
+    let xlsx = match a.format.map(str::trim) {
+        None | Some("csv") => false,
+        Some("xlsx") => true,
+        Some(other) => {
+            errs.push(
+                crate::domain::error::FieldError::new("format", "format-unknown")
+                    .arg("value", other),
+            );
+            false
+        }
+    };
+    if xlsx && a.output.is_none() {
+        errs.push(crate::domain::error::FieldError::new(
+            "output",
+            "output-required-for-xlsx",
+        ));
+    }
+    let (Ok((register, from, to, lang)), Some(encoding), Some(phones), true) =
+        (parsed, encoding, phones, errs.is_empty())
+    else {
+        return Err(bad(errs));
+    };
     let mut c = conn(&pool)?;
     let store_id = match a.store {
         Some(code) => Some(
@@ -656,14 +771,17 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
             }
         })?;
     let format = crate::registers::export::Format::Csv(encoding);
-    let run = |c: &mut DbConn, out: &mut dyn std::io::Write| {
-        crate::services::exports::run(c, &ctx, &actor, &q, format, grant, out)
+    let run = |c: &mut DbConn, out: &mut (dyn std::io::Write + Send)| {
+        if xlsx {
+            crate::services::exports::run_xlsx(c, &ctx, &actor, &q, grant, out)
+        } else {
+            crate::services::exports::run(c, &ctx, &actor, &q, format, grant, out)
+        }
     };
     let manifest = match a.output {
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            run(&mut c, &mut lock)?
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            run(&mut c, &mut out)?
         }
         Some(path) => {
             // Written beside the target and renamed when complete: an export cut short (a
@@ -687,7 +805,7 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
             let mut manifest = serde_json::to_value(&m).context("manifest")?;
             manifest["file"] =
                 serde_json::json!(path.file_name().map(|f| f.to_string_lossy().to_string()));
-            let mpath = path.with_extension("manifest.json");
+            let mpath = manifest_path(path);
             std::fs::write(
                 &mpath,
                 serde_json::to_vec_pretty(&manifest).context("manifest")?,
@@ -708,6 +826,13 @@ fn export(cli: &Cli, a: ExportArgs) -> Result<(), Fail> {
         )
     );
     Ok(())
+}
+
+/// `FILE` → `FILE.manifest.json` (beside it, the whole name kept: `exp.csv.manifest.json`).
+pub fn manifest_path(file: &std::path::Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".manifest.json");
+    PathBuf::from(name)
 }
 
 /// `aftercare summary monthly|yearly PERIOD [--format json|html|csv] [--store CODE]`: the

@@ -12,6 +12,7 @@
 //! - `privacy`: who sees whole phone numbers, export options and limits, retention (R11)
 //! - `item`, `event`, `letter`: items followed to the end (R4b–R4d), events (R6), letters (R8)
 //! - `error`: field errors that name the field and the reason
+//! - `text`: the one check of every kept text for NUL, control and bidi characters
 //! - `summary`: the periods and figures of the monthly and yearly summaries (R10, X5)
 
 pub mod archive;
@@ -29,4 +30,5 @@ pub mod role;
 pub mod store;
 pub mod summary;
 pub mod task;
+pub mod text;
 pub mod visit;

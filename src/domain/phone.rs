@@ -12,7 +12,8 @@ impl Phone {
     /// (0 + 2–3 more digits, then 7–8 digits), with any spaces, dashes, dots or parentheses,
     /// and an optional `+86` / `0086` / `86` country prefix.
     pub fn parse(field: &str, input: &str) -> Result<Phone, FieldError> {
-        let raw = input.trim();
+        let folded: String = input.chars().map(super::text::fold_width).collect();
+        let raw = folded.trim();
         if raw.is_empty() {
             return Err(FieldError::new(field, "required"));
         }
@@ -42,6 +43,28 @@ impl Phone {
         } else {
             Err(FieldError::new(field, "phone-invalid").arg("value", raw))
         }
+    }
+
+    /// What a search for `q` looks for among stored numbers: a whole number normalised as
+    /// `parse` does (`+86 185 7146 4047`, `+8618571464047`, full-width digits → `18571464047`),
+    /// else the digits typed (a part of a number), None when fewer than three.
+    pub fn search_digits(q: &str) -> Option<String> {
+        if let Ok(p) = Phone::parse("q", q) {
+            return Some(p.0);
+        }
+        let digits: String = q
+            .chars()
+            .map(super::text::fold_width)
+            .filter(char::is_ascii_digit)
+            .collect();
+        let digits = match digits.strip_prefix("0086") {
+            Some(rest) => rest.to_string(),
+            None if q.trim_start().starts_with(['+', '＋']) => {
+                digits.strip_prefix("86").unwrap_or(&digits).to_string()
+            }
+            None => digits,
+        };
+        (digits.len() >= 3).then_some(digits)
     }
 
     /// The stored form: digits only.
@@ -101,6 +124,32 @@ impl fmt::Display for Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_by_phone_normalises_like_the_visit_matching() {
+        for q in [
+            "+86 185 7146 4047",
+            "+8618571464047",
+            "0086-185-7146-4047",
+            "１８５７１４６４０４７",
+            "185 7146 4047",
+        ] {
+            assert_eq!(
+                Phone::search_digits(q).as_deref(),
+                Some("18571464047"),
+                "{q}"
+            );
+        }
+        assert_eq!(Phone::search_digits("+86 185").as_deref(), Some("185"));
+        assert_eq!(Phone::search_digits("4047").as_deref(), Some("4047"));
+        assert_eq!(Phone::search_digits("李超"), None);
+        assert_eq!(
+            Phone::parse("phone", "１３８１２３４５６７８")
+                .unwrap()
+                .as_str(),
+            "13812345678"
+        );
+    }
 
     #[test]
     fn mobiles_and_landlines_are_normalised() {

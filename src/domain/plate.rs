@@ -19,11 +19,7 @@ impl Plate {
         if raw.is_empty() {
             return Err(FieldError::new(field, "required"));
         }
-        let cleaned: String = raw
-            .chars()
-            .filter(|c| !matches!(c, '·' | '•' | '-' | '.' | ' ' | '\u{3000}' | '・'))
-            .flat_map(char::to_uppercase)
-            .collect();
+        let cleaned = search_key(raw);
         let chars: Vec<char> = cleaned.chars().collect();
         let invalid = || FieldError::new(field, "plate-invalid").arg("value", raw);
         if chars.len() < 7 || chars.len() > 8 {
@@ -71,6 +67,18 @@ impl fmt::Display for Plate {
     }
 }
 
+/// A plate (or a part of one) as stored: separators (`·`, `•`, `-`, `.`, spaces) dropped,
+/// full-width letters and digits folded, letters upper-cased — `沪a-12345` → `沪A12345`. The
+/// visit matching and the customer search both go through here.
+pub fn search_key(q: &str) -> String {
+    q.trim()
+        .chars()
+        .map(super::text::fold_width)
+        .filter(|c| !matches!(c, '·' | '•' | '-' | '.' | ' ' | '・' | '－'))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// The display form of a stored plate, for templates and exports.
 pub fn display(stored: &str) -> String {
     Plate::from_stored(stored).to_string()
@@ -79,6 +87,13 @@ pub fn display(stored: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plate_search_key_matches_the_stored_plate() {
+        for q in ["沪a12345", "沪A·12345", "沪Ａ－１２３４５", "沪 a-12345"] {
+            assert_eq!(search_key(q), "沪A12345", "{q}");
+        }
+    }
 
     #[test]
     fn separators_and_case_are_normalised() {

@@ -166,8 +166,10 @@ pub fn parse_int(field: &str, s: &str, min: i32, max: i32) -> Result<i32, FieldE
     Ok(n as i32)
 }
 
-/// Text no longer than `max` characters.
+/// Text no longer than `max` characters, and without invisible control characters
+/// (`text::check_visible`): every text a form, the API or an import keeps passes here.
 pub fn check_len(field: &str, s: &str, max: usize) -> Result<String, FieldError> {
+    super::text::check_visible(field, s)?;
     if s.chars().count() > max {
         Err(FieldError::new(field, "too-long").arg("max", max))
     } else {

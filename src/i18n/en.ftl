@@ -356,7 +356,7 @@ err-password-short = must have at least { $min } characters
 err-self-demote = you cannot disable yourself or drop your own administrator role
 err-store-code-invalid = use lower-case letters, digits, - or _, at most 32
 err-store-code-taken = this store code is taken
-err-file-not-utf8 = the file is not UTF-8 (unreadable from line { $line }); if Excel saved it as GBK/GB18030, save it again as "CSV UTF-8"
+err-file-not-utf8 = the file is neither UTF-8 nor GB18030 (unreadable from line { $line }); name its character set with --encoding
 err-file-empty = the file is empty
 err-header-missing = the header row is missing (the first line must name the columns, e.g. external_id,kind,customer_name,…)
 err-columns-unknown = unknown columns: { $columns }
@@ -784,7 +784,7 @@ err-register-unknown = "{ $value }" is not a register (archives, call-records, c
 err-from-after-to = the start is after the end
 field-register = Register
 
-err-format-unknown = "{ $value }" is not a format (csv or json)
+err-format-unknown = "{ $value }" is not a format (csv, json or xlsx)
 field-format = Format
 
 store-default-name = Our service centre
@@ -1114,3 +1114,45 @@ field-state = State
 field-limit = Page size
 field-after = Page position
 field-event = Event
+
+## Excel workbooks (R11): the manifest sheet
+action-export-xlsx = Export Excel (xlsx)
+manifest-sheet = Manifest
+manifest-register = Register
+manifest-from = From
+manifest-to = To
+manifest-store = Store
+manifest-lines = Lines
+manifest-first-number = First number
+manifest-last-number = Last number
+manifest-data-sha256 = SHA-256 of the data (as the UTF-8 CSV export)
+manifest-phones = Phone numbers
+manifest-phones-full = whole
+manifest-phones-masked = masked
+manifest-exported-by = Exported by
+manifest-exported-at = Exported at
+manifest-head-store = Chain: store
+manifest-head-year = Year
+manifest-head-lines = Lines in the chain
+manifest-head-hash = Head (SHA-256)
+manifest-period = Period
+manifest-filed = Filed
+manifest-first-id = First row
+manifest-last-id = Last row
+err-output-required-for-xlsx = is required for an Excel workbook (it cannot go to standard output)
+field-output = Output file
+
+## Import: character sets, workbooks, dry runs
+import-read-detected = read as { $encoding } (detected)
+import-read-named = read as { $encoding } (as named)
+import-read-sheet = read the sheet "{ $sheet }"
+import-dry-run-summary = dry run, nothing written: would import { $imported }, update { $updated }, reject { $rejected }
+import-rerun = Each row is written whole or not at all. Importing the same file again updates the rows already imported (by external_id) and adds the others; rows without an external_id are added again.
+err-file-not-gb18030 = the file is not GB18030
+err-workbook-unreadable = the file is not a readable Excel workbook (.xlsx or .xls)
+err-sheet-unknown = the workbook has no sheet "{ $value }" (its sheets: { $sheets })
+err-cell-error = the cell holds an Excel error ({ $value })
+field-sheet = Sheet
+err-control-char = contains an invisible control character ({ $char }, character { $position }); type the text again without it
+format-csv = CSV
+format-xlsx = Excel workbook (xlsx)

@@ -344,7 +344,7 @@ err-password-short = 至少需要 { $min } 个字符
 err-self-demote = 不能停用自己或取消自己的管理员角色
 err-store-code-invalid = 只能用小写字母、数字、- 或 _，最多 32 位
 err-store-code-taken = 这个门店代码已被使用
-err-file-not-utf8 = 文件不是 UTF-8 编码（第 { $line } 行起无法识别）；如从 Excel 以 GBK/GB18030 导出，请另存为“CSV UTF-8”
+err-file-not-utf8 = 文件既不是 UTF-8 也不是 GB18030 编码（第 { $line } 行起无法识别）；请用 --encoding 指明字符集
 err-file-empty = 文件是空的
 err-header-missing = 缺少标题行（第一行必须是列名，例如 external_id,kind,customer_name,…）
 err-columns-unknown = 不认识的列：{ $columns }
@@ -771,7 +771,7 @@ err-register-unknown = “{ $value }”不是可选的表格（archives、call-r
 err-from-after-to = 开始日期晚于结束日期
 field-register = 表格
 
-err-format-unknown = “{ $value }”不是可选的格式（csv 或 json）
+err-format-unknown = “{ $value }”不是可选的格式（csv、json 或 xlsx）
 field-format = 格式
 
 store-default-name = 本店
@@ -1095,3 +1095,45 @@ field-state = 状态
 field-limit = 每页条数
 field-after = 翻页位置
 field-event = 活动
+
+## Excel workbooks (R11): the manifest sheet
+action-export-xlsx = 导出 Excel（xlsx）
+manifest-sheet = 导出清单
+manifest-register = 登记表
+manifest-from = 起始日期
+manifest-to = 截止日期
+manifest-store = 门店
+manifest-lines = 行数
+manifest-first-number = 首个编号
+manifest-last-number = 末个编号
+manifest-data-sha256 = 数据 SHA-256 校验值（与 UTF-8 CSV 导出相同）
+manifest-phones = 电话号码
+manifest-phones-full = 完整
+manifest-phones-masked = 遮盖
+manifest-exported-by = 导出人
+manifest-exported-at = 导出时间
+manifest-head-store = 哈希链：门店
+manifest-head-year = 年度
+manifest-head-lines = 链中行数
+manifest-head-hash = 链头（SHA-256）
+manifest-period = 期间
+manifest-filed = 已存档
+manifest-first-id = 首行
+manifest-last-id = 末行
+err-output-required-for-xlsx = 导出 Excel 工作簿时必须指定（不能输出到标准输出）
+field-output = 输出文件
+
+## Import: character sets, workbooks, dry runs
+import-read-detected = 按 { $encoding } 读取（自动识别）
+import-read-named = 按 { $encoding } 读取（按指定）
+import-read-sheet = 读取工作表“{ $sheet }”
+import-dry-run-summary = 试运行，未写入任何数据：将导入 { $imported } 条，更新 { $updated } 条，拒绝 { $rejected } 条。
+import-rerun = 每一行要么完整写入，要么完全不写。再次导入同一文件时，已导入的行按 external_id 更新，其余的行新增；没有 external_id 的行会再次新增。
+err-file-not-gb18030 = 文件不是 GB18030 编码
+err-workbook-unreadable = 文件不是可读取的 Excel 工作簿（.xlsx 或 .xls）
+err-sheet-unknown = 工作簿中没有名为“{ $value }”的工作表（现有：{ $sheets }）
+err-cell-error = 单元格是 Excel 错误值（{ $value }）
+field-sheet = 工作表
+err-control-char = 含有不可见的控制字符（{ $char }，第 { $position } 个字符），请删去后重新输入
+format-csv = CSV
+format-xlsx = Excel 工作簿（xlsx）

@@ -174,13 +174,13 @@ pub fn search(
     offset: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
     let pattern = format!("%{}%", q.trim().replace(['%', '_'], ""));
+    // Plates and phones normalised as the visit matching does (`沪a12345` = `沪A·12345`,
+    // `+86 185 7146 4047` = `18571464047`, full-width digits too).
     let plate_pattern = format!(
         "%{}%",
-        q.trim()
-            .to_uppercase()
-            .replace(['·', '-', ' ', '%', '_'], "")
+        crate::domain::plate::search_key(q).replace(['%', '_'], "")
     );
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let digits = crate::domain::phone::Phone::search_digits(q);
     let filtered = || {
         let mut f = customers::table
             .filter(customers::merged_into_id.is_null())
@@ -195,10 +195,9 @@ pub fn search(
             let by_plate = vehicles::table
                 .filter(vehicles::plate.like(plate_pattern.clone()))
                 .select(vehicles::customer_id);
-            let phone_pattern = if digits.len() >= 3 {
-                format!("%{digits}%")
-            } else {
-                "\u{0}".to_string()
+            let phone_pattern = match &digits {
+                Some(d) => format!("%{d}%"),
+                None => "\u{0}".to_string(),
             };
             f = f.filter(
                 customers::name

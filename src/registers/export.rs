@@ -277,6 +277,8 @@ pub enum Format {
     Csv(Encoding),
     /// `{"register", "from", "to", "lines": [{key: value}]}`, keyed by CONTRACT.md's columns.
     Json,
+    /// An Excel workbook (`registers::xlsx`): the lines, then a sheet with the manifest.
+    Xlsx,
 }
 
 /// What was written: the number of lines and the first and last register numbers.
@@ -288,7 +290,8 @@ pub struct Written {
 }
 
 /// Writes the register into `out`, batch by batch, so memory stays flat however long the
-/// range. Stops at the first write error (a client gone, a full disk).
+/// range. Stops at the first write error (a client gone, a full disk). CSV and JSON only: a
+/// workbook is `write_xlsx`.
 pub fn write(
     conn: &mut DbConn,
     q: &Query,
@@ -296,9 +299,6 @@ pub fn write(
     tz: chrono_tz::Tz,
     out: &mut dyn Write,
 ) -> anyhow::Result<Written> {
-    let store_codes = store_codes(conn)?;
-    let clock = crate::clock::Clock::new(tz, None);
-    let all = Filters::default();
     let mut sink: Box<dyn Sink + '_> = match format {
         Format::Csv(Encoding::Utf8) => {
             out.write_all(b"\xEF\xBB\xBF")?;
@@ -308,7 +308,110 @@ pub fn write(
             Box::new(CsvSink(csv::Writer::from_writer(Gb18030::new(out))))
         }
         Format::Json => Box::new(JsonSink::start(out, q)?),
+        Format::Xlsx => anyhow::bail!("an xlsx export is written by write_xlsx"),
     };
+    drive(conn, q, tz, &mut *sink)
+}
+
+/// A register's data sheet, written; the caller adds the manifest and saves it.
+pub struct XlsxDraft {
+    pub book: super::xlsx::Book,
+    /// The SHA-256 of the data as the UTF-8 CSV export of the same query would be: the same
+    /// lines, the same value in both manifests, so a workbook can be checked against a CSV.
+    pub data_sha256: String,
+}
+
+/// The register as a workbook's data sheet (constant memory: rows go to a temporary file).
+pub fn write_xlsx(
+    conn: &mut DbConn,
+    q: &Query,
+    tz: chrono_tz::Tz,
+) -> anyhow::Result<(Written, XlsxDraft)> {
+    let keys = keys(q.register);
+    let kinds = keys.iter().map(|k| column_kind(k)).collect();
+    let name = I18N.t(q.lang, &format!("register-title-{}", q.register.key()));
+    let book = super::xlsx::Book::new(&name, &headers(q.register, q.lang), kinds)?;
+    let mut hash = HashWriter(sha2::Sha256::new());
+    hash.write_all(b"\xEF\xBB\xBF")?;
+    let mut sink = XlsxSink {
+        book,
+        csv: CsvSink(csv::Writer::from_writer(hash)),
+    };
+    let written = drive(conn, q, tz, &mut sink)?;
+    let hash = sink
+        .csv
+        .0
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))?;
+    use sha2::Digest;
+    Ok((
+        written,
+        XlsxDraft {
+            book: sink.book,
+            data_sha256: hex::encode(hash.0.finalize()),
+        },
+    ))
+}
+
+/// How a workbook writes a register's column: dates as dates, everything else as text
+/// (numbers, plates and phones included).
+pub fn column_kind(key: &str) -> super::xlsx::Kind {
+    use super::xlsx::Kind;
+    match key {
+        "visit_date"
+        | "next_maintenance_date"
+        | "due_date"
+        | "archived_on"
+        | "date"
+        | "sent_on" => Kind::Date,
+        "called_at" => Kind::DateTime,
+        _ => Kind::Text,
+    }
+}
+
+/// Feeds what is written into a SHA-256.
+struct HashWriter(sha2::Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The data sheet, and the CSV the data hash is taken of.
+struct XlsxSink {
+    book: super::xlsx::Book,
+    csv: CsvSink<HashWriter>,
+}
+
+impl Sink for XlsxSink {
+    fn header(&mut self, headers: &[String]) -> anyhow::Result<()> {
+        self.csv.header(headers)
+    }
+    fn line(&mut self, keys: &[&str], cells: &[String]) -> anyhow::Result<()> {
+        self.book.line(cells)?;
+        self.csv.line(keys, cells)
+    }
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.csv.finish()
+    }
+}
+
+/// Reads the register batch by batch into `sink`.
+fn drive(
+    conn: &mut DbConn,
+    q: &Query,
+    tz: chrono_tz::Tz,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<Written> {
+    let store_codes = store_codes(conn)?;
+    let clock = crate::clock::Clock::new(tz, None);
+    let all = Filters::default();
     sink.header(&headers(q.register, q.lang))?;
     let keys = keys(q.register);
     let mut written = Written::default();

@@ -7,3 +7,4 @@ pub mod export;
 pub mod heads;
 pub mod numbering;
 pub mod view;
+pub mod xlsx;

@@ -84,19 +84,23 @@ pub struct Manifest {
     pub last_number: Option<String>,
     pub bytes: u64,
     pub sha256: String,
+    /// xlsx: the SHA-256 of the data as the UTF-8 CSV export would write it (the workbook's
+    /// manifest sheet cannot hold the hash of the file it is in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_sha256: Option<String>,
     pub chain_heads: Vec<Head>,
     pub exported_by: String,
     pub exported_at: chrono::NaiveDateTime,
 }
 
 /// Counts and hashes the bytes on their way out.
-struct Tally<'a> {
-    out: &'a mut dyn Write,
+struct Tally<W: Write> {
+    out: W,
     sha: Sha256,
     bytes: u64,
 }
 
-impl Write for Tally<'_> {
+impl<W: Write> Write for Tally<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.out.write(buf)?;
         self.sha.update(&buf[..n]);
@@ -142,65 +146,194 @@ pub fn run(
     let (bytes, sha) = (tally.bytes, hex::encode(tally.sha.finalize()));
     let now = trunc(ctx.clock.now_utc());
     write_tx(conn, |conn| {
-        let stores: Vec<(i32, String)> = store::all(conn)?
-            .into_iter()
-            .filter(|s| q.store_id.is_none_or(|id| id == s.id))
-            .map(|s| (s.id, s.code))
-            .collect();
-        let mut heads = Vec::new();
-        for (id, code) in &stores {
-            for year in q.from.year()..=q.to.year() {
-                if let Some((count, head)) =
-                    chain::record_head(conn, *id, q.register, year, "export", now)?
-                {
-                    heads.push(Head {
-                        store: code.clone(),
-                        year,
-                        lines_in_chain: count,
-                        head,
-                    });
-                }
+        let manifest = manifest(conn, actor, q, format, &written, now)?;
+        let manifest = Manifest {
+            bytes,
+            sha256: sha,
+            ..manifest
+        };
+        record(conn, ctx, actor, q, grant, &manifest)?;
+        Ok::<_, anyhow::Error>(manifest)
+    })
+}
+
+/// The manifest of what was written, the chain heads recorded (inside the caller's
+/// transaction); `bytes` and `sha256` still to fill in.
+fn manifest(
+    conn: &mut DbConn,
+    actor: &Actor,
+    q: &Query,
+    format: Format,
+    written: &export::Written,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<Manifest> {
+    let stores: Vec<(i32, String)> = store::all(conn)?
+        .into_iter()
+        .filter(|s| q.store_id.is_none_or(|id| id == s.id))
+        .map(|s| (s.id, s.code))
+        .collect();
+    let mut heads = Vec::new();
+    for (id, code) in &stores {
+        for year in q.from.year()..=q.to.year() {
+            if let Some((count, head)) =
+                chain::record_head(conn, *id, q.register, year, "export", now)?
+            {
+                heads.push(Head {
+                    store: code.clone(),
+                    year,
+                    lines_in_chain: count,
+                    head,
+                });
             }
         }
-        let (format_key, encoding) = match format {
-            Format::Csv(e) => ("csv", e),
-            Format::Json => ("json", Encoding::Utf8),
-        };
-        let manifest = Manifest {
-            register: q.register.key().into(),
-            from: q.from,
-            to: q.to,
-            store: q
-                .store_id
-                .and_then(|id| stores.iter().find(|s| s.0 == id).map(|s| s.1.clone())),
-            lang: q.lang.into(),
-            format: format_key.into(),
-            encoding: encoding.key().into(),
-            phones: q.phones.key().into(),
-            lines: written.lines,
-            first_number: written.first.clone(),
-            last_number: written.last.clone(),
-            bytes,
-            sha256: sha.clone(),
-            chain_heads: heads,
-            exported_by: actor.name.clone(),
-            exported_at: now,
-        };
-        let mut detail = serde_json::to_value(&manifest).map_err(anyhow::Error::from)?;
-        if let Some(g) = grant {
-            detail["grant"] = serde_json::json!(g);
-        }
-        audit::record(
+    }
+    let (format_key, encoding) = match format {
+        Format::Csv(e) => ("csv", e),
+        Format::Json => ("json", Encoding::Utf8),
+        Format::Xlsx => ("xlsx", Encoding::Utf8),
+    };
+    Ok(Manifest {
+        register: q.register.key().into(),
+        from: q.from,
+        to: q.to,
+        store: q
+            .store_id
+            .and_then(|id| stores.iter().find(|s| s.0 == id).map(|s| s.1.clone())),
+        lang: q.lang.into(),
+        format: format_key.into(),
+        encoding: encoding.key().into(),
+        phones: q.phones.key().into(),
+        lines: written.lines,
+        first_number: written.first.clone(),
+        last_number: written.last.clone(),
+        bytes: 0,
+        sha256: String::new(),
+        data_sha256: None,
+        chain_heads: heads,
+        exported_by: actor.name.clone(),
+        exported_at: now,
+    })
+}
+
+/// The export's line in the audit log, with its manifest.
+fn record(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: &Query,
+    grant: Option<i32>,
+    manifest: &Manifest,
+) -> anyhow::Result<()> {
+    let mut detail = serde_json::to_value(manifest).map_err(anyhow::Error::from)?;
+    if let Some(g) = grant {
+        detail["grant"] = serde_json::json!(g);
+    }
+    audit::record(
+        conn,
+        ctx,
+        actor,
+        "register.export",
+        q.register.key(),
+        &detail.to_string(),
+        "ok",
+    )?;
+    Ok(())
+}
+
+/// Like `run`, as an Excel workbook: the data sheet, then (the chain heads recorded) the
+/// manifest sheet — range, lines, first and last number, the data's SHA-256 (that of the
+/// UTF-8 CSV of the same lines), chain heads — then the file, whose own SHA-256 goes into the
+/// manifest kept in the audit log and beside `--output`.
+pub fn run_xlsx(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: &Query,
+    grant: Option<i32>,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<Manifest> {
+    let interrupted = |conn: &mut DbConn, e: &anyhow::Error| {
+        let _ = audit::record(
             conn,
             ctx,
             actor,
             "register.export",
             q.register.key(),
-            &detail.to_string(),
-            "ok",
-        )?;
-        Ok::<_, anyhow::Error>(manifest)
-    })
+            &format!("{}…{}: {e}", q.from, q.to),
+            "interrupted",
+        );
+    };
+    let (written, draft) = match export::write_xlsx(conn, q, ctx.clock.tz()) {
+        Ok(w) => w,
+        Err(e) => {
+            interrupted(conn, &e);
+            return Err(e);
+        }
+    };
+    let now = trunc(ctx.clock.now_utc());
+    let mut m = write_tx(conn, |conn| {
+        manifest(conn, actor, q, Format::Xlsx, &written, now)
+    })?;
+    m.data_sha256 = Some(draft.data_sha256.clone());
+    let l = q.lang;
+    let t = |k: &str| crate::i18n::I18N.t(l, &format!("manifest-{k}"));
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pairs = vec![
+        (
+            t("register"),
+            crate::i18n::I18N.t(l, &format!("register-title-{}", m.register)),
+        ),
+        (t("from"), m.from.to_string()),
+        (t("to"), m.to.to_string()),
+        (t("store"), opt(&m.store)),
+        (t("lines"), m.lines.to_string()),
+        (t("first-number"), opt(&m.first_number)),
+        (t("last-number"), opt(&m.last_number)),
+        (t("data-sha256"), draft.data_sha256.clone()),
+        (
+            t("phones"),
+            crate::i18n::I18N.t(l, &format!("manifest-phones-{}", m.phones)),
+        ),
+        (t("exported-by"), m.exported_by.clone()),
+        (
+            t("exported-at"),
+            m.exported_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ),
+    ];
+    let head_cols: Vec<String> = ["head-store", "head-year", "head-lines", "head-hash"]
+        .iter()
+        .map(|k| t(k))
+        .collect();
+    let head_rows: Vec<Vec<String>> = m
+        .chain_heads
+        .iter()
+        .map(|h| {
+            vec![
+                h.store.clone(),
+                h.year.to_string(),
+                h.lines_in_chain.to_string(),
+                h.head.clone(),
+            ]
+        })
+        .collect();
+    let mut tally = Tally {
+        out,
+        sha: Sha256::new(),
+        bytes: 0,
+    };
+    if let Err(e) = draft.book.finish(
+        &t("sheet"),
+        &pairs,
+        Some((&head_cols, &head_rows)),
+        &mut tally,
+    ) {
+        interrupted(conn, &e);
+        return Err(e);
+    }
+    m.bytes = tally.bytes;
+    m.sha256 = hex::encode(tally.sha.finalize());
+    write_tx(conn, |conn| record(conn, ctx, actor, q, grant, &m))?;
+    Ok(m)
 }
 
 /// The exports recorded in the audit log, newest first, with their manifests (for the

@@ -92,34 +92,87 @@ impl Snapshot {
     }
 }
 
+/// The per-clerk table: the figure keys, then one line per clerk and one for the store
+/// (period, clerk, name, every figure by its key; empty where there is nothing to divide).
+fn clerks_table(s: &Snapshot) -> (Vec<String>, Vec<Vec<String>>) {
+    let keys: Vec<String> = s.totals.flat().keys().cloned().collect();
+    let line = |clerk: &str, name: &str, f: &Figures| -> Vec<String> {
+        let flat = f.flat();
+        let mut rec = vec![s.period.clone(), clerk.to_string(), name.to_string()];
+        rec.extend(keys.iter().map(|k| match flat.get(k).copied().flatten() {
+            None => String::new(),
+            Some(v) if v.fract() == 0.0 && !k.ends_with("rate") => format!("{v:.0}"),
+            Some(v) => format!("{v}"),
+        }));
+        rec
+    };
+    let mut rows: Vec<Vec<String>> = s
+        .clerks
+        .iter()
+        .map(|c| line(&c.username, &c.display_name, &c.figures))
+        .collect();
+    rows.push(line("", "", &s.totals));
+    (keys, rows)
+}
+
 /// The per-clerk table as CSV (UTF-8 with BOM): one line per clerk and one for the store,
 /// every figure by its key.
 pub fn clerks_csv(s: &Snapshot) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let keys: Vec<String> = s.totals.flat().keys().cloned().collect();
+        let (keys, rows) = clerks_table(s);
         let mut head = vec!["period".to_string(), "clerk".into(), "name".into()];
         head.extend(keys.iter().cloned());
         w.write_record(&head)?;
-        let mut line = |clerk: &str, name: &str, f: &Figures| -> anyhow::Result<()> {
-            let flat = f.flat();
-            let mut rec = vec![s.period.clone(), clerk.to_string(), name.to_string()];
-            rec.extend(keys.iter().map(|k| match flat.get(k).copied().flatten() {
-                None => String::new(),
-                Some(v) if v.fract() == 0.0 && !k.ends_with("rate") => format!("{v:.0}"),
-                Some(v) => format!("{v}"),
-            }));
-            w.write_record(&rec)?;
-            Ok(())
-        };
-        for c in &s.clerks {
-            line(&c.username, &c.display_name, &c.figures)?;
+        for r in rows {
+            w.write_record(&r)?;
         }
-        line("", "", &s.totals)?;
         w.flush()?;
     }
     Ok(out)
+}
+
+/// The per-clerk table as an Excel workbook: headers in `lang`, figures as numbers, and a
+/// sheet saying which period, store and version it is.
+pub fn clerks_xlsx(
+    s: &Snapshot,
+    lang: &str,
+    filed: Option<i32>,
+    out: &mut (dyn std::io::Write + Send),
+) -> anyhow::Result<()> {
+    use crate::i18n::I18N;
+    use crate::registers::xlsx::{Book, Kind};
+    let (keys, rows) = clerks_table(s);
+    let mut head = vec![
+        I18N.t(lang, "sum-col-period"),
+        I18N.t(lang, "sum-col-clerk"),
+        I18N.t(lang, "sum-line-clerk"),
+    ];
+    head.extend(keys.iter().map(|k| {
+        let key = format!("sum-fig-{}", k.replace('.', "-"));
+        if I18N.has(lang, &key) {
+            I18N.t(lang, &key)
+        } else {
+            k.clone()
+        }
+    }));
+    let mut kinds = vec![Kind::Text; 3];
+    kinds.extend(keys.iter().map(|_| Kind::Number));
+    let mut book = Book::new(&I18N.t(lang, "sum-clerks-title"), &head, kinds)?;
+    for r in &rows {
+        book.line(r)?;
+    }
+    let t = |k: &str| I18N.t(lang, &format!("manifest-{k}"));
+    let pairs = vec![
+        (t("period"), s.period.clone()),
+        (
+            t("filed"),
+            filed.map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
+        ),
+        (t("lines"), rows.len().to_string()),
+    ];
+    book.finish(&t("sheet"), &pairs, None, out)
 }
 
 /// The scope of a period's counting.

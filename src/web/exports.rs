@@ -28,6 +28,9 @@ pub struct ExportParams {
 }
 
 const CHUNK: usize = 64 * 1024;
+
+/// The media type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const CHANNEL: usize = 8;
 
 struct ChannelWriter(mpsc::Sender<Result<Bytes, std::io::Error>>);
@@ -65,6 +68,7 @@ pub async fn respond(
             .take(Encoding::parse(p.encoding.as_deref()))
             .map(Format::Csv),
         Some("json") => Some(Format::Json),
+        Some("xlsx") => Some(Format::Xlsx),
         Some(other) => {
             errs.push(FieldError::new("format", "format-unknown").arg("value", other));
             None
@@ -111,20 +115,24 @@ pub async fn respond(
         })
         .await?;
     let stream = stream_blocking(state, move |conn, ctx, out| {
-        exports::run(conn, ctx, &actor, &q, format, grant, out)
-            .inspect_err(|e| tracing::warn!("export of {} stopped: {e:#}", q.register.key()))?;
+        match format {
+            Format::Xlsx => exports::run_xlsx(conn, ctx, &actor, &q, grant, out),
+            _ => exports::run(conn, ctx, &actor, &q, format, grant, out),
+        }
+        .inspect_err(|e| tracing::warn!("export of {} stopped: {e:#}", q.register.key()))?;
         Ok(())
     });
     let (ctype, ext) = match format {
         Format::Csv(e) => (format!("text/csv; charset={}", e.charset()), "csv"),
         Format::Json => ("application/json".to_string(), "json"),
+        Format::Xlsx => (XLSX.to_string(), "xlsx"),
     };
     let mut resp = HttpResponse::Ok();
     resp.content_type(ctype);
-    if ext == "csv" {
+    if ext != "json" {
         resp.insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{}-{from}-{to}.csv\"", reg.key()),
+            format!("attachment; filename=\"{}-{from}-{to}.{ext}\"", reg.key()),
         ));
     }
     Ok(resp.streaming(stream))
@@ -137,7 +145,11 @@ pub fn stream_blocking<F>(
     write: F,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>>
 where
-    F: FnOnce(&mut crate::db::DbConn, &crate::services::Ctx, &mut dyn Write) -> anyhow::Result<()>
+    F: FnOnce(
+            &mut crate::db::DbConn,
+            &crate::services::Ctx,
+            &mut (dyn Write + Send),
+        ) -> anyhow::Result<()>
         + Send
         + 'static,
 {

@@ -506,17 +506,40 @@ pub async fn print(
     Ok(html(state.templates.render(me.lang, template, &ctx)?))
 }
 
-/// `GET /registers/{register}/export.csv?from=&to=&lang=&encoding=&phones=`: the API's export
-/// for a signed-in browser (the API wants a token), recorded in the audit log the same way.
+/// `GET /registers/{register}/export.csv?from=&to=&lang=&encoding=&phones=[&format=xlsx]`:
+/// the API's export for a signed-in browser (the API wants a token), recorded in the audit log
+/// the same way. CSV unless `format=xlsx`.
 pub async fn export_csv(
     state: State,
     me: Auth,
     register: web::Path<String>,
     p: web::Query<crate::web::exports::ExportParams>,
 ) -> AppResult<HttpResponse> {
+    let xlsx = p.format.as_deref() == Some("xlsx");
+    export_as(state, me, register, p, xlsx).await
+}
+
+async fn export_as(
+    state: State,
+    me: Auth,
+    register: web::Path<String>,
+    p: web::Query<crate::web::exports::ExportParams>,
+    xlsx: bool,
+) -> AppResult<HttpResponse> {
     let mut p = p.into_inner();
-    p.format = None;
+    p.format = xlsx.then(|| "xlsx".to_string());
     crate::web::exports::respond(&state, me.actor(), &register, &p, me.lang).await
+}
+
+/// `GET /registers/{register}/export.xlsx?from=&to=&lang=&phones=`: the same as an Excel
+/// workbook.
+pub async fn export_xlsx(
+    state: State,
+    me: Auth,
+    register: web::Path<String>,
+    p: web::Query<crate::web::exports::ExportParams>,
+) -> AppResult<HttpResponse> {
+    export_as(state, me, register, p, true).await
 }
 
 /// R11: a supervisor corrects a ledger line by an amendment line (the original stays).

@@ -783,15 +783,51 @@ pub async fn csv(
     path: web::Path<(String, String)>,
     q: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
+    clerks_table(state, me, path, q, false).await
+}
+
+/// `GET /summaries/{kind}/{period}/clerks.xlsx`: the per-clerk table as an Excel workbook.
+pub async fn xlsx(
+    state: State,
+    me: Auth,
+    path: web::Path<(String, String)>,
+    q: web::Query<SummaryQuery>,
+) -> AppResult<HttpResponse> {
+    clerks_table(state, me, path, q, true).await
+}
+
+/// The per-clerk table as CSV or as a workbook.
+async fn clerks_table(
+    state: State,
+    me: Auth,
+    path: web::Path<(String, String)>,
+    q: web::Query<SummaryQuery>,
+    xlsx: bool,
+) -> AppResult<HttpResponse> {
     let (kind_s, period) = path.into_inner();
     let kind = kind_of(&kind_s)?;
     let (p, view) = load(&state, me.actor(), kind, &period, &q).await?;
-    let body = svc::clerks_csv(&view.snapshot)?;
+    let (body, ctype, ext) = if xlsx {
+        let filed = view
+            .current
+            .as_ref()
+            .filter(|_| view.filed)
+            .map(|c| c.version);
+        let mut body = Vec::new();
+        svc::clerks_xlsx(&view.snapshot, me.lang, filed, &mut body)?;
+        (body, super::exports::XLSX, "xlsx")
+    } else {
+        (
+            svc::clerks_csv(&view.snapshot)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    };
     Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(ctype)
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"summary-{p}-clerks.csv\""),
+            format!("attachment; filename=\"summary-{p}-clerks.{ext}\""),
         ))
         .body(body))
 }

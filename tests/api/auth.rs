@@ -255,6 +255,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/registers/{register}/export.xlsx",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
         "/registers/{register}/{id}",
         "supervisor auditor admin",
     ),
@@ -272,6 +277,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/registers/grants/{id}/revoke", "supervisor"),
     ("GET", "/audit", "supervisor auditor admin"),
     ("GET", "/audit/export.csv", "supervisor auditor admin"),
+    ("GET", "/audit/export.xlsx", "supervisor auditor admin"),
     ("POST", "/customers/{id}/reveal", "clerk supervisor admin"),
     ("POST", "/customers/{id}/anonymise", "supervisor admin"),
     ("GET", "/summaries", "supervisor auditor admin"),
@@ -293,6 +299,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/summaries/{kind}/{period}/clerks.csv",
+        "supervisor auditor admin",
+    ),
+    (
+        "GET",
+        "/summaries/{kind}/{period}/clerks.xlsx",
         "supervisor auditor admin",
     ),
     (

@@ -6,9 +6,9 @@ use crate::helpers::*;
 use aftercare::models::{customer, visit};
 use diesel::prelude::*;
 
-const HEADER: &str = "external_id,kind,customer_name,phone,address,plate,vehicle_model,vehicle_type,checked_in_at,picked_up_at,items,maintenance_interval_days,maintenance_interval_km,next_maintenance_date,desired_services,odometer_km";
+pub const HEADER: &str = "external_id,kind,customer_name,phone,address,plate,vehicle_model,vehicle_type,checked_in_at,picked_up_at,items,maintenance_interval_days,maintenance_interval_km,next_maintenance_date,desired_services,odometer_km";
 
-fn visits_count(env: &TestEnv) -> i64 {
+pub fn visits_count(env: &TestEnv) -> i64 {
     env.with(|c| {
         aftercare::db::schema::visits::table
             .count()
@@ -182,15 +182,15 @@ both_backends!(cli_import_refuses_a_bad_file_as_a_whole, |b| {
             "external_id,kind\nD-1,repair\n".as_bytes().to_vec(),
             "缺少必需的列：customer_name, phone, checked_in_at",
         ),
-        // 王伟 in GBK: not UTF-8.
+        // Neither UTF-8 nor GB18030 (0xFF starts no character in either).
         (
-            "gbk.csv",
+            "binary.csv",
             [
                 HEADER.as_bytes(),
-                b"\nD-1,repair,\xcd\xf5\xce\xb0,13812345678\n",
+                b"\nD-1,repair,\xff\xfe\xff,13812345678\n",
             ]
             .concat(),
-            "不是 UTF-8 编码（第 2 行起",
+            "既不是 UTF-8 也不是 GB18030 编码（第 2 行起",
         ),
     ];
     for (name, bytes, expected) in cases {

@@ -277,6 +277,20 @@ impl Resp {
     }
 }
 
+/// Status, content type and body bytes of an answer, whatever its status.
+fn into_bytes(r: Result<ureq::Response, ureq::Error>) -> (u16, Option<String>, Vec<u8>) {
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = resp.status();
+    let ctype = resp.header("content-type").map(str::to_string);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("body");
+    (status, ctype, bytes)
+}
+
 fn into_resp(r: Result<ureq::Response, ureq::Error>) -> Resp {
     let resp = match r {
         Ok(r) => r,
@@ -340,6 +354,16 @@ impl Browser {
         );
         self.remember_csrf(&r.body);
         r
+    }
+
+    /// A GET whose body is not text (a workbook): status, content type, bytes.
+    pub fn get_bytes(&mut self, path: &str) -> (u16, Option<String>, Vec<u8>) {
+        into_bytes(
+            self.agent
+                .get(&format!("{}{path}", self.base))
+                .set("Accept-Language", &self.accept_language)
+                .call(),
+        )
     }
 
     /// Posts a form with the CSRF token of the last page (unless the fields carry one).
@@ -529,21 +553,12 @@ impl Api {
 impl Api {
     /// A GET whose body is not UTF-8 (a GB18030 export): status, content type, bytes.
     pub fn get_bytes(&self, path: &str) -> (u16, Option<String>, Vec<u8>) {
-        let resp = match self
-            .agent
-            .get(&format!("{}{path}", self.base))
-            .set("Authorization", &format!("Bearer {}", self.token))
-            .call()
-        {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("request failed: {e}"),
-        };
-        let status = resp.status();
-        let ctype = resp.header("content-type").map(str::to_string);
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes).expect("body");
-        (status, ctype, bytes)
+        into_bytes(
+            self.agent
+                .get(&format!("{}{path}", self.base))
+                .set("Authorization", &format!("Bearer {}", self.token))
+                .call(),
+        )
     }
 
     pub fn get(&self, path: &str) -> Resp {

@@ -96,9 +96,13 @@ both_backends!(
         );
         assert_eq!(code, 0, "{err}");
         let manifest: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(dir.path().join("register.manifest.json")).unwrap(),
+            &std::fs::read(dir.path().join("register.csv.manifest.json")).unwrap(),
         )
         .unwrap();
+        assert!(
+            !dir.path().join("register.manifest.json").exists(),
+            "FILE.manifest.json, as the README says"
+        );
         use sha2::Digest;
         let sha = hex::encode(sha2::Sha256::digest(std::fs::read(&file).unwrap()));
         assert_eq!(manifest["sha256"], sha);
