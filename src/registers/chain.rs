@@ -641,11 +641,11 @@ pub fn hash_at(
         .optional()
 }
 
-/// Every chain's head now: (store, year, lines, last line's id, hash), per register.
-pub fn current_heads(
-    conn: &mut DbConn,
-    register: Register,
-) -> QueryResult<Vec<(i32, i32, i64, i32, String)>> {
+/// A chain's head: (store, year, lines, last line's id, hash).
+pub type ChainHead = (i32, i32, i64, i32, String);
+
+/// Every chain's head now, per register.
+pub fn current_heads(conn: &mut DbConn, register: Register) -> QueryResult<Vec<ChainHead>> {
     use diesel::dsl::{count_star, max};
     let groups: Vec<(i32, i32, i64, Option<i32>)> = register_chain::table
         .filter(register_chain::register.eq(register.key()))

@@ -291,12 +291,12 @@ both_backends!(
             "{}",
             done.text()
         );
-        // Another clerk may read the sheet but not complete it.
+        // Another clerk finds nothing there (ASVS 8.2.2: the sheet is the customer's data).
         let mut other = Browser::new(&app);
         other.login("clerk2");
         let seen = other.get(&format!("/archives/{vid}"));
-        assert_eq!(seen.status, 200);
-        assert!(seen.body.contains("DA-2026-000001"));
+        assert_eq!(seen.status, 404);
+        assert!(!seen.body.contains("DA-2026-000001"));
         // The task left the start page.
         let home = web.get("/");
         assert_eq!(
@@ -340,7 +340,8 @@ both_backends!(
         let mut other = Browser::new(&app);
         other.login("clerk2");
         let page = other.get(&format!("/archives/{vid}"));
-        assert!(page.body.contains("id=\"not-yours\""), "{}", page.text());
+        assert_eq!(page.status, 404, "{}", page.text());
+        other.get("/calls/new");
         let r = other.post(
             &format!("/archives/{vid}"),
             &[
@@ -349,10 +350,10 @@ both_backends!(
                 ("plan_talking_points", "优惠"),
             ],
         );
-        assert_eq!(r.status, 403);
+        assert_eq!(r.status, 404);
         let other_api = Api::new(&app, &env.token("clerk2"));
         let r = other_api.post(&format!("/api/v1/archives/{vid}"), json!({"plan": plan()}));
-        assert_eq!(r.status, 403);
+        assert_eq!(r.status, 404);
         assert_eq!(count_rows!(env, archives), 0);
     }
 );
