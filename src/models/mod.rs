@@ -12,6 +12,7 @@ pub mod item;
 pub mod job;
 pub mod letter;
 pub mod privacy;
+pub mod satisfaction;
 pub mod store;
 pub mod summary;
 pub mod task;

@@ -22,6 +22,8 @@ pub struct ListQuery {
     q: Option<String>,
     mine: Option<String>,
     page: Option<i64>,
+    /// X7: only lost customers.
+    lost: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -49,10 +51,20 @@ pub async fn list(
     let clerk = mine.then_some(me.user.id);
     let store_id = me.user.store_id;
     let actor = me.actor();
+    let lost = q.lost.as_deref() == Some("1");
     let (rows, total, clerks, sight) = state
         .db(move |conn, ctx| {
-            let (rows, total) =
-                customer::search(conn, store_id, &text, clerk, PAGE, (page - 1) * PAGE)?;
+            let today = ctx.clock.today();
+            let lost_on = lost.then(|| (today, ctx.cadence().lost_since(today)));
+            let (rows, total) = customer::search(
+                conn,
+                store_id,
+                &text,
+                clerk,
+                lost_on,
+                PAGE,
+                (page - 1) * PAGE,
+            )?;
             let clerks = match store_id {
                 Some(s) => user::clerks_of_store(conn, s, false)?,
                 None => Vec::new(),
@@ -77,6 +89,7 @@ pub async fn list(
     ctx.insert("total", &total);
     ctx.insert("q", &q.q.clone().unwrap_or_default());
     ctx.insert("mine", &mine);
+    ctx.insert("lost", &lost);
     ctx.insert("page", &page);
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
     ctx.insert("clerks", &clerks);
