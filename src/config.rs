@@ -31,6 +31,44 @@ pub struct Settings {
     pub jobs: Jobs,
     /// Phone masking, export limits and data retention (R11).
     pub privacy: Privacy,
+    /// X6: satisfaction asked on reached first and second follow-ups.
+    pub satisfaction: Satisfaction,
+    /// X8: service advisors on visits and in the summaries.
+    pub advisors: Advisors,
+}
+
+/// X6: whether reached follow-ups ask the customer's satisfaction, and which aspects.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Satisfaction {
+    pub enabled: bool,
+    /// The aspects asked besides the overall score, each 1–5 (keys of `ASPECTS`).
+    pub aspects: Vec<String>,
+}
+
+impl Default for Satisfaction {
+    fn default() -> Self {
+        Satisfaction {
+            enabled: true,
+            aspects: crate::domain::satisfaction::ASPECTS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// X8: whether visits name their service advisor and the summaries break figures down by it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Advisors {
+    pub enabled: bool,
+}
+
+impl Default for Advisors {
+    fn default() -> Self {
+        Advisors { enabled: true }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -68,6 +106,8 @@ pub struct Jobs {
     pub retention: String,
     /// R10: drafts last month's summary (and in January last year's) on the 1st.
     pub summary_drafts: String,
+    /// X7: opens a win-back task for each customer found lost (empty = off).
+    pub win_back: String,
 }
 
 impl Default for Jobs {
@@ -80,6 +120,7 @@ impl Default for Jobs {
             overdue_digest: "0 0 6 * * *".into(),
             retention: "0 30 3 * * *".into(),
             summary_drafts: "0 30 0 1 * *".into(),
+            win_back: "0 45 3 * * *".into(),
         }
     }
 }
@@ -97,6 +138,8 @@ impl Default for Settings {
             cadence: Cadence::default(),
             jobs: Jobs::default(),
             privacy: Privacy::default(),
+            satisfaction: Satisfaction::default(),
+            advisors: Advisors::default(),
         }
     }
 }
@@ -159,6 +202,14 @@ impl Config {
                             format!("{var}: expected true or false, got {raw:?}")
                         })?)
                     }
+                    // A list (`satisfaction.aspects`) as comma-separated words.
+                    toml::Value::Array(_) => toml::Value::Array(
+                        raw.split(',')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(|s| toml::Value::String(s.to_string()))
+                            .collect(),
+                    ),
                     _ => toml::Value::String(raw.clone()),
                 };
                 set_path(&mut merged, key, value);
@@ -182,9 +233,18 @@ impl Config {
             ("jobs.overdue_digest", &settings.jobs.overdue_digest),
             ("jobs.retention", &settings.jobs.retention),
             ("jobs.summary_drafts", &settings.jobs.summary_drafts),
+            ("jobs.win_back", &settings.jobs.win_back),
         ] {
             if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
                 bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");
+            }
+        }
+        for a in &settings.satisfaction.aspects {
+            if !crate::domain::satisfaction::ASPECTS.contains(&a.as_str()) {
+                bail!(
+                    "configuration: satisfaction.aspects: {a:?} is not one of {:?}",
+                    crate::domain::satisfaction::ASPECTS
+                );
             }
         }
         if !crate::i18n::LANGS.contains(&settings.language.as_str()) {

@@ -136,6 +136,8 @@ diesel::table! {
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        advisor -> Nullable<Text>,
+        advisor_id -> Nullable<Integer>,
     }
 }
 
@@ -509,6 +511,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// X8: the service advisors the admin keeps.
+    advisors (id) {
+        id -> Integer,
+        store_id -> Integer,
+        name -> Text,
+        norm_name -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// X6: the satisfaction asked on a reached first or second follow-up.
+    call_satisfaction (call_record_id) {
+        call_record_id -> Integer,
+        store_id -> Integer,
+        customer_id -> Integer,
+        called_on -> Date,
+        handled_by_id -> Integer,
+        advisor_id -> Nullable<Integer>,
+        score -> Nullable<Integer>,
+        declined -> Bool,
+        aspects -> Text,
+    }
+}
+
+diesel::table! {
+    satisfaction_aspects (call_record_id, aspect) {
+        call_record_id -> Integer,
+        aspect -> Text,
+        score -> Integer,
+    }
+}
+
+diesel::table! {
+    /// X7: why a lost customer stopped coming.
+    win_back_answers (call_record_id) {
+        call_record_id -> Integer,
+        task_id -> Integer,
+        reason -> Text,
+        text -> Text,
+    }
+}
+
 diesel::joinable!(customers -> stores (store_id));
 diesel::joinable!(vehicles -> customers (customer_id));
 diesel::joinable!(visits -> customers (customer_id));
@@ -559,4 +606,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     anonymise_pass,
     export_grants,
     summaries,
+    advisors,
+    call_satisfaction,
+    satisfaction_aspects,
+    win_back_answers,
 );

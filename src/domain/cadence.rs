@@ -45,6 +45,11 @@ pub struct Cadence {
     pub queue_lookahead_days: u32,
     /// X5: a reminded customer who visits within this many days of A10 counts as returned.
     pub return_window_days: u32,
+    /// X7: a customer whose A10 passed more than this many days ago with no visit since is
+    /// lost; the win-back job opens at most one task a customer per this many days.
+    pub lost_after_days: u32,
+    /// X7: the win-back task's window, days after the job found the customer lost.
+    pub win_back_days: u32,
 }
 
 impl Default for Cadence {
@@ -65,6 +70,8 @@ impl Default for Cadence {
             unreachable_after_attempts: 3,
             queue_lookahead_days: 7,
             return_window_days: 30,
+            lost_after_days: 90,
+            win_back_days: 14,
         }
     }
 }
@@ -171,6 +178,25 @@ impl Cadence {
             start: u,
             end: plus(u, self.unreachable_letter_days),
         }
+    }
+
+    /// X7: the win-back call for a customer found lost on `l`: L … L+14.
+    pub fn win_back(&self, l: NaiveDate) -> Window {
+        Window {
+            start: l,
+            end: plus(l, self.win_back_days),
+        }
+    }
+
+    /// X7: whether a customer whose latest visit had A10 `a10` is lost on `on`: A10 is more
+    /// than `lost_after_days` past (a later visit would be the latest, with its own A10).
+    pub fn is_lost(&self, a10: NaiveDate, on: NaiveDate) -> bool {
+        a10 < self.lost_since(on)
+    }
+
+    /// X7: the date before which an A10 makes a customer lost on `on`.
+    pub fn lost_since(&self, on: NaiveDate) -> NaiveDate {
+        minus(on, self.lost_after_days)
     }
 
     /// The last window start that the queue for `d` shows.

@@ -2,6 +2,7 @@
 //! and the validation of a call as a clerk or a program records it.
 
 use super::error::{FieldError, FieldErrors};
+use super::satisfaction::{self, Satisfaction, SatisfactionInput, WinBackReason};
 use super::task::{text_enum, TaskKind};
 use super::visit::{check_len, not_future, parse_local_datetime};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -58,9 +59,11 @@ impl Outcome {
 /// Which task kinds a reached call completes, and the call's category then (RULES.md).
 pub fn category_for_task(kind: TaskKind) -> Option<Category> {
     match kind {
-        TaskKind::FirstFollowUp | TaskKind::SecondFollowUp | TaskKind::PlannedContact => {
-            Some(Category::FollowUp)
-        }
+        // X7: a win-back call is a follow-up of a customer who stopped coming.
+        TaskKind::FirstFollowUp
+        | TaskKind::SecondFollowUp
+        | TaskKind::PlannedContact
+        | TaskKind::WinBack => Some(Category::FollowUp),
         TaskKind::MaintenanceReminder => Some(Category::Reminder),
         TaskKind::SolutionCall => Some(Category::Solution),
         TaskKind::EventNotice => Some(Category::EventNotice),
@@ -92,6 +95,30 @@ pub struct CallInput {
     pub items: Vec<ItemInput>,
     pub satisfied: Option<bool>,
     pub event_answer: Option<String>,
+    /// X6: the overall score and the aspects.
+    pub satisfaction: SatisfactionInput,
+    /// X7: why a lost customer stopped coming, and the clerk's text.
+    pub win_back_reason: Option<String>,
+    pub win_back_text: Option<String>,
+}
+
+/// The shop's settings that a call's validation reads (X6).
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    pub satisfaction_enabled: bool,
+    pub aspects: Vec<String>,
+}
+
+impl Default for CallOptions {
+    fn default() -> Self {
+        CallOptions {
+            satisfaction_enabled: true,
+            aspects: satisfaction::ASPECTS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +142,10 @@ pub struct ValidCall {
     pub items: Vec<ValidItem>,
     pub satisfied: Option<bool>,
     pub event_answer: Option<EventAnswer>,
+    /// X6: asked and answered on a reached first or second follow-up (`None`: not asked).
+    pub satisfaction: Option<Satisfaction>,
+    /// X7: the reason recorded on a reached win-back call.
+    pub win_back: Option<(WinBackReason, String)>,
 }
 
 fn blank(s: &Option<String>) -> Option<&str> {
@@ -122,12 +153,24 @@ fn blank(s: &Option<String>) -> Option<&str> {
 }
 
 /// Validates a call on a task of `task_kind` (or none: an inbound call no task asked for),
-/// at local time `now`. Every problem is reported at once, each naming its field.
+/// at local time `now`, with the default settings.
 pub fn validate(
     input: &CallInput,
     task_kind: Option<TaskKind>,
     now: NaiveDateTime,
     to_local: &dyn Fn(DateTime<FixedOffset>) -> NaiveDateTime,
+) -> Result<ValidCall, FieldErrors> {
+    validate_with(input, task_kind, now, to_local, &CallOptions::default())
+}
+
+/// Validates a call on a task of `task_kind` (or none: an inbound call no task asked for),
+/// at local time `now`. Every problem is reported at once, each naming its field.
+pub fn validate_with(
+    input: &CallInput,
+    task_kind: Option<TaskKind>,
+    now: NaiveDateTime,
+    to_local: &dyn Fn(DateTime<FixedOffset>) -> NaiveDateTime,
+    opts: &CallOptions,
 ) -> Result<ValidCall, FieldErrors> {
     let mut errs = FieldErrors::default();
     let outcome = match blank(&input.outcome) {
@@ -271,6 +314,21 @@ pub fn validate(
         }
         _ => Some(None),
     };
+    // X6: only a reached first or second follow-up asks, and only while the rule is on.
+    let asks = opts.satisfaction_enabled
+        && reached
+        && matches!(
+            task_kind,
+            Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)
+        );
+    let satisfaction = satisfaction::validate(&input.satisfaction, asks, &opts.aspects, &mut errs);
+    // X7: a reached win-back call records why the customer stopped coming.
+    let win_back = satisfaction::validate_win_back(
+        input.win_back_reason.as_deref(),
+        input.win_back_text.as_deref(),
+        reached && task_kind == Some(TaskKind::WinBack),
+        &mut errs,
+    );
     if !errs.is_empty() {
         return Err(errs);
     }
@@ -285,6 +343,8 @@ pub fn validate(
         items,
         satisfied: satisfied.flatten(),
         event_answer: event_answer.flatten(),
+        satisfaction,
+        win_back,
     })
 }
 

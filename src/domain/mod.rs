@@ -13,6 +13,7 @@
 //! - `item`, `event`, `letter`: items followed to the end (R4b–R4d), events (R6), letters (R8)
 //! - `error`: field errors that name the field and the reason
 //! - `text`: the one check of every kept text for NUL, control and bidi characters
+//! - `satisfaction`: satisfaction on follow-ups (X6), win-back reasons (X7), advisor names (X8)
 //! - `summary`: the periods and figures of the monthly and yearly summaries (R10, X5)
 
 pub mod archive;
@@ -27,6 +28,7 @@ pub mod phone;
 pub mod plate;
 pub mod privacy;
 pub mod role;
+pub mod satisfaction;
 pub mod store;
 pub mod summary;
 pub mod task;

@@ -196,8 +196,10 @@ pub struct Letters {
     pub reply: i64,
 }
 
-/// CONTRACT.md's FIGURES, key for key and in its order.
+/// CONTRACT.md's FIGURES, key for key and in its order. (Summaries filed before X6–X8 lack
+/// their keys: they read as zero.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Figures {
     pub visits: i64,
     pub consultations: i64,
@@ -240,6 +242,29 @@ pub struct Figures {
     pub maintenance_reminders_done: i64,
     pub returned_within_30_days: i64,
     pub return_rate: Option<f64>,
+    /// X6: answers 1–5, refusals, the mean and the low answers (1–2) of the overall score.
+    pub satisfaction_answers: i64,
+    pub satisfaction_declined: i64,
+    pub satisfaction_mean: Option<f64>,
+    pub satisfaction_low: i64,
+    /// X6: the share of the answers 1–5 that are 4 or 5.
+    pub csi: Option<f64>,
+    /// X6: each configured aspect's mean (null when none answered it).
+    pub aspects: std::collections::BTreeMap<String, Option<f64>>,
+    /// X7: customers lost at the period's end, calls on win-back tasks, customers won back.
+    pub lost_customers: i64,
+    pub win_back_calls: i64,
+    pub won_back: i64,
+}
+
+/// X6: the sums behind the satisfaction means and the CSI of one group of answers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SatisfactionSums {
+    /// The sum of the overall scores 1–5, and how many of them were 4 or 5.
+    pub score_sum: i64,
+    pub high: i64,
+    /// Per aspect: the sum of its scores and how many.
+    pub aspects: std::collections::BTreeMap<String, (i64, i64)>,
 }
 
 /// The counted figures (each a COUNT in SQL), by their flat key (`failed_calls.busy`).
@@ -287,10 +312,22 @@ pub const COUNTED: &[&str] = &[
     "maintenance_reminders_due",
     "maintenance_reminders_done",
     "returned_within_30_days",
+    "satisfaction_answers",
+    "satisfaction_declined",
+    "satisfaction_low",
+    "lost_customers",
+    "win_back_calls",
+    "won_back",
 ];
 
 /// The figures computed from others (no lines of their own).
-pub const DERIVED: &[&str] = &["reach_rate", "median_days_to_close", "return_rate"];
+pub const DERIVED: &[&str] = &[
+    "reach_rate",
+    "median_days_to_close",
+    "return_rate",
+    "satisfaction_mean",
+    "csi",
+];
 
 /// The page's sections and the figures each shows, in the order of RULES.md's list.
 pub const SECTIONS: &[(&str, &[&str])] = &[
@@ -370,7 +407,25 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
             "return_rate",
         ],
     ),
+    (
+        "satisfaction",
+        &[
+            "satisfaction_answers",
+            "satisfaction_declined",
+            "satisfaction_mean",
+            "satisfaction_low",
+            "csi",
+            "lost_customers",
+            "win_back_calls",
+            "won_back",
+        ],
+    ),
 ];
+
+/// The mean of `n` values summing to `sum`, or `None` for none.
+pub fn mean(sum: i64, n: i64) -> Option<f64> {
+    rate(sum, n)
+}
 
 /// `n ÷ d`, or `None` when there is nothing to divide.
 pub fn rate(n: i64, d: i64) -> Option<f64> {
@@ -466,10 +521,33 @@ impl Figures {
             maintenance_reminders_done: get("maintenance_reminders_done"),
             returned_within_30_days: get("returned_within_30_days"),
             return_rate: None,
+            satisfaction_answers: get("satisfaction_answers"),
+            satisfaction_declined: get("satisfaction_declined"),
+            satisfaction_mean: None,
+            satisfaction_low: get("satisfaction_low"),
+            csi: None,
+            aspects: Default::default(),
+            lost_customers: get("lost_customers"),
+            win_back_calls: get("win_back_calls"),
+            won_back: get("won_back"),
         };
         f.reach_rate = rate(f.reached_calls, f.outbound_calls);
         f.return_rate = rate(f.returned_within_30_days, f.maintenance_reminders_done);
         f
+    }
+
+    /// X6: the mean, the CSI and each configured aspect's mean, from the sums of the answers.
+    pub fn with_satisfaction(mut self, sums: &SatisfactionSums, aspects: &[String]) -> Figures {
+        self.satisfaction_mean = mean(sums.score_sum, self.satisfaction_answers);
+        self.csi = rate(sums.high, self.satisfaction_answers);
+        self.aspects = aspects
+            .iter()
+            .map(|a| {
+                let (sum, n) = sums.aspects.get(a).copied().unwrap_or((0, 0));
+                (a.clone(), mean(sum, n))
+            })
+            .collect();
+        self
     }
 
     /// Every figure by its flat key (`letters.notice`), as numbers (a rate or median may be

@@ -45,6 +45,7 @@ text_enum!(
         EventNotice = "event_notice",
         EventLetter = "event_letter",
         UnreachableLetter = "unreachable_letter",
+        WinBack = "win_back",
     }
 );
 
@@ -54,7 +55,8 @@ text_enum!(
 );
 
 text_enum!(
-    /// Why a task was closed without being done.
+    /// Why a task was closed without being done (`returned`, X7: the lost customer came back
+    /// before the win-back call was made).
     CloseReason {
         Unreachable = "unreachable",
         RefusesChannel = "refuses_channel",
@@ -62,6 +64,7 @@ text_enum!(
         Anonymised = "anonymised",
         EventCancelled = "event_cancelled",
         Superseded = "superseded",
+        Returned = "returned",
     }
 );
 

@@ -33,10 +33,12 @@ pub struct VisitInput {
     pub desired_services: Option<String>,
     pub odometer_km: Option<String>,
     pub store: Option<String>,
+    /// X8: the service advisor who received the car, as the DMS names them.
+    pub advisor: Option<String>,
 }
 
 /// The column and field names, in CONTRACT.md's order; anything else is refused.
-pub const FIELDS: [&str; 17] = [
+pub const FIELDS: [&str; 18] = [
     "external_id",
     "kind",
     "customer_name",
@@ -54,6 +56,7 @@ pub const FIELDS: [&str; 17] = [
     "desired_services",
     "odometer_km",
     "store",
+    "advisor",
 ];
 
 impl VisitInput {
@@ -79,6 +82,7 @@ impl VisitInput {
             "desired_services" => &mut self.desired_services,
             "odometer_km" => &mut self.odometer_km,
             "store" => &mut self.store,
+            "advisor" => &mut self.advisor,
             "items" => {
                 self.items = split_items(value.as_deref().unwrap_or(""));
                 return true;
@@ -119,6 +123,7 @@ pub struct ValidVisit {
     pub desired_services: Option<String>,
     pub odometer_km: Option<i32>,
     pub store: Option<String>,
+    pub advisor: Option<String>,
 }
 
 /// A local date-time as ISO 8601 (`2026-11-20T09:30`, seconds optional, a space allowed
@@ -216,6 +221,7 @@ pub fn validate(
     let vehicle_model = opt_text(&mut errs, "vehicle_model", &input.vehicle_model, 60);
     let vehicle_type = opt_text(&mut errs, "vehicle_type", &input.vehicle_type, 30);
     let desired_services = opt_text(&mut errs, "desired_services", &input.desired_services, 500);
+    let advisor = opt_text(&mut errs, "advisor", &input.advisor, 100);
     let external_id = opt_text(&mut errs, "external_id", &input.external_id, 64);
     let store = opt_text(&mut errs, "store", &input.store, 32);
 
@@ -315,6 +321,7 @@ pub fn validate(
         desired_services: desired_services.flatten(),
         odometer_km: odometer_km.flatten(),
         store: store.flatten(),
+        advisor: advisor.flatten(),
     })
 }
 

@@ -213,6 +213,10 @@ struct Cust {
     busy: Vec<NaiveDate>,
     visits: u32,
     flagged_on: Option<NaiveDate>,
+    /// X7: the latest visit's id and A10, and when the last win-back task began.
+    last_visit_id: i32,
+    last_a10: Option<NaiveDate>,
+    last_win_back: Option<NaiveDate>,
 }
 
 struct Store {
@@ -220,6 +224,8 @@ struct Store {
     supervisor: i32,
     clerks: Vec<i32>,
     turn: usize,
+    /// X8: the store's service advisors (id, name).
+    advisors: Vec<(i32, String)>,
 }
 
 #[derive(Clone)]
@@ -274,6 +280,9 @@ struct ItemRow {
     events: Vec<ItemEventRow>,
 }
 
+/// X6: a generated answer: the score (None: declined), the aspects, the visit's advisor.
+type Answer = (Option<i32>, Vec<(&'static str, i32)>, Option<i32>);
+
 struct CallRow {
     customer: usize,
     task_id: Option<i32>,
@@ -289,6 +298,10 @@ struct CallRow {
     handler: i32,
     covering: Option<i32>,
     items: Vec<ItemRow>,
+    /// X6: the answer (score, or None for declined), the aspects, the visit's advisor.
+    satisfaction: Option<Answer>,
+    /// X7: the reason a lost customer gave, with the win-back task.
+    win_back: Option<(&'static str, &'static str)>,
 }
 
 struct ArchiveRow {
@@ -339,6 +352,7 @@ impl Reg {
 }
 
 struct Ids {
+    advisor: i32,
     user: i32,
     customer: i32,
     vehicle: i32,
@@ -410,6 +424,7 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
     let salt = chain::salt_or(&mut conn, || format!("{salt_seed:016x}{:016x}", opts.seed))?;
     let c = &mut *conn;
     let ids = Ids {
+        advisor: max_id(c, "advisors")?,
         user: max_id(c, "users")?,
         customer: 0,
         vehicle: max_id(c, "vehicles")?,
@@ -599,11 +614,34 @@ impl Gen<'_> {
             let clerks = (1..=clerks_per_store)
                 .map(|k| user(self, Some(s.id), format!("{code}-clerk{k:03}"), "clerk"))
                 .collect();
+            // X8: four service advisors a store.
+            let mut advisors = Vec::new();
+            for k in 0..4 {
+                self.ids.advisor += 1;
+                let name = format!(
+                    "{}{}",
+                    SURNAMES[(s.id as usize + k * 3) % SURNAMES.len()],
+                    GIVEN[(s.id as usize * 5 + k * 11) % GIVEN.len()]
+                );
+                self.sink.push(
+                    table("advisors"),
+                    gen_row![
+                        self.ids.advisor,
+                        s.id,
+                        &name,
+                        crate::domain::satisfaction::normalise_name(&name),
+                        false,
+                        now
+                    ],
+                );
+                advisors.push((self.ids.advisor, name));
+            }
             self.stores.push(Store {
                 id: s.id,
                 supervisor,
                 clerks,
                 turn: 0,
+                advisors,
             });
         }
         user(self, None, "scale-auditor".into(), "auditor");
@@ -664,6 +702,9 @@ impl Gen<'_> {
                 busy: Vec::new(),
                 visits: 0,
                 flagged_on: None,
+                last_visit_id: 0,
+                last_a10: None,
+                last_win_back: None,
             });
         }
         Ok(logins)
@@ -883,6 +924,8 @@ impl Gen<'_> {
             handler,
             covering,
             items: Vec::new(),
+            satisfaction: None,
+            win_back: None,
         }
     }
 
@@ -1048,6 +1091,10 @@ impl Gen<'_> {
             }
         }
         for c in 0..self.custs.len() {
+            // X7: the win-back job of the 1st.
+            if self.custs[c].visits > 0 {
+                self.win_back(c, from);
+            }
             while self.custs[c].next_visit < to && self.custs[c].next_visit < self.today {
                 self.visit(c);
             }
@@ -1275,6 +1322,26 @@ impl Gen<'_> {
                 self.emit_task(&t);
             }
         }
+        // X8: the advisor who received the car: mostly as on the list, now and then typed with a
+        // space (still matched), rarely a name the list does not have, or none.
+        let (advisor, advisor_id) = {
+            let list = &self.stores[self.custs[c].store].advisors;
+            let (id, name) = list[self.rng.gen_range(0..list.len())].clone();
+            let r: f64 = self.rng.gen();
+            if r < 0.85 {
+                (Some(name), Some(id))
+            } else if r < 0.92 {
+                let mut chars = name.chars();
+                let first: String = chars.next().into_iter().collect();
+                (Some(format!("{first} {}", chars.as_str())), Some(id))
+            } else if r < 0.96 {
+                (Some(format!("{}师傅", self.pick(&SURNAMES))), None)
+            } else {
+                (None, None)
+            }
+        };
+        self.custs[c].last_visit_id = visit_id;
+        self.custs[c].last_a10 = a10;
         // The visit row, with A10 as the archive set it.
         let row = gen_row![
             visit_id,
@@ -1297,6 +1364,8 @@ impl Gen<'_> {
             V::Null,
             checked_in_utc,
             checked_in_utc,
+            advisor.as_deref(),
+            advisor_id,
         ];
         self.sink.push(table("visits"), row);
         self.emit_task(&archive_task);
@@ -1328,6 +1397,7 @@ impl Gen<'_> {
             if let Some(mut call) = reached {
                 call.key_points = self.pick(&KEY_POINTS).into();
                 self.raise_items(c, &mut call);
+                self.satisfaction(c, &mut call, advisor_id);
                 self.reg(Reg::Call(call));
             }
             self.emit_task(&first);
@@ -1342,6 +1412,7 @@ impl Gen<'_> {
                 if let Some(mut call) = self.work(c, &mut second, "follow_up", true) {
                     call.key_points = self.pick(&SECOND_KEY_POINTS).into();
                     self.raise_items(c, &mut call);
+                    self.satisfaction(c, &mut call, advisor_id);
                     self.reg(Reg::Call(call));
                 }
                 self.emit_task(&second);
@@ -1369,6 +1440,87 @@ impl Gen<'_> {
             (None, _) => d + Duration::days(self.rng.gen_range(120..400)),
         };
         self.custs[c].next_visit = back.max(d + Duration::days(14));
+    }
+
+    /// X6: the satisfaction of a reached follow-up: mostly 4–5, some 3, a few low (1–2, which
+    /// opens a complaint unless the call raised one), some declined, some not asked.
+    fn satisfaction(&mut self, c: usize, call: &mut CallRow, advisor_id: Option<i32>) {
+        let r: f64 = self.rng.gen();
+        if r < 0.06 {
+            return; // not asked
+        }
+        let score = if r < 0.13 {
+            None
+        } else {
+            let s: f64 = self.rng.gen();
+            Some(match s {
+                s if s < 0.02 => 1,
+                s if s < 0.06 => 2,
+                s if s < 0.18 => 3,
+                s if s < 0.55 => 4,
+                _ => 5,
+            })
+        };
+        let mut aspects = Vec::new();
+        if let Some(sc) = score {
+            if self.chance(0.7) {
+                for a in crate::domain::satisfaction::ASPECTS {
+                    let v: i32 = (sc + self.rng.gen_range(-1..=1)).clamp(1, 5);
+                    aspects.push((a, v));
+                }
+            }
+            if sc <= 2 && !call.items.iter().any(|i| i.kind == "complaint") {
+                let mut item = self.complaint(c, call);
+                let text = format!("跟踪服务电话满意度评分 {sc} 分（X6）");
+                item.text = text.clone();
+                if let Some(e) = item.events.first_mut() {
+                    e.text = text;
+                }
+                call.items.push(item);
+            }
+        }
+        call.satisfaction = Some((score, aspects, advisor_id));
+    }
+
+    /// X7: on the 1st of a month (the nightly job, month by month here) a customer lost then —
+    /// the latest visit's A10 more than `lost_after_days` past — gets a win-back task for their
+    /// clerk, at most one per `lost_after_days`; the customer's next visit inside the window
+    /// closes it (won back), else the clerk calls (reached mostly, with the reason).
+    fn win_back(&mut self, c: usize, l: NaiveDate) {
+        const REASONS: [(&str, &str); 6] = [
+            ("moved", "已搬到外地"),
+            ("sold_car", "车已卖掉"),
+            ("other_shop", "在家附近的修理厂保养"),
+            ("price", "觉得保养价格偏高"),
+            ("dissatisfied", "上次维修等待时间太长"),
+            ("other", "工作忙，暂时不用车"),
+        ];
+        let cu = &self.custs[c];
+        let lost_before = self.cad.lost_since(l);
+        let lost = cu.last_a10.is_some_and(|a| a < lost_before)
+            && cu.last_visit.is_some_and(|v| v < l)
+            && cu.next_visit >= l
+            && cu.last_win_back.is_none_or(|w| w <= lost_before);
+        if !lost || l >= self.today {
+            return;
+        }
+        self.custs[c].last_win_back = Some(l);
+        let visit = self.custs[c].last_visit_id;
+        let opened = l.and_hms_opt(3, 45, 0).expect("time");
+        let mut t = self.new_task(c, "win_back", Some(visit), self.cad.win_back(l), opened);
+        let next = self.custs[c].next_visit;
+        if next <= t.window.end && next < self.today {
+            // Came back before the call: closed by the visit (won back).
+            let at = next.and_hms_opt(9, 0, 0).expect("time");
+            let by = t.clerk_id;
+            self.closed(&mut t, "returned", at, by);
+        } else if let Some(mut call) = self.work(c, &mut t, "follow_up", true) {
+            let (reason, text) = self.pick(&REASONS);
+            call.key_points = text.into();
+            call.win_back = Some((reason, text));
+            self.reg(Reg::Call(call));
+        }
+        self.emit_task(&t);
     }
 
     /// R4a / R4b: sometimes the customer raises something on a reached follow-up call:
@@ -1931,6 +2083,38 @@ impl Gen<'_> {
             &chain::call_record_line(&rec),
             called_at,
         );
+        // X6: the satisfaction asked, each aspect on its row; X7: the win-back reason.
+        if let Some((score, aspects, advisor_id)) = &c.satisfaction {
+            let text = aspects
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            self.sink.push(
+                table("call_satisfaction"),
+                gen_row![
+                    rec.id,
+                    store_id,
+                    rec.customer_id,
+                    rec.called_on,
+                    rec.handled_by_id,
+                    *advisor_id,
+                    *score,
+                    score.is_none(),
+                    &text
+                ],
+            );
+            for (k, v) in aspects {
+                self.sink
+                    .push(table("satisfaction_aspects"), gen_row![rec.id, *k, *v]);
+            }
+        }
+        if let (Some((reason, text)), Some(task)) = (c.win_back, rec.task_id) {
+            self.sink.push(
+                table("win_back_answers"),
+                gen_row![rec.id, task, reason, text],
+            );
+        }
         self.ids.call_register += 1;
         let line = RegisterLine {
             id: self.ids.call_register,
@@ -2123,7 +2307,13 @@ impl Gen<'_> {
             }
         }
         if !w.is_sqlite() {
-            for (t, _) in sql::TABLES {
+            // The tables keyed by their call record have no sequence of their own.
+            let keyed = [
+                "call_satisfaction",
+                "satisfaction_aspects",
+                "win_back_answers",
+            ];
+            for (t, _) in sql::TABLES.iter().filter(|(t, _)| !keyed.contains(t)) {
                 w.exec(&format!(
                     "SELECT setval(pg_get_serial_sequence('{t}', 'id'), GREATEST((SELECT MAX(id) FROM {t}), 1))"
                 ))?;

@@ -143,11 +143,12 @@ fn quote(s: &str, out: &mut String) {
 }
 
 /// The tables the generator writes, in the order their rows must reach the database.
-pub const TABLES: [(&str, &str); 16] = [
+pub const TABLES: [(&str, &str); 20] = [
     ("users", "id, store_id, username, display_name, role, password_hash, lang, active_for_assignment, disabled, created_at, updated_at"),
     ("customers", "id, store_id, name, phone, address, clerk_id, merged_into_id, created_at, updated_at, no_calls, no_letters, call_hours, phone_flagged_on"),
     ("vehicles", "id, store_id, customer_id, plate, model, vehicle_type, created_at, updated_at"),
-    ("visits", "id, store_id, customer_id, vehicle_id, external_id, kind, checked_in_at, visit_date, picked_up_at, picked_up_on, items, maintenance_interval_days, maintenance_interval_km, next_maintenance_date, desired_services, odometer_km, source, created_by, created_at, updated_at"),
+    ("advisors", "id, store_id, name, norm_name, disabled, created_at"),
+    ("visits", "id, store_id, customer_id, vehicle_id, external_id, kind, checked_in_at, visit_date, picked_up_at, picked_up_on, items, maintenance_interval_days, maintenance_interval_km, next_maintenance_date, desired_services, odometer_km, source, created_by, created_at, updated_at, advisor, advisor_id"),
     ("events", "id, store_id, kind, title, starts_on, ends_on, place, content, audience, created_on, created_by, created_at"),
     ("absences", "id, store_id, clerk_id, substitute_id, from_date, to_date, note, created_by, created_at, cancelled_at"),
     ("tasks", "id, store_id, kind, customer_id, visit_id, clerk_id, window_start, window_end, status, close_reason, done_at, done_on, done_by, attempts, callback_at, planned_contact_id, created_at, updated_at, callback_on, last_attempt_at, last_outcome, item_id, event_id, note"),
@@ -158,6 +159,9 @@ pub const TABLES: [(&str, &str); 16] = [
     ("call_register", "id, store_id, register_no, call_record_id, record_no, called_on, customer_name, phone, direction, category, outcome, handled_by_id, handled_by, created_at"),
     ("items", "id, store_id, customer_id, call_record_id, clerk_id, kind, text, answered_on_call, answer, status, raised_at, raised_on, created_at, escalated_at, escalated_on, solution, solved_at, solved_on, told_on, satisfied, closed_on"),
     ("item_events", "item_id, kind, text, at, on_date, by_id, by_name"),
+    ("call_satisfaction", "call_record_id, store_id, customer_id, called_on, handled_by_id, advisor_id, score, declined, aspects"),
+    ("satisfaction_aspects", "call_record_id, aspect, score"),
+    ("win_back_answers", "call_record_id, task_id, reason, text"),
     ("letter_register", "id, store_id, register_no, sent_on, customer_id, customer_name, address, letter_kind, subject, body, related_to, task_id, event_id, item_id, handled_by_id, handled_by, created_at"),
     ("register_chain", "store_id, register, year, line_id, prev_hash, hash, personal_digest, created_at"),
 ];

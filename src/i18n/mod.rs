@@ -91,6 +91,16 @@ impl I18n {
                 );
             }
         }
+        // X6: `aspects.reception` → 分项满意度 · 接待服务.
+        if let Some(aspect) = field.strip_prefix("aspects.") {
+            let key = format!("aspect-{aspect}");
+            let name = if self.has(lang, &key) {
+                self.t(lang, &key)
+            } else {
+                aspect.to_string()
+            };
+            return format!("{} · {name}", self.t(lang, "field-aspects"));
+        }
         let key = format!("field-{field}");
         // An unknown field (say, a misspelt JSON key) is named as it was sent.
         if self.has(lang, &key) {

@@ -1,6 +1,6 @@
 //! The work that happens without a user: a nightly SQLite backup, purging expired sessions,
-//! the supervisors' morning digest, drafting last month's summary (R10) and anonymising
-//! customers past the retention period (R11). Each job is a plain function of the pool that is
+//! the supervisors' morning digest, drafting last month's summary (R10), anonymising
+//! customers past the retention period (R11) and opening win-back tasks for lost customers (X7). Each job is a plain function of the pool that is
 //! idempotent; each records its last run in `job_runs`, so a job runs once per scheduled time,
 //! catches up once after downtime, and `aftercare jobs run` runs exactly what is due.
 //! `job_scheduler_ng` ticks in its own thread; the schedules are cron strings from the
@@ -20,6 +20,7 @@ pub const PURGE_SESSIONS: &str = "purge_sessions";
 pub const OVERDUE_DIGEST: &str = "overdue_digest";
 pub const RETENTION: &str = "retention";
 pub const SUMMARY_DRAFTS: &str = "summary_drafts";
+pub const WIN_BACK: &str = "win_back";
 
 /// The enabled jobs and their schedules.
 pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
@@ -30,6 +31,7 @@ pub fn schedules(ctx: &Ctx) -> Vec<(&'static str, Schedule)> {
         (OVERDUE_DIGEST, &j.overdue_digest),
         (RETENTION, &j.retention),
         (SUMMARY_DRAFTS, &j.summary_drafts),
+        (WIN_BACK, &j.win_back),
     ]
     .into_iter()
     .filter(|(_, cron)| !cron.trim().is_empty())
@@ -65,6 +67,7 @@ pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
         OVERDUE_DIGEST => overdue_digest(conn, ctx)?,
         RETENTION => retention(conn, ctx)?,
         SUMMARY_DRAFTS => summary_drafts(conn, ctx)?,
+        WIN_BACK => win_back(conn, ctx)?,
         other => anyhow::bail!("no job {other:?}"),
     };
     job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
@@ -231,4 +234,11 @@ fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
         out.push(format!("{p}: {n} drafts"));
     }
     Ok(out.join(", "))
+}
+
+/// X7: a win-back task for each customer found lost today (idempotent: at most one a
+/// customer per `cadence.lost_after_days`).
+fn win_back(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+    let n = crate::services::win_back::open_tasks(conn, ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(format!("{n} win-back tasks opened"))
 }

@@ -3,7 +3,7 @@
 
 use crate::db::schema::{customers, users, vehicles};
 use crate::db::DbConn;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -170,6 +170,7 @@ pub fn search(
     store_id: Option<i32>,
     q: &str,
     clerk: Option<i32>,
+    lost: Option<(NaiveDate, NaiveDate)>,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
@@ -190,6 +191,13 @@ pub fn search(
         }
         if let Some(c) = clerk {
             f = f.filter(customers::clerk_id.eq(c));
+        }
+        // X7: only the customers lost on a date (A10 before the second date, no visit since).
+        if let Some((on, before)) = lost {
+            f = f.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "customers.id IN (SELECT cu.id {})",
+                crate::models::satisfaction::lost_from(on, before, store_id)
+            )));
         }
         if !q.trim().is_empty() {
             let by_plate = vehicles::table

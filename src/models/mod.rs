@@ -13,6 +13,7 @@ pub mod job;
 pub mod letter;
 pub mod privacy;
 pub mod queue;
+pub mod satisfaction;
 pub mod store;
 pub mod summary;
 pub mod task;

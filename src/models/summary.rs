@@ -8,7 +8,7 @@
 
 use crate::db::schema::{summaries, users};
 use crate::db::DbConn;
-use crate::domain::summary::COUNTED;
+use crate::domain::summary::{SatisfactionSums, COUNTED};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
@@ -24,6 +24,19 @@ pub struct Scope {
     pub to: NaiveDate,
     pub as_of: NaiveDate,
     pub return_days: u32,
+    /// X7: a customer is lost when the latest visit's A10 is more than this many days past.
+    pub lost_days: u32,
+    /// X8: whether figures are also grouped by service advisor.
+    pub advisors: bool,
+}
+
+impl Scope {
+    /// X7: the A10 before which a customer is lost at the scope's `as_of`.
+    fn lost_before(&self) -> NaiveDate {
+        self.as_of
+            .checked_sub_days(chrono::Days::new(self.lost_days.into()))
+            .unwrap_or(NaiveDate::MIN)
+    }
 }
 
 /// The table a figure counts rows of.
@@ -35,17 +48,46 @@ pub enum Source {
     Items,
     Letters,
     Events,
+    /// X6: the satisfaction answers of calls.
+    Satisfaction,
+    /// X7: the customers lost at the scope's end (not a range: a state on `as_of`).
+    Lost,
 }
 
 impl Source {
-    const ALL: [Source; 6] = [
+    const ALL: [Source; 8] = [
         Source::Tasks,
         Source::Visits,
         Source::Calls,
         Source::Items,
         Source::Letters,
         Source::Events,
+        Source::Satisfaction,
+        Source::Lost,
     ];
+
+    /// X8: the joins that reach a row's visit, and the column naming its service advisor.
+    fn advisor(self) -> (&'static str, &'static str) {
+        match self {
+            Source::Tasks => ("LEFT JOIN visits gv ON gv.id = t.visit_id", "gv.advisor_id"),
+            Source::Visits => ("", "v.advisor_id"),
+            Source::Calls => (
+                "LEFT JOIN call_records gr ON gr.id = c.call_record_id LEFT JOIN tasks gt ON gt.id = gr.task_id LEFT JOIN visits gv ON gv.id = gt.visit_id",
+                "gv.advisor_id",
+            ),
+            Source::Items => (
+                "LEFT JOIN call_records gr ON gr.id = i.call_record_id LEFT JOIN tasks gt ON gt.id = gr.task_id LEFT JOIN visits gv ON gv.id = gt.visit_id",
+                "gv.advisor_id",
+            ),
+            Source::Letters => (
+                "LEFT JOIN tasks gt ON gt.id = l.task_id LEFT JOIN visits gv ON gv.id = gt.visit_id",
+                "gv.advisor_id",
+            ),
+            Source::Events => ("", "CAST(NULL AS INTEGER)"),
+            Source::Satisfaction => ("", "cs.advisor_id"),
+            Source::Lost => ("", "lv.advisor_id"),
+        }
+    }
 
     /// `FROM … WHERE <in scope>` and the column naming the clerk a row counts for.
     fn base(self, s: &Scope) -> (String, &'static str) {
@@ -108,6 +150,20 @@ impl Source {
                 ),
                 "CAST(NULL AS INTEGER)",
             ),
+            // X6: an answer counts on its call's local date, for who made the call.
+            Source::Satisfaction => (
+                format!(
+                    "FROM call_satisfaction cs WHERE {}{}",
+                    range("cs.called_on"),
+                    store("cs.store_id")
+                ),
+                "cs.handled_by_id",
+            ),
+            // X7: lost at the scope's end, for the customer's clerk.
+            Source::Lost => (
+                crate::models::satisfaction::lost_from(s.as_of, s.lost_before(), s.store_id),
+                "cu.clerk_id",
+            ),
         }
     }
 
@@ -120,6 +176,8 @@ impl Source {
             Source::Items => "i.id AS id, CAST(i.raised_on AS TEXT) AS on_date, i.kind AS reference, cu.name AS customer, u.display_name AS clerk, i.text AS detail, i.status AS status, i.customer_id AS customer_id",
             Source::Letters => "l.id AS id, CAST(l.sent_on AS TEXT) AS on_date, l.register_no AS reference, l.customer_name AS customer, l.handled_by AS clerk, l.subject AS detail, l.letter_kind AS status, l.customer_id AS customer_id",
             Source::Events => "e.id AS id, CAST(e.starts_on AS TEXT) AS on_date, e.kind AS reference, CAST(NULL AS TEXT) AS customer, CAST(NULL AS TEXT) AS clerk, e.title AS detail, CAST(NULL AS TEXT) AS status, CAST(NULL AS INTEGER) AS customer_id",
+            Source::Satisfaction => "cs.call_record_id AS id, CAST(cs.called_on AS TEXT) AS on_date, cr.record_no AS reference, cr.customer_name AS customer, cr.handled_by AS clerk, cs.aspects AS detail, COALESCE(CAST(cs.score AS TEXT), 'declined') AS status, cs.customer_id AS customer_id",
+            Source::Lost => "cu.id AS id, CAST(lv.next_maintenance_date AS TEXT) AS on_date, CAST(lv.visit_date AS TEXT) AS reference, cu.name AS customer, u.display_name AS clerk, lv.items AS detail, CAST(NULL AS TEXT) AS status, cu.id AS customer_id",
         }
     }
 
@@ -129,6 +187,8 @@ impl Source {
             Source::Tasks => ("LEFT JOIN customers cu ON cu.id = t.customer_id LEFT JOIN users u ON u.id = t.clerk_id", "FROM tasks t"),
             Source::Visits => ("LEFT JOIN customers cu ON cu.id = v.customer_id LEFT JOIN users u ON u.id = a.clerk_id", "WHERE"),
             Source::Items => ("LEFT JOIN customers cu ON cu.id = i.customer_id LEFT JOIN users u ON u.id = i.clerk_id", "FROM items i"),
+            Source::Satisfaction => ("LEFT JOIN call_records cr ON cr.id = cs.call_record_id", "FROM call_satisfaction cs"),
+            Source::Lost => ("LEFT JOIN users u ON u.id = cu.clerk_id", "WHERE"),
             _ => ("", ""),
         }
     }
@@ -260,6 +320,21 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
                 done("maintenance_reminder")
             ),
         ),
+        // X6
+        "satisfaction_answers" => (Source::Satisfaction, "cs.score IS NOT NULL".to_string()),
+        "satisfaction_declined" => (Source::Satisfaction, "cs.declined = TRUE".to_string()),
+        "satisfaction_low" => (Source::Satisfaction, "cs.score <= 2".to_string()),
+        // X7
+        "lost_customers" => (Source::Lost, "1 = 1".to_string()),
+        "win_back_calls" => (
+            Source::Calls,
+            "EXISTS (SELECT 1 FROM call_records wr JOIN tasks wt ON wt.id = wr.task_id WHERE wr.id = c.call_record_id AND wt.kind = 'win_back')".to_string(),
+        ),
+        // A visit that is the customer's first since a win-back task began.
+        "won_back" => (
+            Source::Visits,
+            "EXISTS (SELECT 1 FROM tasks wt WHERE wt.kind = 'win_back' AND wt.customer_id = v.customer_id AND wt.window_start <= v.visit_date AND NOT EXISTS (SELECT 1 FROM visits pv WHERE pv.customer_id = v.customer_id AND pv.visit_date >= wt.window_start AND (pv.visit_date < v.visit_date OR (pv.visit_date = v.visit_date AND pv.id < v.id))))".to_string(),
+        ),
         _ => return None,
     };
     // Keys that name no known figure fall through the prefixes with a bogus suffix.
@@ -274,6 +349,8 @@ const WIDTH: usize = 24;
 struct Counts {
     #[diesel(sql_type = Nullable<Integer>)]
     clerk_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    advisor_id: Option<i32>,
     #[diesel(sql_type = BigInt)]
     c0: i64,
     #[diesel(sql_type = BigInt)]
@@ -337,10 +414,30 @@ impl Counts {
 /// Counts per clerk (`None`: rows of no clerk, such as the store's events).
 pub type ByClerk = HashMap<Option<i32>, HashMap<&'static str, i64>>;
 
-/// Every counted figure of a scope, per clerk: one aggregate query per source.
-pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<ByClerk> {
+/// Puts the joins a grouping or a filter needs right after the source's own FROM.
+fn with_joins(base: String, joins: &str) -> String {
+    if joins.is_empty() {
+        base
+    } else {
+        base.replacen(" WHERE ", &format!(" {joins} WHERE "), 1)
+    }
+}
+
+/// The grouping by service advisor (X8) when the scope asks for it: joins and column.
+fn advisor_group(src: Source, s: &Scope) -> (&'static str, &'static str) {
+    if s.advisors {
+        src.advisor()
+    } else {
+        ("", "CAST(NULL AS INTEGER)")
+    }
+}
+
+/// Every counted figure of a scope, per clerk and per service advisor (X8; `None`: rows of no
+/// clerk or no advisor): one aggregate query per source, grouped by both at once.
+pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
     let sqlite = conn.is_sqlite();
     let mut out: ByClerk = HashMap::new();
+    let mut by_advisor: ByClerk = HashMap::new();
     for src in Source::ALL {
         let figs: Vec<(&'static str, String)> = COUNTED
             .iter()
@@ -349,7 +446,12 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<ByClerk> {
             })
             .collect();
         assert!(figs.len() <= WIDTH, "too many figures for one query");
+        if figs.is_empty() {
+            continue;
+        }
         let (base, clerk) = src.base(s);
+        let (joins, advisor) = advisor_group(src, s);
+        let base = with_joins(base, joins);
         let cols: Vec<String> = (0..WIDTH)
             .map(|i| match figs.get(i) {
                 Some((_, p)) => format!("COUNT(CASE WHEN {p} THEN 1 END) AS c{i}"),
@@ -357,19 +459,76 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<ByClerk> {
             })
             .collect();
         let sql = format!(
-            "SELECT {clerk} AS clerk_id, {} {base} GROUP BY {clerk}",
+            "SELECT {clerk} AS clerk_id, {advisor} AS advisor_id, {} {base} GROUP BY {clerk}, {advisor}",
             cols.join(", ")
         );
         let rows: Vec<Counts> = diesel::sql_query(sql).load(conn)?;
         for r in rows {
             let all = r.all();
-            let entry = out.entry(r.clerk_id).or_default();
-            for (i, (k, _)) in figs.iter().enumerate() {
-                *entry.entry(k).or_insert(0) += all[i];
+            for (group, key) in [(&mut out, r.clerk_id), (&mut by_advisor, r.advisor_id)] {
+                let entry = group.entry(key).or_default();
+                for (i, (k, _)) in figs.iter().enumerate() {
+                    *entry.entry(k).or_insert(0) += all[i];
+                }
             }
         }
     }
-    Ok(out)
+    Ok((out, by_advisor))
+}
+
+#[derive(QueryableByName, Debug)]
+struct SumRow {
+    #[diesel(sql_type = Nullable<Integer>)]
+    clerk_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    advisor_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    aspect: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    total: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// X6: satisfaction sums per clerk or per advisor (`None`: rows of none).
+pub type SumsBy = HashMap<Option<i32>, SatisfactionSums>;
+
+/// X6: per clerk and per advisor, the sums of the overall scores and of each aspect.
+pub fn satisfaction_sums(conn: &mut DbConn, s: &Scope) -> QueryResult<(SumsBy, SumsBy)> {
+    let (base, _) = Source::Satisfaction.base(s);
+    let (_, advisor) = advisor_group(Source::Satisfaction, s);
+    let overall = format!(
+        "SELECT cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, CAST(NULL AS TEXT) AS aspect,          CAST(SUM(cs.score) AS BIGINT) AS total, COUNT(CASE WHEN cs.score >= 4 THEN 1 END) AS n          {base} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}"
+    );
+    let aspects = format!(
+        "SELECT cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, sa.aspect AS aspect,          CAST(SUM(sa.score) AS BIGINT) AS total, COUNT(*) AS n          {} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}, sa.aspect",
+        with_joins(
+            base,
+            "JOIN satisfaction_aspects sa ON sa.call_record_id = cs.call_record_id"
+        )
+    );
+    let mut clerks: HashMap<Option<i32>, SatisfactionSums> = HashMap::new();
+    let mut advisors: HashMap<Option<i32>, SatisfactionSums> = HashMap::new();
+    for sql in [overall, aspects] {
+        let rows: Vec<SumRow> = diesel::sql_query(sql).load(conn)?;
+        for r in rows {
+            for (group, key) in [(&mut clerks, r.clerk_id), (&mut advisors, r.advisor_id)] {
+                let e = group.entry(key).or_default();
+                match &r.aspect {
+                    None => {
+                        e.score_sum += r.total.unwrap_or(0);
+                        e.high += r.n;
+                    }
+                    Some(a) => {
+                        let slot = e.aspects.entry(a.clone()).or_insert((0, 0));
+                        slot.0 += r.total.unwrap_or(0);
+                        slot.1 += r.n;
+                    }
+                }
+            }
+        }
+    }
+    Ok((clerks, advisors))
 }
 
 #[derive(QueryableByName, Debug)]
@@ -425,6 +584,8 @@ pub fn overdue_at_end(conn: &mut DbConn, s: &Scope) -> QueryResult<HashMap<i32, 
 struct Closed {
     #[diesel(sql_type = Integer)]
     clerk_id: i32,
+    #[diesel(sql_type = Nullable<Integer>)]
+    advisor_id: Option<i32>,
     #[diesel(sql_type = Date)]
     raised_on: NaiveDate,
     #[diesel(sql_type = Nullable<Date>)]
@@ -434,11 +595,14 @@ struct Closed {
 }
 
 /// Per clerk, the days each item of the scope took to close (0 when answered on the call;
-/// only items closed by `as_of`). Items are few beside calls; the median is taken in Rust.
-pub fn days_to_close(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<(i32, i64)>> {
+/// only items closed by `as_of`), with the item's service advisor (X8). Items are few beside
+/// calls; the median is taken in Rust.
+pub fn days_to_close(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<(i32, Option<i32>, i64)>> {
     let (base, _) = Source::Items.base(s);
+    let (joins, advisor) = advisor_group(Source::Items, s);
+    let base = with_joins(base, joins);
     let sql = format!(
-        "SELECT i.clerk_id AS clerk_id, i.raised_on AS raised_on, i.closed_on AS closed_on, \
+        "SELECT i.clerk_id AS clerk_id, {advisor} AS advisor_id, i.raised_on AS raised_on, i.closed_on AS closed_on, \
          CASE WHEN i.answered_on_call = TRUE THEN 1 ELSE 0 END AS answered {base} \
          AND (i.answered_on_call = TRUE OR (i.closed_on IS NOT NULL AND i.closed_on <= '{}'))",
         s.as_of
@@ -451,7 +615,7 @@ pub fn days_to_close(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<(i32, i64)
                 (1, _) | (_, None) => 0,
                 (_, Some(c)) => (c - r.raised_on).num_days(),
             };
-            (r.clerk_id, days)
+            (r.clerk_id, r.advisor_id, days)
         })
         .collect())
 }
@@ -484,6 +648,7 @@ pub fn lines(
     s: &Scope,
     key: &str,
     clerk_id: Option<i32>,
+    advisor_id: Option<i32>,
     limit: i64,
 ) -> QueryResult<Option<(Source, Vec<Line>)>> {
     let Some((src, p)) = predicate(key, s, conn.is_sqlite()) else {
@@ -506,8 +671,16 @@ pub fn lines(
         ),
         (Some(c), _) => format!(" AND {clerk_col} = {c}"),
     };
+    // X8: the lines of one service advisor.
+    let (base, advisor) = match advisor_id {
+        None => (base, String::new()),
+        Some(a) => {
+            let (joins, col) = src.advisor();
+            (with_joins(base, joins), format!(" AND {col} = {a}"))
+        }
+    };
     let sql = format!(
-        "SELECT {} {base} AND ({p}){clerk} ORDER BY on_date, id LIMIT {limit}",
+        "SELECT {} {base} AND ({p}){clerk}{advisor} ORDER BY on_date, id LIMIT {limit}",
         src.line_columns()
     );
     Ok(Some((src, diesel::sql_query(sql).load(conn)?)))

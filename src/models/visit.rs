@@ -29,6 +29,9 @@ pub struct Visit {
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// X8: the service advisor as typed, and the advisor of the list it matched.
+    pub advisor: Option<String>,
+    pub advisor_id: Option<i32>,
 }
 
 impl Visit {
@@ -55,6 +58,8 @@ pub struct VisitValues {
     pub next_maintenance_date: Option<NaiveDate>,
     pub desired_services: Option<String>,
     pub odometer_km: Option<i32>,
+    pub advisor: Option<String>,
+    pub advisor_id: Option<i32>,
     pub updated_at: NaiveDateTime,
 }
 

@@ -5,7 +5,9 @@
 //! `aftercare export` and `GET /api/v1/registers/{register}`.
 
 use super::numbering::Register;
-use crate::db::schema::{archives, call_records, call_register, items, letter_register, stores};
+use crate::db::schema::{
+    archives, call_records, call_register, call_satisfaction, items, letter_register, stores,
+};
 use crate::db::DbConn;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::phone::Phone;
@@ -64,6 +66,8 @@ impl Register {
                 "items_raised",
                 "handling",
                 "handled_by",
+                // X6: the satisfaction asked on a reached follow-up (empty: not asked).
+                "satisfaction",
             ],
             Register::CallRegister => &[
                 "register_no",
@@ -152,6 +156,24 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
         _ => cell.into(),
+    }
+}
+
+/// X6: a call's satisfaction as one cell: `4（接待服务 5，按时交车 4）`, or "declined" in the
+/// register's language.
+pub fn satisfaction_cell(lang: &str, score: Option<i32>, aspects: &str) -> String {
+    let Some(score) = score else {
+        return I18N.t(lang, "satisfaction-declined");
+    };
+    let parts: Vec<String> = aspects
+        .split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| format!("{} {v}", coded(lang, "aspect", k)))
+        .collect();
+    match (parts.is_empty(), lang) {
+        (true, _) => score.to_string(),
+        (false, "en") => format!("{score} ({})", parts.join(", ")),
+        (false, _) => format!("{score}（{}）", parts.join("，")),
     }
 }
 
@@ -831,6 +853,18 @@ fn fetch(
                 .load(conn)?;
             let sep = if lang == "en" { "; " } else { "；" };
             let colon = if lang == "en" { ": " } else { "：" };
+            let scores: std::collections::HashMap<i32, (Option<i32>, String)> =
+                call_satisfaction::table
+                    .filter(call_satisfaction::call_record_id.eq_any(&ids))
+                    .select((
+                        call_satisfaction::call_record_id,
+                        call_satisfaction::score,
+                        call_satisfaction::aspects,
+                    ))
+                    .load::<(i32, Option<i32>, String)>(conn)?
+                    .into_iter()
+                    .map(|(id, score, aspects)| (id, (score, aspects)))
+                    .collect();
             rows.into_iter()
                 .map(|(r, amends, amend_reason)| {
                     let mine: Vec<_> = raised.iter().filter(|i| i.0 == r.id).collect();
@@ -866,6 +900,10 @@ fn fetch(
                             items_raised,
                             handling,
                             r.handled_by,
+                            scores
+                                .get(&r.id)
+                                .map(|(score, aspects)| satisfaction_cell(lang, *score, aspects))
+                                .unwrap_or_default(),
                             store_code(r.store_id),
                             amends.unwrap_or_default(),
                             amend_reason.unwrap_or_default(),

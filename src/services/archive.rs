@@ -465,6 +465,8 @@ fn visit_values(
         next_maintenance_date: v.next_maintenance_date,
         desired_services: v.desired_services.clone(),
         odometer_km: v.odometer_km,
+        advisor: v.advisor.clone(),
+        advisor_id: v.advisor_id,
         updated_at: now,
     }
 }

@@ -16,13 +16,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// Task kinds worked by a call.
-pub const CALL_KINDS: [TaskKind; 6] = [
+pub const CALL_KINDS: [TaskKind; 7] = [
     TaskKind::FirstFollowUp,
     TaskKind::SecondFollowUp,
     TaskKind::PlannedContact,
     TaskKind::MaintenanceReminder,
     TaskKind::SolutionCall,
     TaskKind::EventNotice,
+    TaskKind::WinBack,
 ];
 
 /// Task kinds worked by a letter.
@@ -91,9 +92,18 @@ pub fn record(
             return Err(FieldError::new("customer_id", "customer-merged").into());
         }
         let kind = task.as_ref().and_then(|t| TaskKind::parse(&t.kind));
-        let v = call::validate(input, kind, clock.now_local(), &|t| {
-            clock.offset_to_local(t)
-        })?;
+        let sat = &ctx.config.settings.satisfaction;
+        let opts = call::CallOptions {
+            satisfaction_enabled: sat.enabled,
+            aspects: sat.aspects.clone(),
+        };
+        let v = call::validate_with(
+            input,
+            kind,
+            clock.now_local(),
+            &|t| clock.offset_to_local(t),
+            &opts,
+        )?;
         let called_on = v.called_at.date();
         let owner = task
             .as_ref()
@@ -211,9 +221,54 @@ pub fn record(
             &crate::registers::chain::register_line(&register_line),
             now,
         )?;
+        // X6: the satisfaction is stored with the call, counted for the advisor of the visit.
+        let visit_of_task = match task.as_ref().and_then(|t| t.visit_id) {
+            Some(vid) => visit::by_id(conn, vid)?,
+            None => None,
+        };
+        let mut raised = v.items.clone();
+        if let Some(s) = &v.satisfaction {
+            crate::models::satisfaction::insert(
+                conn,
+                &crate::models::satisfaction::Asked {
+                    call_record_id: record_id,
+                    store_id: cust.store_id,
+                    customer_id: cust.id,
+                    called_on,
+                    handled_by_id: handler.id,
+                    advisor_id: visit_of_task.as_ref().and_then(|x| x.advisor_id),
+                },
+                s,
+            )?;
+            // X6: an overall 1 or 2 opens a complaint item on this call (R4a, so R4c and R4d
+            // follow it), unless the clerk recorded one already.
+            if s.is_low() && !raised.iter().any(|i| i.kind == call::ItemKind::Complaint) {
+                let lang = &ctx.config.settings.language;
+                raised.push(call::ValidItem {
+                    kind: call::ItemKind::Complaint,
+                    text: crate::i18n::I18N.t_args(
+                        lang,
+                        "satisfaction-low-item",
+                        &[("score", s.score().unwrap_or(0).to_string())],
+                    ),
+                    answered_on_call: false,
+                    answer: None,
+                });
+            }
+        }
+        // X7: why the lost customer stopped coming.
+        if let (Some(t), Some((reason, text))) = (&task, &v.win_back) {
+            crate::models::satisfaction::insert_win_back(
+                conn,
+                record_id,
+                t.id,
+                reason.as_str(),
+                text,
+            )?;
+        }
         // R4a / R4b: each item on its own, closed with its answer or left open with the clerk.
         let mut items = Vec::new();
-        for it in &v.items {
+        for it in &raised {
             let status = if it.answered_on_call {
                 "answered"
             } else {

@@ -277,6 +277,8 @@ fn calls(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
                 items,
                 satisfied: Some(true),
                 event_answer: Some("coming".into()),
+                // X6: the follow-ups ask satisfaction; mostly 4–5, now and then low or declined.
+                satisfaction: demo_satisfaction(&t.kind, n),
                 ..CallInput::default()
             };
             calls::record(conn, ctx, &actor, Some(t.id), None, &reached)
@@ -373,4 +375,31 @@ fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
     super::events::create(conn, ctx, &sup_actor, &input)
         .map_err(|e| anyhow::anyhow!("demo event: {e:?}"))?;
     Ok(())
+}
+
+/// X6: a demo answer for a reached follow-up (none on other calls): mostly 4–5, one in eleven
+/// declined, one in thirteen low (which opens a complaint).
+fn demo_satisfaction(kind: &str, n: i64) -> crate::domain::satisfaction::SatisfactionInput {
+    use crate::domain::satisfaction::{SatisfactionInput, ASPECTS};
+    if kind != "first_follow_up" && kind != "second_follow_up" {
+        return SatisfactionInput::default();
+    }
+    let overall = match n % 13 {
+        0 => "2".to_string(),
+        _ if n % 11 == 0 => "declined".to_string(),
+        m => (if m % 3 == 0 { 4 } else { 5 }).to_string(),
+    };
+    let aspects = if overall == "declined" {
+        Vec::new()
+    } else {
+        ASPECTS
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.to_string(), (3 + (n + i as i64) % 3).to_string()))
+            .collect()
+    };
+    SatisfactionInput {
+        overall: Some(overall),
+        aspects,
+    }
 }

@@ -9,6 +9,7 @@
 pub mod absences;
 pub mod access;
 pub mod accounts;
+pub mod advisors;
 pub mod archive;
 pub mod assign;
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod setup;
 pub mod stores;
 pub mod summaries;
 pub mod visits;
+pub mod win_back;
 
 use crate::clock::Clock;
 use crate::config::Config;

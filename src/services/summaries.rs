@@ -26,6 +26,14 @@ pub struct ClerkRow {
     pub overdue_at_end: i64,
 }
 
+/// X8: a service advisor's figures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdvisorRow {
+    pub id: i32,
+    pub name: String,
+    pub figures: Figures,
+}
+
 /// A month of a yearly summary (its trend charts).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MonthRow {
@@ -48,12 +56,23 @@ pub struct Snapshot {
     /// A yearly summary's months.
     #[serde(default)]
     pub months: Vec<MonthRow>,
+    /// X8: per service advisor of the list.
+    #[serde(default)]
+    pub advisors: Vec<AdvisorRow>,
 }
 
 /// CONTRACT.md's JSON of the monthly figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractClerk {
     pub clerk: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// X8: CONTRACT.md's `advisors` list beside `clerks`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractAdvisor {
+    pub advisor: String,
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -65,6 +84,9 @@ pub struct Contract {
     pub filed: bool,
     pub totals: Figures,
     pub clerks: Vec<ContractClerk>,
+    /// X8: present once the shop keeps a list of advisors (admin, "Service advisors").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advisors: Vec<ContractAdvisor>,
     pub previous: Figures,
     /// A yearly summary's months (beyond the contract's monthly keys).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -84,6 +106,14 @@ impl Snapshot {
                 .map(|c| ContractClerk {
                     clerk: c.username.clone(),
                     figures: c.figures.clone(),
+                })
+                .collect(),
+            advisors: self
+                .advisors
+                .iter()
+                .map(|a| ContractAdvisor {
+                    advisor: a.name.clone(),
+                    figures: a.figures.clone(),
                 })
                 .collect(),
             previous: self.previous.clone(),
@@ -183,21 +213,39 @@ pub fn scope(ctx: &Ctx, store_id: Option<i32>, p: Period) -> Scope {
         to: p.last(),
         as_of: p.as_of(ctx.clock.today()),
         return_days: ctx.cadence().return_window_days,
+        lost_days: ctx.cadence().lost_after_days,
+        advisors: ctx.config.settings.advisors.enabled,
     }
 }
 
-/// The figures of a scope: the totals and each clerk's.
-pub fn figures(conn: &mut DbConn, s: &Scope) -> SResult<(Figures, HashMap<i32, Figures>)> {
-    let counts = model::counts(conn, s)?;
+/// The figures of a scope: the totals, each clerk's and each service advisor's (X8).
+pub type Grouped = (Figures, HashMap<i32, Figures>, HashMap<i32, Figures>);
+
+/// The figures of a scope: the totals, each clerk's and each service advisor's (X8).
+pub fn figures(conn: &mut DbConn, ctx: &Ctx, s: &Scope) -> SResult<Grouped> {
+    let (counts, by_advisor) = model::counts(conn, s)?;
     let events = model::events_per_clerk(conn, s)?;
     let days = model::days_to_close(conn, s)?;
+    let (sums, advisor_sums) = model::satisfaction_sums(conn, s)?;
+    let aspects = &ctx.config.settings.satisfaction.aspects;
     let total = |k: &str| {
         counts
             .values()
             .map(|m| m.get(k).copied().unwrap_or(0))
             .sum()
     };
-    let totals = Figures::from_counts(total, days.iter().map(|(_, d)| *d).collect());
+    let mut all_sums = crate::domain::summary::SatisfactionSums::default();
+    for x in sums.values() {
+        all_sums.score_sum += x.score_sum;
+        all_sums.high += x.high;
+        for (k, (sum, n)) in &x.aspects {
+            let e = all_sums.aspects.entry(k.clone()).or_insert((0, 0));
+            e.0 += sum;
+            e.1 += n;
+        }
+    }
+    let totals = Figures::from_counts(total, days.iter().map(|(_, _, d)| *d).collect())
+        .with_satisfaction(&all_sums, aspects);
     let mut per = HashMap::new();
     let mut ids: Vec<i32> = counts.keys().flatten().copied().collect();
     ids.extend(events.keys().copied());
@@ -212,12 +260,31 @@ pub fn figures(conn: &mut DbConn, s: &Scope) -> SResult<(Figures, HashMap<i32, F
         };
         let d = days
             .iter()
-            .filter(|(c, _)| *c == id)
-            .map(|(_, d)| *d)
+            .filter(|(c, _, _)| *c == id)
+            .map(|(_, _, d)| *d)
             .collect();
-        per.insert(id, Figures::from_counts(get, d));
+        let sum = sums.get(&Some(id)).cloned().unwrap_or_default();
+        per.insert(
+            id,
+            Figures::from_counts(get, d).with_satisfaction(&sum, aspects),
+        );
     }
-    Ok((totals, per))
+    // X8: the same figures per service advisor (events belong to no advisor).
+    let mut per_advisor = HashMap::new();
+    for (id, m) in by_advisor.iter().filter_map(|(k, m)| k.map(|k| (k, m))) {
+        let d = days
+            .iter()
+            .filter(|(_, a, _)| *a == Some(id))
+            .map(|(_, _, d)| *d)
+            .collect();
+        let sum = advisor_sums.get(&Some(id)).cloned().unwrap_or_default();
+        per_advisor.insert(
+            id,
+            Figures::from_counts(|k| m.get(k).copied().unwrap_or(0), d)
+                .with_satisfaction(&sum, aspects),
+        );
+    }
+    Ok((totals, per, per_advisor))
 }
 
 fn store_of(conn: &mut DbConn, store_id: Option<i32>) -> SResult<(Option<String>, Option<String>)> {
@@ -238,17 +305,17 @@ fn store_of(conn: &mut DbConn, store_id: Option<i32>) -> SResult<(Option<String>
 /// year its months. Aggregate queries only; this is what the benchmark times.
 pub fn draft(conn: &mut DbConn, ctx: &Ctx, store_id: Option<i32>, p: Period) -> SResult<Snapshot> {
     let s = scope(ctx, store_id, p);
-    let (totals, per) = figures(conn, &s)?;
+    let (totals, per, per_advisor) = figures(conn, ctx, &s)?;
     let prev_scope = scope(ctx, store_id, p.previous());
-    let (previous, prev_per) = figures(conn, &prev_scope)?;
+    let (previous, prev_per, _) = figures(conn, ctx, &prev_scope)?;
     let overdue = model::overdue_at_end(conn, &s)?;
     let mut also: Vec<i32> = per.keys().copied().collect();
     also.sort_unstable();
     let clerks = model::clerks(conn, store_id, &also)?
         .into_iter()
         .map(|c| ClerkRow {
-            figures: per.get(&c.id).cloned().unwrap_or_else(zero),
-            previous: prev_per.get(&c.id).cloned().unwrap_or_else(zero),
+            figures: per.get(&c.id).cloned().unwrap_or_else(|| zero(ctx)),
+            previous: prev_per.get(&c.id).cloned().unwrap_or_else(|| zero(ctx)),
             overdue_at_end: overdue.get(&c.id).copied().unwrap_or(0),
             id: c.id,
             username: c.username,
@@ -262,13 +329,27 @@ pub fn draft(conn: &mut DbConn, ctx: &Ctx, store_id: Option<i32>, p: Period) -> 
             .into_iter()
             .filter(|m| m.first() <= ctx.clock.today())
             .map(|m| {
-                let (f, _) = figures(conn, &scope(ctx, store_id, m))?;
+                let (f, _, _) = figures(conn, ctx, &scope(ctx, store_id, m))?;
                 Ok(MonthRow {
                     period: m.to_string(),
                     figures: f,
                 })
             })
             .collect::<SResult<Vec<_>>>()?,
+    };
+    // X8: the advisors of the list, those disabled only when they have figures.
+    let advisors = if ctx.config.settings.advisors.enabled {
+        crate::models::satisfaction::list(conn, store_id)?
+            .into_iter()
+            .filter(|a| !a.disabled || per_advisor.contains_key(&a.id))
+            .map(|a| AdvisorRow {
+                figures: per_advisor.get(&a.id).cloned().unwrap_or_else(|| zero(ctx)),
+                id: a.id,
+                name: a.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let (store, store_name) = store_of(conn, store_id)?;
     Ok(Snapshot {
@@ -281,11 +362,15 @@ pub fn draft(conn: &mut DbConn, ctx: &Ctx, store_id: Option<i32>, p: Period) -> 
         previous,
         clerks,
         months,
+        advisors,
     })
 }
 
-fn zero() -> Figures {
-    Figures::from_counts(|_| 0, Vec::new())
+fn zero(ctx: &Ctx) -> Figures {
+    Figures::from_counts(|_| 0, Vec::new()).with_satisfaction(
+        &Default::default(),
+        &ctx.config.settings.satisfaction.aspects,
+    )
 }
 
 /// The store a user's summaries are of: their own; a user of the whole group (admin, auditor,
@@ -608,6 +693,7 @@ pub fn lines(
     p: Period,
     figure: &str,
     clerk_id: Option<i32>,
+    advisor_id: Option<i32>,
 ) -> SResult<(model::Source, Vec<model::Line>)> {
     if !COUNTED.contains(&figure) {
         return Err(FieldError::new("figure", "summary-figure-unknown")
@@ -615,5 +701,6 @@ pub fn lines(
             .into());
     }
     let s = scope(ctx, store_id, p);
-    model::lines(conn, &s, figure, clerk_id, 5000)?.ok_or(ServiceError::NotFound("figure"))
+    model::lines(conn, &s, figure, clerk_id, advisor_id, 5000)?
+        .ok_or(ServiceError::NotFound("figure"))
 }

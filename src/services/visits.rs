@@ -202,6 +202,21 @@ pub fn record_valid(
     }
 
     let picked_up_utc = v.picked_up_at.map(|t| clock.to_utc(t));
+    // X8: the advisor as typed, matched to the admin's list by normalised name (an unknown
+    // name is kept as text and shown as unmatched).
+    let advisor = v
+        .advisor
+        .clone()
+        .filter(|_| ctx.config.settings.advisors.enabled);
+    let advisor_id = match &advisor {
+        Some(a) => crate::models::satisfaction::by_norm(
+            conn,
+            store_id,
+            &crate::domain::satisfaction::normalise_name(a),
+        )?
+        .map(|a| a.id),
+        None => None,
+    };
     let values = VisitValues {
         customer_id,
         vehicle_id,
@@ -216,6 +231,8 @@ pub fn record_valid(
         next_maintenance_date: v.next_maintenance_date,
         desired_services: v.desired_services.clone(),
         odometer_km: v.odometer_km,
+        advisor,
+        advisor_id,
         updated_at: now,
     };
     let cadence = ctx.cadence();
@@ -255,6 +272,17 @@ pub fn record_valid(
                 },
                 now,
             )?;
+            // X7: a lost customer's next visit closes the win-back task: won back.
+            for t in task::open_of_customer(conn, customer_id, &[TaskKind::WinBack])? {
+                task::close(
+                    conn,
+                    t.id,
+                    crate::domain::task::CloseReason::Returned,
+                    now,
+                    values.visit_date,
+                    actor.user_id,
+                )?;
+            }
             (id, true)
         }
     };

@@ -32,6 +32,26 @@ fn page(
         .body(state.templates.render(me.lang, name, &ctx)?))
 }
 
+/// A page with a form: the values typed and the errors shown again (422 when there are any).
+fn form_page(
+    state: &State,
+    me: &Auth,
+    name: &str,
+    mut ctx: tera::Context,
+    req: &HttpRequest,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    ctx.insert("v", &values);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.insert("errors", &errors);
+    page(state, me, name, ctx, req, status)
+}
+
 // Stores ------------------------------------------------------------------------------------
 
 async fn stores_page(
@@ -44,14 +64,7 @@ async fn stores_page(
     let stores = state.db(|conn, _| Ok(store::all(conn)?)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("stores", &stores);
-    ctx.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
-    page(state, me, "admin/stores.html", ctx, req, status)
+    form_page(state, me, "admin/stores.html", ctx, req, values, errors)
 }
 
 pub async fn stores(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
@@ -83,6 +96,87 @@ pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
         }
         Err(e) => Err(e.into()),
     }
+}
+
+// Service advisors (X8) ---------------------------------------------------------------------
+
+async fn advisors_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let store_id = me.user.store_id;
+    let (list, unmatched) = state
+        .db(move |conn, _| {
+            Ok((
+                crate::models::satisfaction::list(conn, store_id)?,
+                crate::models::satisfaction::unmatched(conn, store_id)?,
+            ))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("advisors", &list);
+    ctx.insert("unmatched", &unmatched);
+    form_page(state, me, "admin/advisors.html", ctx, req, values, errors)
+}
+
+pub async fn advisors(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
+    advisors_page(&req, &state, &me, HashMap::new(), HashMap::new()).await
+}
+
+pub async fn advisor_add(
+    req: HttpRequest,
+    state: State,
+    post: AuthForm,
+) -> AppResult<HttpResponse> {
+    let name = post.form.get("name").unwrap_or("").to_string();
+    let store = post.form.opt("store");
+    let actor = post.auth.actor();
+    match state
+        .db(move |conn, ctx| {
+            Ok(crate::services::advisors::add(
+                conn,
+                ctx,
+                &actor,
+                &name,
+                store.as_deref(),
+            ))
+        })
+        .await?
+    {
+        Ok(_) => Ok(redirect("/admin/advisors?ok=advisor-added".into())),
+        Err(ServiceError::Invalid(e)) => {
+            advisors_page(
+                &req,
+                &state,
+                &post.auth,
+                post.form.values(),
+                super::error::form_messages(post.auth.lang, &e),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn advisor_disable(
+    state: State,
+    post: AuthForm,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let disabled = post.form.get("disabled") != Some("0");
+    let actor = post.auth.actor();
+    state
+        .db(move |conn, ctx| {
+            Ok(crate::services::advisors::set_disabled(
+                conn, ctx, &actor, id, disabled,
+            )?)
+        })
+        .await?;
+    Ok(redirect("/admin/advisors".into()))
 }
 
 // Users -------------------------------------------------------------------------------------
@@ -127,14 +221,7 @@ async fn users_page(
     ctx.insert("users", &rows);
     ctx.insert("stores", &stores);
     ctx.insert("roles", &["clerk", "supervisor", "auditor", "admin"]);
-    ctx.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
-    page(state, me, "admin/users.html", ctx, req, status)
+    form_page(state, me, "admin/users.html", ctx, req, values, errors)
 }
 
 pub async fn users(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {

@@ -7,6 +7,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::call::{CallInput, Category, EventAnswer, ItemInput, ItemKind, Outcome, Topic};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::plate;
+use crate::domain::satisfaction::{SatisfactionInput, WinBackReason, ASPECTS};
 use crate::domain::task::{state_on, TaskKind};
 use crate::i18n::I18N;
 use crate::models::{call as call_model, customer, task, visit};
@@ -58,6 +59,15 @@ fn input_of(form: &Form) -> CallInput {
             .collect(),
         satisfied: form.opt("satisfied").map(|s| s == "1"),
         event_answer: form.opt("event_answer"),
+        satisfaction: SatisfactionInput {
+            overall: form.opt("satisfaction"),
+            aspects: ASPECTS
+                .iter()
+                .filter_map(|a| form.opt(&format!("aspect_{a}")).map(|v| (a.to_string(), v)))
+                .collect(),
+        },
+        win_back_reason: form.opt("win_back_reason"),
+        win_back_text: form.opt("win_back_text"),
     }
 }
 
@@ -135,6 +145,7 @@ fn form_lists(t: &mut tera::Context) {
         "item_kinds",
         &ItemKind::ALL.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
     );
+    t.insert("win_back_reasons", &WinBackReason::ALL);
     t.insert(
         "event_answers",
         &EventAnswer::ALL
@@ -244,6 +255,17 @@ async fn render_task_form(
                 &(task.attempts >= ctx.cadence().unreachable_after_attempts as i32
                     || today > task.window_end),
             );
+            // X6: a first or second follow-up asks the satisfaction first.
+            let sat = &ctx.config.settings.satisfaction;
+            t.insert(
+                "asks_satisfaction",
+                &(sat.enabled
+                    && matches!(
+                        TaskKind::parse(&task.kind),
+                        Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)
+                    )),
+            );
+            t.insert("aspects", &sat.aspects);
             t.insert("task", &task);
             t.insert("back", &back);
             t.insert(
@@ -365,7 +387,7 @@ async fn render_inbound(
     let mut t = state
         .db(move |conn, ctx| {
             let mut t = tera::Context::new();
-            let found = if query.trim().is_empty() { Vec::new() } else { customer::search(conn, store, &query, None, 20, 0)?.0 };
+            let found = if query.trim().is_empty() { Vec::new() } else { customer::search(conn, store, &query, None, None, 20, 0)?.0 };
             let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
             let found: Vec<Value> = found
                 .into_iter()
@@ -537,7 +559,7 @@ pub async fn api_record(state: State, me: ApiAuth, body: web::Bytes) -> AppResul
     })))
 }
 
-const API_FIELDS: [&str; 14] = [
+const API_FIELDS: [&str; 18] = [
     "task_id",
     "customer_id",
     "direction",
@@ -552,6 +574,10 @@ const API_FIELDS: [&str; 14] = [
     "event_answer",
     "store",
     "task_version",
+    "satisfaction",
+    "aspects",
+    "win_back_reason",
+    "win_back_text",
 ];
 
 fn api_input(m: &Map<String, Value>) -> Result<(Option<i32>, Option<i32>, CallInput), FieldErrors> {
@@ -611,7 +637,34 @@ fn api_input(m: &Map<String, Value>) -> Result<(Option<i32>, Option<i32>, CallIn
             None
         }
     };
+    // X6: 1–5 or "declined"; the domain says what is wrong with any other value.
+    let scalar = |errs: &mut FieldErrors, k: &str, v: Option<&Value>| match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(_) => {
+            errs.push(FieldError::new(k, "json-type"));
+            None
+        }
+    };
+    let overall = scalar(&mut errs, "satisfaction", m.get("satisfaction"));
+    let aspects = match m.get("aspects") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Object(o)) => o
+            .iter()
+            .filter_map(|(k, v)| {
+                scalar(&mut errs, &format!("aspects.{k}"), Some(v)).map(|v| (k.clone(), v))
+            })
+            .collect(),
+        Some(_) => {
+            errs.push(FieldError::new("aspects", "json-type"));
+            Vec::new()
+        }
+    };
     let input = CallInput {
+        satisfaction: SatisfactionInput { overall, aspects },
+        win_back_reason: text(&mut errs, "win_back_reason"),
+        win_back_text: text(&mut errs, "win_back_text"),
         direction: text(&mut errs, "direction"),
         category: text(&mut errs, "category"),
         outcome: text(&mut errs, "outcome"),

@@ -42,6 +42,8 @@ pub struct Bars {
     pub bars: Vec<Bar>,
     /// The segment classes in order, for the legend.
     pub legend: Vec<&'static str>,
+    /// Written after each total: `%` for shares, nothing for counts.
+    pub unit: &'static str,
 }
 
 /// A bar to draw: its label, its segments (class, value), and where it links.
@@ -97,7 +99,29 @@ pub fn bars(rows: Vec<BarRow>) -> Bars {
         bar_h: BAR_H,
         bars,
         legend,
+        unit: "",
     }
+}
+
+/// X6: one bar per row showing a share (the CSI) on a fixed 0–100 % scale; a row without a
+/// share (no answers) gets no bar and a dash.
+pub fn shares(class: &'static str, rows: Vec<(String, Option<f64>, Option<String>)>) -> Bars {
+    let mut b = bars(
+        rows.iter()
+            .map(|(label, v, href)| {
+                let pct = v.map(|v| (v * 100.0).round() as i64).unwrap_or(0);
+                (label.clone(), vec![(class, pct)], href.clone())
+            })
+            .collect(),
+    );
+    for (bar, (_, v, _)) in b.bars.iter_mut().zip(&rows) {
+        for s in &mut bar.segments {
+            s.w = v.unwrap_or(0.0).clamp(0.0, 1.0) * BAR_W;
+        }
+        bar.total_x = LABEL_W + v.unwrap_or(0.0).clamp(0.0, 1.0) * BAR_W + 6.0;
+    }
+    b.unit = "%";
+    b
 }
 
 /// A point of a trend line.
@@ -223,6 +247,18 @@ mod tests {
         assert!((a.segments[0].w - BAR_W * 0.75).abs() < 1e-9);
         assert!((a.segments[1].x - (LABEL_W + BAR_W * 0.75)).abs() < 1e-9);
         assert!((b.bars[1].segments[0].w - BAR_W * 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn x6_shares_run_on_a_fixed_hundred_percent_scale() {
+        let b = shares(
+            "csi",
+            vec![("a".into(), Some(0.5), None), ("b".into(), None, None)],
+        );
+        assert_eq!(b.bars[0].total, 50);
+        assert!((b.bars[0].segments[0].w - BAR_W * 0.5).abs() < 1e-9);
+        assert_eq!(b.bars[1].segments[0].w, 0.0);
+        assert_eq!(b.unit, "%");
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct ListQuery {
     q: Option<String>,
     mine: Option<String>,
     page: Option<i64>,
+    /// X7: only lost customers.
+    lost: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -52,17 +54,27 @@ pub async fn list(
     let clerk = mine.then_some(me.user.id);
     let store_id = me.user.store_id;
     let actor = me.actor();
+    let lost = q.lost.as_deref() == Some("1");
     let (rows, total, clerks, sight) = state
         .db(move |conn, ctx| {
             // A clerk looking beyond their own customers finds them by a search (phone, plate,
             // name) and sees cards, not the store's whole list.
+            let today = ctx.clock.today();
+            let lost_on = lost.then(|| (today, ctx.cadence().lost_since(today)));
             let (rows, total) =
                 if clerk.is_none() && actor.role == Role::Clerk && text.trim().is_empty() {
                     (Vec::new(), 0)
                 } else {
-                    customer::search(conn, store_id, &text, clerk, PAGE, (page - 1) * PAGE)?
+                    customer::search(
+                        conn,
+                        store_id,
+                        &text,
+                        clerk,
+                        lost_on,
+                        PAGE,
+                        (page - 1) * PAGE,
+                    )?
                 };
-            let today = ctx.clock.today();
             let mut reach = Vec::with_capacity(rows.len());
             for r in &rows {
                 reach.push(!crate::services::access::card_only(
@@ -102,6 +114,7 @@ pub async fn list(
     ctx.insert("total", &total);
     ctx.insert("q", &q.q.clone().unwrap_or_default());
     ctx.insert("mine", &mine);
+    ctx.insert("lost", &lost);
     ctx.insert("page", &page);
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
     ctx.insert("clerks", &clerks);

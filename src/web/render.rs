@@ -26,6 +26,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     tpl!("absences.html"),
     tpl!("admin/settings.html"),
     tpl!("admin/stores.html"),
+    tpl!("admin/advisors.html"),
     tpl!("admin/tokens.html"),
     tpl!("admin/user_edit.html"),
     tpl!("admin/users.html"),

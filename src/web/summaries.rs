@@ -22,6 +22,7 @@ pub struct SummaryQuery {
     version: Option<i32>,
     figure: Option<String>,
     clerk: Option<i32>,
+    advisor: Option<i32>,
     month: Option<String>,
     year: Option<String>,
 }
@@ -40,12 +41,19 @@ pub fn show_value(key: &str, v: Option<f64>) -> String {
         None => "—".into(),
         Some(v) if is_rate(key) => format!("{:.1}%", v * 100.0),
         Some(v) if key == "median_days_to_close" => format!("{v:.1}"),
+        Some(v) if is_mean(key) => format!("{v:.2}"),
         Some(v) => format!("{v:.0}"),
     }
 }
 
+/// Shares shown as percentages: the rates and the CSI (X6).
 fn is_rate(key: &str) -> bool {
-    key.ends_with("rate")
+    key.ends_with("rate") || key == "csi"
+}
+
+/// Means shown with two decimals: satisfaction 1–5 (X6) and its aspects.
+fn is_mean(key: &str) -> bool {
+    key == "satisfaction_mean" || key.starts_with("aspects.")
 }
 
 /// The change from the previous period: counts as a signed difference, rates in points.
@@ -54,6 +62,7 @@ pub fn show_change(key: &str, cur: Option<f64>, prev: Option<f64>) -> String {
         None => String::new(),
         Some(c) if is_rate(key) => format!("{:+.1}", c * 100.0),
         Some(c) if key == "median_days_to_close" => format!("{c:+.1}"),
+        Some(c) if is_mean(key) => format!("{c:+.2}"),
         Some(c) => format!("{c:+.0}"),
     }
 }
@@ -115,7 +124,42 @@ const CLERK_COLUMNS: &[&str] = &[
     "items_satisfied",
     "maintenance_reminders_done",
     "return_rate",
+    "satisfaction_answers",
+    "satisfaction_mean",
+    "satisfaction_low",
+    "csi",
+    "lost_customers",
+    "win_back_calls",
+    "won_back",
 ];
+
+/// X8: the per-advisor table's columns: satisfaction, complaints and the return rate.
+const ADVISOR_COLUMNS: &[&str] = &[
+    "visits",
+    "satisfaction_answers",
+    "satisfaction_mean",
+    "satisfaction_low",
+    "csi",
+    "items_raised",
+    "items_open_at_end",
+    "maintenance_reminders_done",
+    "return_rate",
+    "lost_customers",
+    "won_back",
+];
+
+/// A row of figures (a clerk's or an advisor's) as table cells.
+fn cells(f: &sum::Figures, columns: &[&'static str]) -> Vec<Cell> {
+    let f = f.flat();
+    columns
+        .iter()
+        .map(|k| Cell {
+            key: k,
+            value: show_value(k, f.get(*k).copied().flatten()),
+            linked: sum::COUNTED.contains(k),
+        })
+        .collect()
+}
 
 #[derive(Serialize)]
 struct Cell {
@@ -193,24 +237,34 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
     let clerks: Vec<ClerkLine> = s
         .clerks
         .iter()
-        .map(|c| {
-            let f = c.figures.flat();
-            ClerkLine {
-                id: c.id,
-                name: c.display_name.clone(),
-                cells: CLERK_COLUMNS
-                    .iter()
-                    .map(|k| Cell {
-                        key: k,
-                        value: show_value(k, f.get(*k).copied().flatten()),
-                        linked: sum::COUNTED.contains(k),
-                    })
-                    .collect(),
-            }
+        .map(|c| ClerkLine {
+            id: c.id,
+            name: c.display_name.clone(),
+            cells: cells(&c.figures, CLERK_COLUMNS),
         })
         .collect();
     ctx.insert("clerk_columns", CLERK_COLUMNS);
     ctx.insert("clerks", &clerks);
+    // X8: the same figures per service advisor.
+    let advisors: Vec<ClerkLine> = s
+        .advisors
+        .iter()
+        .map(|a| ClerkLine {
+            id: a.id,
+            name: a.name.clone(),
+            cells: cells(&a.figures, ADVISOR_COLUMNS),
+        })
+        .collect();
+    ctx.insert("advisor_columns", ADVISOR_COLUMNS);
+    ctx.insert("advisors", &advisors);
+    // X6: the aspects' means, store-wide.
+    let aspects: Vec<(String, String)> = s
+        .totals
+        .aspects
+        .iter()
+        .map(|(k, v)| (k.clone(), show_value("aspects.", *v)))
+        .collect();
+    ctx.insert("aspect_means", &aspects);
     ctx.insert("scorecards", &scorecards(s));
     ctx.insert("score_keys", sum::SCORECARD);
     let base = format!("/summaries/{}/{}", kind.as_str(), s.period);
@@ -284,6 +338,24 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
         .map(|(k, v)| outcome(k, "funnel", v, true))
         .collect(),
     );
+    // X6: CSI per clerk, each bar opening that clerk's answers.
+    let csi = charts::shares(
+        "csi",
+        s.clerks
+            .iter()
+            .map(|c| {
+                (
+                    c.display_name.clone(),
+                    c.figures.csi,
+                    Some(format!(
+                        "{base}/lines?figure=satisfaction_answers&clerk={}",
+                        c.id
+                    )),
+                )
+            })
+            .collect(),
+    );
+    ctx.insert("chart_csi", &csi);
     ctx.insert("chart_follow", &follow);
     ctx.insert("chart_calls", &calls);
     ctx.insert("chart_funnel", &funnel);
@@ -336,11 +408,34 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
                 ),
             ],
         );
+        // X6, X7: the CSI and the lost customers, month by month.
+        let trend_csi = charts::trend(
+            &labels,
+            vec![
+                (
+                    "csi",
+                    "csi",
+                    s.months.iter().map(|m| m.figures.csi).collect(),
+                    true,
+                ),
+                (
+                    "lost",
+                    "lost_customers",
+                    s.months
+                        .iter()
+                        .map(|m| Some(m.figures.lost_customers as f64))
+                        .collect(),
+                    false,
+                ),
+            ],
+        );
         ctx.insert("trend_rates", &trend_rates);
         ctx.insert("trend_counts", &trend_counts);
+        ctx.insert("trend_csi", &trend_csi);
     } else {
         ctx.insert("trend_rates", "");
         ctx.insert("trend_counts", "");
+        ctx.insert("trend_csi", "");
     }
     ctx.insert("base", &base);
     ctx.insert("filed", &view.filed);
@@ -689,13 +784,13 @@ pub async fn lines(
     let kind = kind_of(&kind_s)?;
     let p = period_of(kind, &period, state.ctx.clock.today())?;
     let figure = q.figure.clone().unwrap_or_default();
-    let (code, clerk) = (q.store.clone(), q.clerk);
+    let (code, clerk, advisor) = (q.store.clone(), q.clerk, q.advisor);
     let actor = me.actor();
     let f = figure.clone();
     let (src, rows) = state
         .db(move |conn, ctx| {
             let store = actor_store(conn, &actor, code.as_deref())?;
-            Ok(svc::lines(conn, ctx, store, p, &f, clerk)?)
+            Ok(svc::lines(conn, ctx, store, p, &f, clerk, advisor)?)
         })
         .await?;
     let link = |id: i32, customer: Option<i32>| -> Option<String> {
@@ -705,7 +800,10 @@ pub async fn lines(
             Source::Letters => Some(format!("/registers/letter-register/{id}")),
             Source::Items => Some(format!("/items/{id}")),
             Source::Events => Some(format!("/events/{id}")),
-            Source::Tasks | Source::Visits => customer.map(|c| format!("/customers/{c}")),
+            Source::Satisfaction => Some(format!("/registers/call-records/{id}")),
+            Source::Tasks | Source::Visits | Source::Lost => {
+                customer.map(|c| format!("/customers/{c}"))
+            }
         }
     };
     let rows: Vec<serde_json::Value> = rows

@@ -48,3 +48,29 @@
     }
   });
 })();
+
+// X6: on a call form, the keys 1–5 choose the satisfaction score, then each aspect's in turn:
+// a key fills the group that has the focus (or the first one without an answer) and moves on.
+(function () {
+  "use strict";
+  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-score-group]"));
+  if (groups.length === 0) { return; }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.key < "1" || e.key > "5" || e.key.length !== 1) { return; }
+    var a = document.activeElement;
+    var typing = a && (a.tagName === "TEXTAREA" || a.tagName === "SELECT" ||
+      (a.tagName === "INPUT" && a.type !== "radio" && a.type !== "checkbox"));
+    if (typing) { return; }
+    var i = groups.findIndex(function (g) { return g.contains(a); });
+    if (i < 0) {
+      i = groups.findIndex(function (g) { return !g.querySelector("input:checked"); });
+    }
+    if (i < 0) { return; }
+    var input = groups[i].querySelector("input[value='" + e.key + "']");
+    if (!input) { return; }
+    e.preventDefault();
+    input.checked = true;
+    var next = groups[i + 1];
+    (next ? next.querySelector("input") : input).focus();
+  });
+})();

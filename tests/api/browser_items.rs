@@ -11,7 +11,7 @@ use fantoccini::key::Key;
 use fantoccini::Client;
 use serde_json::json;
 
-async fn login(c: &Client, base: &str, user: &str) {
+pub(crate) async fn login(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.expect("login page");
     type_in(c, "input[name=username]", user).await;
     type_in(c, "input[name=password]", &password(user)).await;

@@ -936,6 +936,15 @@ fn figures(
         "letters": {"notice": 0, "invitation": 0, "reply": 0},
         "maintenance_reminders_due": 0, "maintenance_reminders_done": 0, "returned_within_30_days": 0, "return_rate": ret,
     });
+    // X6–X8 (issue 16): nothing of them in this month.
+    let x6_x8 = json!({
+        "satisfaction_answers": 0, "satisfaction_declined": 0, "satisfaction_mean": null, "satisfaction_low": 0, "csi": null,
+        "aspects": {"reception": null, "repair_quality": null, "on_time": null, "price_explained": null, "returned_clean": null},
+        "lost_customers": 0, "win_back_calls": 0, "won_back": 0,
+    });
+    for (k, v) in x6_x8.as_object().unwrap() {
+        f[k] = v.clone();
+    }
     for (k, v) in counts {
         match k.split_once('.') {
             Some((a, b)) => f[a][b] = json!(v),

@@ -78,6 +78,50 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
         .unwrap();
     assert!(visits.len() > 600, "{} visits", visits.len());
     assert!(visits.iter().all(|v| v.3 < today));
+    // X6, X8: satisfaction answers with a spread (some declined, some low, each low one with a
+    // complaint on its call), advisors on visits (some unmatched).
+    {
+        use aftercare::db::schema::{call_satisfaction as cs, items, visits as v};
+        let answers: Vec<(i32, Option<i32>)> = cs::table
+            .select((cs::call_record_id, cs::score))
+            .load(c)
+            .unwrap();
+        assert!(answers.len() > 100, "{} answers", answers.len());
+        assert!(answers.iter().any(|a| a.1.is_none()), "some declined");
+        assert!(answers.iter().any(|a| a.1 == Some(3)));
+        let low: Vec<i32> = answers
+            .iter()
+            .filter(|a| a.1.is_some_and(|s| s <= 2))
+            .map(|a| a.0)
+            .collect();
+        assert!(!low.is_empty(), "some low scores");
+        let mut calls_with_complaint: Vec<i32> = items::table
+            .filter(items::call_record_id.eq_any(&low))
+            .filter(items::kind.eq("complaint"))
+            .select(items::call_record_id)
+            .order(items::call_record_id)
+            .load(c)
+            .unwrap();
+        calls_with_complaint.dedup();
+        let with_complaint = calls_with_complaint.len() as i64;
+        assert_eq!(
+            with_complaint,
+            low.len() as i64,
+            "X6: a low score opens a complaint"
+        );
+        let advised: i64 = v::table
+            .filter(v::advisor_id.is_not_null())
+            .count()
+            .get_result(c)
+            .unwrap();
+        let unmatched: i64 = v::table
+            .filter(v::advisor_id.is_null())
+            .filter(v::advisor.is_not_null())
+            .count()
+            .get_result(c)
+            .unwrap();
+        assert!(advised > visits.len() as i64 / 2 && unmatched > 0);
+    }
     let returning = visits
         .iter()
         .map(|v| v.1)
@@ -238,8 +282,10 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
         "maintenance_reminder",
         "solution_call",
         "event_notice",
+        "win_back",
     ];
     let mut unreachable = 0;
+    let mut returned = 0;
     for t in tasks.iter().filter(|t| call_kinds.contains(&t.1.as_str())) {
         let r = reached.get(&t.0).map(Vec::len).unwrap_or(0);
         match t.6.as_str() {
@@ -248,6 +294,11 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
                 assert_eq!(reached[&t.0][0].4, t.7.expect("done on"));
             }
             "open" => assert_eq!(r, 0),
+            // X7: the lost customer came back before the win-back call.
+            _ if t.9.as_deref() == Some("returned") => {
+                assert_eq!((t.1.as_str(), r), ("win_back", 0));
+                returned += 1;
+            }
             _ => {
                 assert_eq!(t.9.as_deref(), Some("unreachable"));
                 assert!(t.8 >= 3);
@@ -256,6 +307,7 @@ both_backends!(scale_generated_history_obeys_r2_r4_r5_r7_r11, |b| {
         }
     }
     assert!(unreachable > 0);
+    assert!(returned > 0, "some lost customers come back (X7)");
     let letters = tasks.iter().filter(|t| t.1 == "unreachable_letter").count();
     assert_eq!(letters, unreachable);
 

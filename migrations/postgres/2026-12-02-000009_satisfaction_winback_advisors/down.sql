@@ -1,0 +1,10 @@
+DROP INDEX tasks_kind_customer;
+DROP TABLE win_back_answers;
+DROP TABLE satisfaction_aspects;
+DROP INDEX call_satisfaction_on;
+DROP TABLE call_satisfaction;
+DROP INDEX visits_advisor;
+ALTER TABLE visits DROP COLUMN advisor_id;
+ALTER TABLE visits DROP COLUMN advisor;
+DROP INDEX advisors_store_norm;
+DROP TABLE advisors;
