@@ -377,6 +377,7 @@ err-forbidden = your role may not do this
 err-csrf = the form expired or came from elsewhere; reload the page and try again
 err-not_found = not found
 err-throttled = too many failed logins; try again later
+err-too_large = the request is too large (at most 1 MiB)
 err-login-invalid = wrong username or password
 err-bad-request = the request is malformed
 err-internal = internal error; it was logged, please try again later

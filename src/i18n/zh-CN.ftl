@@ -365,6 +365,7 @@ err-forbidden = 您的角色无权进行此操作
 err-csrf = 表单已过期或来源不明，请刷新页面后重试
 err-not_found = 找不到您要的内容
 err-throttled = 登录失败次数过多，请稍后再试
+err-too_large = 提交的内容太大（最多 1 MiB）
 err-login-invalid = 用户名或密码不正确
 err-bad-request = 请求格式不正确
 err-internal = 系统内部错误，已记录，请稍后再试

@@ -42,6 +42,9 @@ pub enum AppError {
     BadParam(FieldErrors),
     #[error("too many attempts")]
     Throttled,
+    /// A body over the limit (1 MiB): actix's own refusal, answered as ours.
+    #[error("body too large")]
+    TooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -86,6 +89,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) | AppError::BadParam(_) => StatusCode::BAD_REQUEST,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,6 +125,7 @@ impl AppError {
                     AppError::Forbidden => "forbidden",
                     AppError::Csrf => "csrf",
                     AppError::NotFound => "not_found",
+                    AppError::TooLarge => "too_large",
                     _ => "throttled",
                 };
                 (code.into(), I18N.t(lang, &format!("err-{code}")), None)

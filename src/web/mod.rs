@@ -227,12 +227,16 @@ fn security_headers() -> middleware::DefaultHeaders {
 
 /// Turns an `AppError` into the localised HTML page or, under `/api/`, the JSON error.
 fn localise_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
-    let Some(err) = res
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<AppError>())
-    else {
-        return res;
+    // actix refuses an over-size body itself (the `Bytes` extractor's PayloadError): that
+    // refusal is answered as ours too, a 413 with CONTRACT.md's JSON error.
+    let too_large = AppError::TooLarge;
+    let err = match res.response().error() {
+        Some(e) => match e.as_error::<AppError>() {
+            Some(err) => err,
+            None if res.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => &too_large,
+            None => return res,
+        },
+        None => return res,
     };
     let req = res.request().clone();
     let Some(state) = req.app_data::<State>() else {
@@ -313,6 +317,8 @@ impl Application {
                         .limit(1 << 20)
                         .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
                 )
+                // Bodies read whole as bytes (the visit and call APIs) share the JSON limit.
+                .app_data(web::PayloadConfig::new(1 << 20))
                 .app_data(
                     web::FormConfig::default()
                         .limit(1 << 20)

@@ -352,7 +352,8 @@ both_backends!(
             None,
         );
         assert_eq!(code, 0, "{err}");
-        let manifest = dir.path().join("r.manifest.json");
+        // The manifest lies beside the file as FILE.manifest.json.
+        let manifest = dir.path().join("r.csv.manifest.json");
         let (code, out) = verify(&env, &["--heads", manifest.to_str().unwrap()]);
         assert_eq!(code, 0, "{out}");
         // The heads recorded in the database go, and the last line with them.

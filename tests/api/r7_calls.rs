@@ -252,7 +252,8 @@ both_backends!(
                 r.body
             );
         }
-        // A clerk may not call another clerk's customer.
+        // A clerk may not call another clerk's customer: 404, which does not confirm the task
+        // exists (ASVS 8.2.2, issue 13).
         let other = Api::new(&app, &env.token("clerk2"));
         assert_eq!(
             other
@@ -261,7 +262,7 @@ both_backends!(
                     json!({"task_id": first, "outcome": "reached", "key_points": "x"})
                 )
                 .status,
-            403
+            404
         );
         assert_eq!(
             (
