@@ -95,3 +95,18 @@ pub fn set_disabled(
         Ok(())
     })
 }
+
+/// What the admin's advisors page shows (X8): the list, and the names typed on visits that
+/// match none of it, with how many visits carry each.
+#[derive(Debug, serde::Serialize)]
+pub struct Overview {
+    pub advisors: Vec<model::Advisor>,
+    pub unmatched: Vec<(String, i64)>,
+}
+
+pub fn overview(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Overview> {
+    Ok(Overview {
+        advisors: model::list(conn, store_id)?,
+        unmatched: model::unmatched(conn, store_id)?,
+    })
+}

@@ -108,17 +108,12 @@ async fn advisors_page(
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
     let store_id = me.user.store_id;
-    let (list, unmatched) = state
-        .db(move |conn, _| {
-            Ok((
-                crate::models::satisfaction::list(conn, store_id)?,
-                crate::models::satisfaction::unmatched(conn, store_id)?,
-            ))
-        })
+    let overview = state
+        .db(move |conn, _| Ok(crate::services::advisors::overview(conn, store_id)?))
         .await?;
     let mut ctx = tera::Context::new();
-    ctx.insert("advisors", &list);
-    ctx.insert("unmatched", &unmatched);
+    ctx.insert("advisors", &overview.advisors);
+    ctx.insert("unmatched", &overview.unmatched);
     form_page(state, me, "admin/advisors.html", ctx, req, values, errors)
 }
 
