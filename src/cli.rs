@@ -909,7 +909,7 @@ fn verify(cli: &Cli, heads: Option<&std::path::Path>) -> Result<(), Fail> {
     };
     let mut c = conn(&pool)?;
     let run = |c: &mut db::DbConn| -> diesel::QueryResult<_> {
-        let mut broken = crate::registers::chain::verify(c)?;
+        let mut broken = crate::registers::verify::verify(c)?;
         broken.extend(crate::registers::heads::check(c, &given)?);
         Ok(broken)
     };

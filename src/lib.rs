@@ -7,6 +7,7 @@
 //! - `domain`: pure rules (windows, states, validation), no I/O
 //! - `clock`: the one source of "today"
 //! - `config`: typed settings with their sources
+//! - `digest`: SHA-256 digests and random tokens
 //! - `db`: connections (SQLite or PostgreSQL), pool, migrations, transactions
 //! - `models`: rows and their queries
 //! - `services`: use cases, each one transaction
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod domain;
 pub mod generate;
 pub mod i18n;

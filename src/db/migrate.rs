@@ -11,8 +11,8 @@ pub const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres"
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-/// Applies every pending migration; returns the versions applied. Then chains the audit rows
-/// written before the audit log was a chain (once; see `models::audit::seal_backlog`).
+/// Applies every pending migration; returns the versions applied. (`services::setup::prepare`
+/// then chains the audit rows written before the audit log was a chain.)
 pub fn run_pending(conn: &mut DbConn) -> Res<Vec<String>> {
     let applied: Vec<String> = {
         let applied: Vec<MigrationVersion> = match conn {
@@ -21,7 +21,6 @@ pub fn run_pending(conn: &mut DbConn) -> Res<Vec<String>> {
         };
         applied.into_iter().map(|v| v.to_string()).collect()
     };
-    crate::models::audit::seal_backlog(conn)?;
     Ok(applied)
 }
 

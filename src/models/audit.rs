@@ -94,7 +94,7 @@ fn append(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
 /// The hash of the row at place `seq` after `prev`.
 pub fn row_hash(seq: i32, prev: &str, r: &AuditRow) -> String {
     let o = |v: &Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
-    crate::registers::chain::sha(&[
+    crate::digest::sha(&[
         "audit",
         prev,
         &seq.to_string(),

@@ -12,7 +12,6 @@ use crate::db::DbConn;
 use crate::models::store;
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 const SALT_KEY: &str = "chain_salt";
 
@@ -21,19 +20,12 @@ fn salt(conn: &mut DbConn) -> QueryResult<String> {
     if let Some(s) = store::meta_get(conn, SALT_KEY)? {
         return Ok(s);
     }
-    let s = crate::services::accounts::random_token();
+    let s = crate::digest::random_token();
     store::meta_set(conn, SALT_KEY, &s)?;
     Ok(s)
 }
 
-pub(crate) fn sha(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0x1f]);
-    }
-    hex::encode(h.finalize())
-}
+use crate::digest::sha;
 
 /// A line as the chain sees it: its content (non-personal fields) and its personal fields.
 pub struct Line {
@@ -305,7 +297,7 @@ fn line_count(conn: &mut DbConn, register: Register) -> QueryResult<i64> {
 const VERIFY_BATCH: i64 = 5000;
 
 /// Numbering findings named per register at most (then one line says how many more).
-const MAX_FINDINGS: usize = 20;
+pub const MAX_FINDINGS: usize = 20;
 
 /// Numbers above this are not a register's (six digits, with room): named as wrong.
 const MAX_NO: i32 = 50_000_000;
@@ -316,7 +308,7 @@ type ChainRow = (i32, i32, String, String, String);
 /// that is in the audit chain (whose integrity `verify` checks on its own). Their lines'
 /// personal fields were replaced on purpose, so their digest is not checked (the content and
 /// the chain still are). A row in `anonymisations` alone proves nothing.
-fn proven_anonymisations(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<i32>> {
+pub fn proven_anonymisations(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<i32>> {
     use crate::db::schema::{audit_chain, audit_log};
     let subjects: Vec<String> = audit_log::table
         .filter(audit_log::action.eq("customer.anonymise"))
@@ -410,30 +402,9 @@ impl Tail {
     }
 }
 
-/// Walks every register, a batch of lines at a time: the numbering of each store and year
-/// (every gap, duplicate and number out of order, and the counter against the last line) and
-/// the hash chain (its first broken line); then the audit log's chain, the anonymisations,
-/// and the heads given out (recorded in `chain_heads` and in the export manifests of the audit
-/// log).
-pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
-    let mut broken = Vec::new();
-    let proven = proven_anonymisations(conn)?;
-    let who: Vec<i32> = proven.iter().copied().collect();
-    for register in Register::ALL {
-        broken.extend(verify_register(conn, register, &who)?);
-    }
-    for f in crate::models::audit::verify_chain(conn, MAX_FINDINGS)? {
-        broken.push(Broken::new("audit-log", f.at, f.reason));
-    }
-    broken.extend(verify_anonymisations(conn, &proven)?);
-    let given = super::heads::recorded_in_audit_log(conn)?;
-    broken.extend(super::heads::check(conn, &given)?);
-    Ok(broken)
-}
-
 /// R11 privacy: every anonymisation is in the audit chain, and no pass is left open (a pass
 /// exists only inside the anonymising transaction).
-fn verify_anonymisations(
+pub fn verify_anonymisations(
     conn: &mut DbConn,
     proven: &std::collections::HashSet<i32>,
 ) -> QueryResult<Vec<Broken>> {
@@ -463,7 +434,7 @@ fn verify_anonymisations(
     Ok(out)
 }
 
-fn verify_register(conn: &mut DbConn, register: Register, who: &[i32]) -> QueryResult<Vec<Broken>> {
+pub fn verify_register(conn: &mut DbConn, register: Register, who: &[i32]) -> QueryResult<Vec<Broken>> {
     use crate::db::schema::register_counters as rc;
     use std::collections::HashMap;
     let salt = salt(conn)?;

@@ -3,7 +3,7 @@
 //! customer of their store (admins without a store: of every store); auditors read the
 //! registers, not customers. Anything else is "not found" (404), never a hint that it exists.
 //! Every customer-, visit-, task-, item-, call-, letter- and event-scoped route calls this
-//! (through `calls::may_work_on` or `customer`); the one thing any clerk of the store may see
+//! (through `cover::may_work_on` or `customer`); the one thing any clerk of the store may see
 //! of another clerk's customer is the card of an inbound call (`card_only`).
 
 use super::{Actor, SResult, ServiceError};

@@ -13,8 +13,6 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use chrono::Duration;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -36,20 +34,9 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// 32 random bytes as hex: session ids, CSRF tokens, API tokens.
-pub fn random_token() -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    hex::encode(b)
-}
+pub use crate::digest::random_token;
+use crate::digest::sha256_hex;
 
-pub fn sha256_hex(s: &str) -> String {
-    sha256_hex_bytes(s.as_bytes())
-}
-
-pub fn sha256_hex_bytes(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
-}
 
 /// Usernames: 2–32 of a–z, 0–9, `.`, `_`, `-`.
 pub fn check_username(s: &str) -> Result<String, FieldError> {

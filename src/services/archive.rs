@@ -173,7 +173,7 @@ pub fn complete(
             return Err(ServiceError::NotFound("visit"));
         }
         // R9: the designated clerk, or whoever covers for them today, or a supervisor.
-        super::calls::may_work_on(
+        super::cover::may_work_on(
             conn,
             actor,
             v.store_id,

@@ -48,18 +48,7 @@ pub struct Recorded {
     pub opened_task: Option<i32>,
 }
 
-/// Who may work on a customer's tasks on `on`: the designated clerk, whoever covers for them
-/// that day (R9), and supervisors and admins of the store (`access::check`, 404 otherwise).
-/// `Some(owner)` when the actor covers for the owner.
-pub fn may_work_on(
-    conn: &mut DbConn,
-    actor: &Actor,
-    store_id: i32,
-    owner: i32,
-    on: NaiveDate,
-) -> SResult<Option<i32>> {
-    Ok(super::access::check(conn, actor, store_id, Some(owner), on, "customer")?.covering_for())
-}
+use super::cover::may_work_on;
 
 /// Records one call, on a task or (inbound, or outbound without a task) on a customer.
 pub fn record(

@@ -4,7 +4,7 @@
 //! solution recorded on S (by the clerk or the supervisor) opens a `solution_call` due the same
 //! day; that call records whether the customer is satisfied, and "not satisfied" reopens it.
 
-use super::{audit, calls, Actor, Ctx, SResult, ServiceError};
+use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::FieldError;
 use crate::domain::item::{ItemStatus, ItemStep};
@@ -20,7 +20,7 @@ fn load(conn: &mut DbConn, actor: &Actor, item_id: i32, today: NaiveDate) -> SRe
     let owner = crate::models::customer::by_id(conn, item.customer_id)?
         .and_then(|c| c.clerk_id)
         .unwrap_or(item.clerk_id);
-    calls::may_work_on(conn, actor, item.store_id, owner, today)?;
+    super::cover::may_work_on(conn, actor, item.store_id, owner, today)?;
     Ok(item)
 }
 

@@ -4,7 +4,7 @@
 //! without gaps and linked to the event or item (关联). An event letter may be waived with a
 //! reason (R6, 视情况需要). The unreachable letter of X1 takes the same path.
 
-use super::{audit, calls, Actor, Ctx, SResult, ServiceError};
+use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::event::EventKind;
@@ -225,7 +225,7 @@ pub fn for_task(
     lang: &str,
 ) -> SResult<(Composed, crate::models::task::Task)> {
     let t = task::by_id(conn, task_id)?.ok_or(ServiceError::NotFound("task"))?;
-    calls::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
+    super::cover::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
     let kind = match TaskKind::parse(&t.kind) {
         Some(TaskKind::EventLetter) => {
             let e = event_model::by_id(conn, t.event_id.unwrap_or(0))?
@@ -255,7 +255,7 @@ pub fn for_item(
     lang: &str,
 ) -> SResult<Composed> {
     let i = item_model::by_id(conn, item_id)?.ok_or(ServiceError::NotFound("item"))?;
-    calls::may_work_on(conn, actor, i.store_id, i.clerk_id, ctx.clock.today())?;
+    super::cover::may_work_on(conn, actor, i.store_id, i.clerk_id, ctx.clock.today())?;
     compose(
         conn,
         ctx,
@@ -357,7 +357,7 @@ pub fn waive_task(
     }
     write_tx(conn, |conn| {
         let t = task::by_id(conn, task_id)?.ok_or(ServiceError::NotFound("task"))?;
-        calls::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
+        super::cover::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
         if t.kind != TaskKind::EventLetter.as_str() {
             return Err(FieldError::new("task_id", "letter-not-waivable").into());
         }

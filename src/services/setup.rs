@@ -13,6 +13,8 @@ pub const TIMEZONE_KEY: &str = "timezone";
 /// zone (storing the configured one if the database has none yet).
 pub fn prepare(conn: &mut DbConn, config: &Config) -> anyhow::Result<chrono_tz::Tz> {
     migrate::run_pending(conn).map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    // The audit rows written before the audit log was a chain are chained once, here.
+    crate::models::audit::seal_backlog(conn)?;
     let tz = match store::meta_get(conn, TIMEZONE_KEY)? {
         Some(tz) => tz
             .parse::<chrono_tz::Tz>()

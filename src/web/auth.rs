@@ -8,7 +8,7 @@ use super::render::{Chrome, ChromeUser};
 use super::{roles_for, State};
 use crate::domain::role::Role;
 use crate::models::user::{self, User};
-use crate::services::accounts::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::services::{audit, Actor};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;

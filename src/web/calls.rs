@@ -227,7 +227,7 @@ async fn render_task_form(
         .db(move |conn, ctx| {
             let task = task::by_id(conn, task_id)?.ok_or(AppError::NotFound)?;
             let today = ctx.clock.today();
-            calls::may_work_on(conn, &actor, task.store_id, task.clerk_id, today).map_err(|e| {
+            crate::services::cover::may_work_on(conn, &actor, task.store_id, task.clerk_id, today).map_err(|e| {
                 match e {
                     ServiceError::Forbidden => AppError::NotFound,
                     e => e.into(),

@@ -7,7 +7,7 @@ use crate::domain::error::FieldError;
 use crate::domain::item::ItemStatus;
 use crate::i18n::I18N;
 use crate::models::{customer, item as item_model, task, user};
-use crate::services::{calls, items, ServiceError};
+use crate::services::{items, ServiceError};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
@@ -33,7 +33,7 @@ async fn render(
             let item = item_model::by_id(conn, id)?.ok_or(AppError::NotFound)?;
             let today = ctx.clock.today();
             let owner = customer::by_id(conn, item.customer_id)?.and_then(|c| c.clerk_id).unwrap_or(item.clerk_id);
-            calls::may_work_on(conn, &actor, item.store_id, owner, today).map_err(|e| match e {
+            crate::services::cover::may_work_on(conn, &actor, item.store_id, owner, today).map_err(|e| match e {
                 ServiceError::Forbidden => AppError::NotFound,
                 e => e.into(),
             })?;

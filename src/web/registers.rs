@@ -551,7 +551,7 @@ pub async fn amend(
     let (register, id) = path.into_inner();
     let reg = crate::registers::numbering::Register::parse(&register).ok_or(AppError::NotFound)?;
     let f = &post.form;
-    let c = crate::registers::amend::Correction {
+    let c = crate::services::amend::Correction {
         customer_name: f.opt("customer_name"),
         phone: f.opt("phone"),
         category: f.opt("category"),
@@ -567,7 +567,7 @@ pub async fn amend(
     let actor = post.auth.actor();
     state
         .db(move |conn, ctx| {
-            Ok(crate::registers::amend::amend(
+            Ok(crate::services::amend::amend(
                 conn, ctx, &actor, reg, id, &c,
             )?)
         })
