@@ -27,6 +27,11 @@ pub struct PlannedContact {
 }
 
 /// Validates the plan of an archive for a visit on `visit_date`. Entry `i` reports its errors
+/// R2: an archive sheet completed after its due date (D + 2) is late.
+pub fn is_late(archived_on: NaiveDate, due_date: NaiveDate) -> bool {
+    archived_on > due_date
+}
+
 /// as `plan[i].field`. The N1 entry's date defaults to A10 (`next_maintenance`).
 pub fn validate_plan(
     entries: &[PlanInput],

@@ -175,6 +175,16 @@ pub fn queue_key(window: Window, on: NaiveDate) -> (u8, NaiveDate) {
     }
 }
 
+/// Sorts tasks into the queue's order on `on`: `queue_key`, then task id. `of` gives a task's
+/// window and id. The one sort every list of tasks uses.
+pub fn sort_queue<T>(tasks: &mut [T], on: NaiveDate, of: impl Fn(&T) -> (Window, i32)) {
+    tasks.sort_by(|a, b| {
+        let (wa, ia) = of(a);
+        let (wb, ib) = of(b);
+        queue_key(wa, on).cmp(&queue_key(wb, on)).then(ia.cmp(&ib))
+    });
+}
+
 /// Whether an open task belongs in the queue for `on`: its window starts within the
 /// look-ahead, and no call-back (X2) was agreed for a later day.
 pub fn in_queue(

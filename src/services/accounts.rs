@@ -6,7 +6,7 @@ use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
-use crate::models::user::{self, NewUser, User, UserChange};
+use crate::models::user::{self, NewUser, UserChange};
 use crate::models::{store, trunc};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -35,6 +35,8 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 }
 
 pub use crate::digest::random_token;
+/// The account row is what the pages show of a user (name, role, store, language).
+pub use crate::models::user::User;
 use crate::digest::sha256_hex;
 
 

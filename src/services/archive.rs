@@ -472,3 +472,51 @@ fn visit_values(
 }
 
 use diesel::prelude::*;
+
+/// A completed archive sheet as the lists show it.
+#[derive(Debug, serde::Serialize)]
+pub struct ArchiveLine {
+    pub archive_no: String,
+    pub visit_id: i32,
+    pub customer_id: i32,
+    pub customer_name: String,
+    pub phone: String,
+    pub plate: Option<String>,
+    pub visit_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub archived_on: NaiveDate,
+    pub archived_by: String,
+    pub late: bool,
+}
+
+/// Completed archive sheets, newest first, optionally within dates of completion.
+pub fn recent(
+    conn: &mut DbConn,
+    sight: &crate::domain::privacy::PhoneSight,
+    store: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ArchiveLine>, i64)> {
+    let (rows, total) = crate::models::archive::recent(conn, store, from, to, limit, offset)?;
+    Ok((
+        rows.into_iter()
+            .map(|(a, clerk)| ArchiveLine {
+                late: crate::domain::archive::is_late(a.archived_on, a.due_date),
+                archive_no: a.archive_no,
+                visit_id: a.visit_id,
+                customer_id: a.customer_id,
+                customer_name: a.customer_name,
+                phone: sight.show(clerk, &a.phone),
+                plate: a.plate.as_deref().map(crate::domain::plate::display),
+                visit_date: a.visit_date,
+                due_date: a.due_date,
+                archived_on: a.archived_on,
+                archived_by: a.archived_by,
+            })
+            .collect(),
+        total,
+    ))
+}
+

@@ -25,9 +25,12 @@ pub mod letters;
 pub mod merge;
 pub mod privacy;
 pub mod queue;
+pub mod sessions;
 pub mod setup;
+pub mod start;
 pub mod stores;
 pub mod summaries;
+pub mod task_view;
 pub mod visits;
 pub mod win_back;
 

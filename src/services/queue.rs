@@ -12,7 +12,7 @@
 use super::Ctx;
 use crate::db::DbConn;
 use crate::domain::privacy::{shown, PhoneSight};
-use crate::domain::task::{queue_key, state_on, TaskKind, TaskState};
+use crate::domain::task::{sort_queue, state_on, TaskKind, TaskState};
 use crate::models::absence;
 use crate::models::queue::{self as q, Dir, EventGroup, Key, Run, Scope};
 use crate::models::task::{self, OpenFilter};
@@ -425,18 +425,12 @@ fn items(
             }
         })
         .collect();
-    tasks.sort_by(|a, b| {
-        let wa = crate::domain::cadence::Window {
-            start: a.window_start,
-            end: a.window_end,
+    sort_queue(&mut tasks, date, |t| {
+        let w = crate::domain::cadence::Window {
+            start: t.window_start,
+            end: t.window_end,
         };
-        let wb = crate::domain::cadence::Window {
-            start: b.window_start,
-            end: b.window_end,
-        };
-        queue_key(wa, date)
-            .cmp(&queue_key(wb, date))
-            .then(a.id.cmp(&b.id))
+        (w, t.id)
     });
     Ok(tasks)
 }

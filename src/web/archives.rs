@@ -4,7 +4,6 @@
 use super::auth::{chrome, Auth, AuthForm};
 use super::render::html;
 use super::{AppResult, State};
-use crate::db::DbConn;
 use crate::domain::archive::PlanInput;
 use crate::domain::phone::Phone;
 use crate::domain::plate;
@@ -16,58 +15,11 @@ use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Rows of the plan shown on the form (empty ones are ignored).
 const PLAN_ROWS: usize = 4;
-
-#[derive(Serialize)]
-pub struct ArchiveLine {
-    pub archive_no: String,
-    pub visit_id: i32,
-    pub customer_id: i32,
-    pub customer_name: String,
-    pub phone: String,
-    pub plate: Option<String>,
-    pub visit_date: NaiveDate,
-    pub due_date: NaiveDate,
-    pub archived_on: NaiveDate,
-    pub archived_by: String,
-    pub late: bool,
-}
-
-/// Completed archive sheets, newest first, optionally within dates of completion.
-pub fn recent(
-    conn: &mut DbConn,
-    sight: &crate::domain::privacy::PhoneSight,
-    store: Option<i32>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<ArchiveLine>, i64)> {
-    let (rows, total) = crate::models::archive::recent(conn, store, from, to, limit, offset)?;
-    Ok((
-        rows.into_iter()
-            .map(|(a, clerk)| ArchiveLine {
-                late: a.archived_on > a.due_date,
-                archive_no: a.archive_no,
-                visit_id: a.visit_id,
-                customer_id: a.customer_id,
-                customer_name: a.customer_name,
-                phone: sight.show(clerk, &a.phone),
-                plate: a.plate.as_deref().map(plate::display),
-                visit_date: a.visit_date,
-                due_date: a.due_date,
-                archived_on: a.archived_on,
-                archived_by: a.archived_by,
-            })
-            .collect(),
-        total,
-    ))
-}
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -93,7 +45,7 @@ pub async fn list(
     let (rows, total) = state
         .db(move |conn, ctx| {
             let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
-            Ok(recent(
+            Ok(archive::recent(
                 conn,
                 &sight,
                 store,

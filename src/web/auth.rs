@@ -7,14 +7,13 @@ use super::error::{request_lang, AppError};
 use super::render::{Chrome, ChromeUser};
 use super::{roles_for, State};
 use crate::domain::role::Role;
-use crate::models::user::{self, User};
-use crate::digest::sha256_hex;
+use crate::services::accounts::User;
+use crate::services::sessions;
 use crate::services::{audit, Actor};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use chrono::Duration;
 use futures_util::future::LocalBoxFuture;
 use std::collections::HashMap;
 
@@ -214,26 +213,14 @@ impl FromRequest for Auth {
             if !same_origin(&req) {
                 return Err(AppError::Csrf);
             }
-            let hash = sha256_hex(&token);
-            let hours = i64::from(state.ctx.config.settings.session_hours);
             let found = state
-                .db(move |conn, ctx| {
-                    let now = crate::models::trunc(ctx.clock.now_utc());
-                    let found = user::session_by_hash(conn, &hash, now)?;
-                    if let Some((s, _)) = &found {
-                        // Sliding expiry, written at most every half session, not per request.
-                        if s.expires_at - now < Duration::hours(hours) / 2 {
-                            user::session_touch(conn, s.id, now + Duration::hours(hours))?;
-                        }
-                    }
-                    Ok(found)
-                })
+                .db(move |conn, ctx| Ok(sessions::signed_in(conn, ctx, &token)?))
                 .await?;
-            let (session, u) = found.ok_or(AppError::Unauthenticated)?;
+            let (csrf, u) = found.ok_or(AppError::Unauthenticated)?;
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             let auth = Auth {
-                csrf: session.csrf_token,
+                csrf,
                 role,
                 lang,
                 ip: client_ip(&req),
@@ -286,23 +273,10 @@ impl FromRequest for ApiAuth {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_string())
                 .ok_or(AppError::Unauthenticated)?;
-            let hash = sha256_hex(&token);
             let found = state
-                .db(move |conn, ctx| {
-                    let found = user::token_user(conn, &hash)?;
-                    if let Some((t, _)) = &found {
-                        let now = crate::models::trunc(ctx.clock.now_utc());
-                        // Last use to the minute is enough, and spares a write per request.
-                        if t.last_used_at
-                            .is_none_or(|l| now - l > Duration::minutes(1))
-                        {
-                            user::token_touch(conn, t.id, now)?;
-                        }
-                    }
-                    Ok(found)
-                })
+                .db(move |conn, ctx| Ok(sessions::token_user(conn, ctx, &token)?))
                 .await?;
-            let (_, u) = found.ok_or(AppError::Unauthenticated)?;
+            let u = found.ok_or(AppError::Unauthenticated)?;
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             req.extensions_mut().insert(ApiLang(lang));

@@ -2,7 +2,7 @@
 //! archive history, open tasks), reassigning the designated clerk (R1) and merging duplicates.
 
 use super::auth::{chrome, Auth, AuthForm};
-use super::home::{sort_views, task_view, TaskView};
+use crate::services::task_view::{views_in_queue_order, TaskView};
 use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
@@ -249,11 +249,7 @@ async fn show_page(
                 .collect();
             let filter = task::OpenFilter { store_id: Some(c.store_id), customer_id: Some(c.id), ..Default::default() };
             let open_rows = task::open_list(conn, &filter)?;
-            let mut open: Vec<TaskView> = open_rows
-                .into_iter()
-                .map(|r| task_view(r, today, &sight))
-                .collect();
-            sort_views(&mut open, today);
+            let open: Vec<TaskView> = views_in_queue_order(open_rows, today, &sight);
             let done: Vec<&task::Task> = tasks.iter().filter(|t| t.status != "open").collect();
             let merges: Vec<(String, String, String, String)> = merge::history(conn, c.id)?
                 .into_iter()

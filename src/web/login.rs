@@ -5,10 +5,8 @@ use super::error::request_lang;
 use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::i18n::I18N;
-use crate::models::user;
-use crate::digest::sha256_hex;
+use crate::services::sessions;
 use crate::services::accounts::{self, LoginError};
-use crate::services::audit;
 use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -142,9 +140,7 @@ pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult
     let actor = post.auth.actor();
     state
         .db(move |conn, ctx| {
-            user::session_delete(conn, &sha256_hex(&token))?;
-            audit::record(conn, ctx, &actor, "logout", &actor.name, "", "ok")?;
-            Ok(())
+            Ok(sessions::sign_out(conn, ctx, &actor, &token)?)
         })
         .await?;
     let mut resp = HttpResponse::SeeOther()
@@ -163,7 +159,7 @@ pub async fn set_lang(state: State, post: AuthForm) -> AppResult<HttpResponse> {
     let back = safe_next(post.form.get("back"));
     let id = post.auth.user.id;
     state
-        .db(move |conn, _| Ok(user::set_lang(conn, id, lang)?))
+        .db(move |conn, _| Ok(sessions::set_lang(conn, id, lang)?))
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, back))

@@ -152,3 +152,9 @@ pub fn html(body: String) -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
+
+/// A template context holding the fields of a service's view (a struct that serialises to a
+/// map), so a handler renders what the service returned without copying it field by field.
+pub fn context_of<T: serde::Serialize>(view: &T) -> anyhow::Result<Context> {
+    Ok(Context::from_serialize(view)?)
+}
