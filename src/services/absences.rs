@@ -198,3 +198,62 @@ pub fn preview(
         after,
     })
 }
+
+/// An absence as the absences page lists it (names, not ids).
+#[derive(Debug, serde::Serialize)]
+pub struct AbsenceLine {
+    pub id: i32,
+    pub clerk: String,
+    pub substitute: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub note: Option<String>,
+    pub cancelled: bool,
+    /// Under way today.
+    pub current: bool,
+    pub past: bool,
+}
+
+/// The absences page: the store's absences of the last 30 days and after, the clerks who may
+/// be absent, and who may cover (the store's clerks and its active supervisors).
+#[derive(Debug, serde::Serialize)]
+pub struct AbsencesPage {
+    pub rows: Vec<AbsenceLine>,
+    pub clerks: Vec<super::accounts::User>,
+    pub substitutes: Vec<super::accounts::User>,
+}
+
+pub fn page(conn: &mut DbConn, ctx: &Ctx, store: i32) -> SResult<AbsencesPage> {
+    let today = ctx.clock.today();
+    let clerks = user::clerks_of_store(conn, store, false)?;
+    let mut people = clerks.clone();
+    people.extend(user::all(conn)?.into_iter().filter(|u| {
+        u.role == "supervisor" && u.store_id == Some(store) && !u.disabled
+    }));
+    let name = |id: i32| {
+        people
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
+    };
+    let rows = absence::of_store(conn, store, today - chrono::Duration::days(30))?
+        .into_iter()
+        .map(|a| AbsenceLine {
+            id: a.id,
+            clerk: name(a.clerk_id),
+            substitute: name(a.substitute_id),
+            from: a.from_date,
+            to: a.to_date,
+            cancelled: a.cancelled_at.is_some(),
+            current: a.cancelled_at.is_none() && a.from_date <= today && today <= a.to_date,
+            past: a.to_date < today,
+            note: a.note,
+        })
+        .collect();
+    Ok(AbsencesPage {
+        rows,
+        clerks,
+        substitutes: people,
+    })
+}

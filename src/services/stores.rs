@@ -5,6 +5,14 @@ use crate::db::DbConn;
 use crate::domain::error::FieldError;
 use crate::models::{store, trunc};
 
+/// A store as the pages show it.
+pub use crate::models::store::Store;
+
+/// Every store, by id.
+pub fn all(conn: &mut DbConn) -> super::SResult<Vec<Store>> {
+    Ok(store::all(conn)?)
+}
+
 pub fn add(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -24,5 +32,15 @@ pub fn add(
         let id = store::insert(conn, &code, &name, trunc(ctx.clock.now_utc()))?;
         audit::record(conn, ctx, actor, "store.add", &code, &name, "ok")?;
         Ok(id)
+    })
+}
+
+/// The store of a code the user typed (trimmed), or an error naming `field`.
+pub fn by_code(conn: &mut DbConn, field: &str, code: &str) -> super::SResult<Store> {
+    let code = code.trim();
+    store::by_code(conn, code)?.ok_or_else(|| {
+        FieldError::new(field, "store-unknown")
+            .arg("value", code)
+            .into()
     })
 }

@@ -334,13 +334,20 @@ fn open_first_follow_up(
 }
 
 /// Records the pick-up of a serviced vehicle (接车出厂), which opens the first follow-up (R4).
+/// What a pick-up did: whose visit it was, and when the first follow-up it opened is due (R4).
+#[derive(Debug, Clone, Copy)]
+pub struct PickedUp {
+    pub customer_id: i32,
+    pub first_follow_up_due: NaiveDate,
+}
+
 pub fn pickup(
     conn: &mut DbConn,
     ctx: &Ctx,
     actor: &Actor,
     visit_id: i32,
     picked_up_at: Option<&str>,
-) -> SResult<NaiveDate> {
+) -> SResult<PickedUp> {
     let clock = ctx.clock;
     write_tx(conn, |conn| {
         let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
@@ -366,7 +373,10 @@ pub fn pickup(
             .clerk_id
             .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
         open_first_follow_up(conn, ctx, v.store_id, v.customer_id, clerk, v.id, at.date())?;
-        Ok(ctx.cadence().first_follow_up(at.date()).end)
+        Ok(PickedUp {
+            customer_id: v.customer_id,
+            first_follow_up_due: ctx.cadence().first_follow_up(at.date()).end,
+        })
     })
 }
 

@@ -1,8 +1,8 @@
 //! R9: the supervisor's page of absences and cover.
 
+use super::render::context_of;
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
-use crate::models::{absence, user};
 use crate::services::absences::{self, AbsenceInput};
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
@@ -21,33 +21,11 @@ async fn render(
     let store = me.user.store_id.ok_or_else(|| {
         AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
     })?;
-    let (rows, people) = state
-        .db(move |conn, ctx| {
-            let today = ctx.clock.today();
-            let clerks = user::clerks_of_store(conn, store, false)?;
-            let mut people = clerks.clone();
-            people.extend(user::all(conn)?.into_iter().filter(|u| u.role == "supervisor" && u.store_id == Some(store) && !u.disabled));
-            let name = |id: i32| people.iter().find(|u| u.id == id).map(|u| u.display_name.clone()).unwrap_or_default();
-            let rows: Vec<_> = absence::of_store(conn, store, today - chrono::Duration::days(30))?
-                .into_iter()
-                .map(|a| {
-                    json!({
-                        "id": a.id, "clerk": name(a.clerk_id), "substitute": name(a.substitute_id),
-                        "from": a.from_date, "to": a.to_date, "note": a.note,
-                        "cancelled": a.cancelled_at.is_some(),
-                        "current": a.cancelled_at.is_none() && a.from_date <= today && today <= a.to_date,
-                        "past": a.to_date < today,
-                    })
-                })
-                .collect();
-            Ok((rows, (clerks, people)))
-        })
+    let view = state
+        .db(move |conn, ctx| Ok(crate::services::absences::page(conn, ctx, store)?))
         .await?;
-    let mut t = tera::Context::new();
+    let mut t = context_of(&view)?;
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    t.insert("rows", &rows);
-    t.insert("clerks", &people.0);
-    t.insert("substitutes", &people.1);
     t.insert("v", &values);
     t.insert("preview", &preview);
     let status = if errors.is_empty() {

@@ -3,13 +3,11 @@
 //! where each value came from.
 
 use super::auth::{chrome, Auth, AuthForm};
-use super::{AppError, AppResult, State};
-use crate::models::{store, user};
+use super::{AppResult, State};
 use crate::services::accounts::{self, UserInput, UserUpdate};
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use std::collections::HashMap;
 
 fn redirect(to: String) -> HttpResponse {
@@ -61,7 +59,7 @@ async fn stores_page(
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let stores = state.db(|conn, _| Ok(store::all(conn)?)).await?;
+    let stores = state.db(|conn, _| Ok(crate::services::stores::all(conn)?)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("stores", &stores);
     form_page(state, me, "admin/stores.html", ctx, req, values, errors)
@@ -176,17 +174,6 @@ pub async fn advisor_disable(
 
 // Users -------------------------------------------------------------------------------------
 
-#[derive(Serialize)]
-struct UserRow {
-    id: i32,
-    username: String,
-    display_name: String,
-    role: String,
-    store: Option<String>,
-    active_for_assignment: bool,
-    disabled: bool,
-}
-
 async fn users_page(
     req: &HttpRequest,
     state: &State,
@@ -194,24 +181,9 @@ async fn users_page(
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let (users, stores) = state
-        .db(|conn, _| Ok((user::all(conn)?, store::all(conn)?)))
+    let (rows, stores) = state
+        .db(|conn, _| Ok(accounts::users_overview(conn)?))
         .await?;
-    let rows: Vec<UserRow> = users
-        .into_iter()
-        .map(|u| UserRow {
-            store: u
-                .store_id
-                .and_then(|s| stores.iter().find(|x| x.id == s))
-                .map(|s| s.code.clone()),
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            role: u.role,
-            active_for_assignment: u.active_for_assignment,
-            disabled: u.disabled,
-        })
-        .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("users", &rows);
     ctx.insert("stores", &stores);
@@ -261,16 +233,9 @@ async fn user_edit_page(
     id: i32,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let (u, stores) = state
-        .db(move |conn, _| {
-            let u = user::by_id(conn, id).map_err(|_| AppError::NotFound)?;
-            Ok((u, store::all(conn)?))
-        })
+    let (u, store_code, stores) = state
+        .db(move |conn, _| Ok(accounts::user_to_edit(conn, id)?))
         .await?;
-    let store_code = u
-        .store_id
-        .and_then(|s| stores.iter().find(|x| x.id == s))
-        .map(|s| s.code.clone());
     let mut ctx = tera::Context::new();
     ctx.insert("u", &u);
     ctx.insert("store_code", &store_code);
@@ -359,16 +324,6 @@ pub async fn user_password(
 
 // Tokens ------------------------------------------------------------------------------------
 
-#[derive(Serialize)]
-struct TokenRow {
-    id: i32,
-    name: String,
-    username: String,
-    created_at: String,
-    last_used_at: Option<String>,
-    revoked_at: Option<String>,
-}
-
 async fn tokens_page(
     req: &HttpRequest,
     state: &State,
@@ -376,32 +331,12 @@ async fn tokens_page(
     new_token: Option<String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let clock = state.ctx.clock;
-    let (tokens, users) = state
-        .db(|conn, _| Ok((user::tokens_all(conn)?, user::all(conn)?)))
+    let (rows, users) = state
+        .db(|conn, ctx| Ok(accounts::tokens_overview(conn, ctx)?))
         .await?;
-    let fmt = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
-    let rows: Vec<TokenRow> = tokens
-        .into_iter()
-        .map(|(t, u)| TokenRow {
-            id: t.id,
-            name: t.name,
-            username: u.username,
-            created_at: fmt(t.created_at),
-            last_used_at: t.last_used_at.map(fmt),
-            revoked_at: t.revoked_at.map(fmt),
-        })
-        .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("tokens", &rows);
-    ctx.insert(
-        "users",
-        &users
-            .iter()
-            .filter(|u| !u.disabled)
-            .map(|u| u.username.clone())
-            .collect::<Vec<_>>(),
-    );
+    ctx.insert("users", &users);
     ctx.insert("new_token", &new_token);
     let status = if errors.is_empty() {
         StatusCode::OK

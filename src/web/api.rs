@@ -126,7 +126,8 @@ pub async fn visit_pickup(
     let actor = me.actor();
     let due = state
         .db(move |conn, ctx| Ok(visits::pickup(conn, ctx, &actor, id, at.as_deref())?))
-        .await?;
+        .await?
+        .first_follow_up_due;
     Ok(HttpResponse::Ok().json(json!({"visit_id": id, "first_follow_up_due": due})))
 }
 

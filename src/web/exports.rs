@@ -89,17 +89,7 @@ pub async fn respond(
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
             {
-                Some(code) => Some(
-                    crate::models::store::by_code(conn, code)?
-                        .ok_or_else(|| {
-                            AppError::Invalid(
-                                FieldError::new("store", "store-unknown")
-                                    .arg("value", code)
-                                    .into(),
-                            )
-                        })?
-                        .id,
-                ),
+                Some(code) => Some(crate::services::stores::by_code(conn, "store", code)?.id),
                 None => who.store_id,
             };
             let mut q = Query {

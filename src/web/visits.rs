@@ -1,9 +1,8 @@
 //! The "new visit / consultation" form and the pick-up button.
 
 use super::auth::{chrome, Auth, AuthForm};
-use super::{AppError, AppResult, State};
+use super::{AppResult, State};
 use crate::domain::visit::{VisitInput, FIELDS};
-use crate::models::store;
 use crate::services::visits::{self, Source};
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
@@ -19,7 +18,7 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let stores = if me.user.store_id.is_none() {
-        state.db(|conn, _| Ok(store::all(conn)?)).await?
+        state.db(|conn, _| Ok(crate::services::stores::all(conn)?)).await?
     } else {
         Vec::new()
     };
@@ -96,10 +95,7 @@ pub async fn pickup(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
     let actor = post.auth.actor();
     let customer_id = state
         .db(move |conn, ctx| {
-            visits::pickup(conn, ctx, &actor, id, at.as_deref())?;
-            Ok(crate::models::visit::by_id(conn, id)?
-                .ok_or(AppError::NotFound)?
-                .customer_id)
+            Ok(visits::pickup(conn, ctx, &actor, id, at.as_deref())?.customer_id)
         })
         .await?;
     Ok(HttpResponse::SeeOther()
