@@ -135,6 +135,11 @@ pub fn validate(input: &EventInput, today: NaiveDate) -> Result<ValidEvent, Fiel
     })
 }
 
+/// R6: an event created after its notice calls were due (E − 14) is late from the start.
+pub fn late_from_start(notice_due: NaiveDate, created_on: NaiveDate) -> bool {
+    notice_due < created_on
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

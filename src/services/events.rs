@@ -116,3 +116,114 @@ pub fn after_notice_call(
     }
     Ok(Some(id))
 }
+
+/// An event as the pages show it.
+pub use crate::models::event::Event;
+
+/// The events page: the store's events, newest first, and its clerks (an audience choice).
+pub fn list_page(
+    conn: &mut DbConn,
+    store: i32,
+) -> SResult<(Vec<Event>, Vec<super::accounts::User>)> {
+    Ok((
+        event_model::of_store(conn, store)?,
+        crate::models::user::clerks_of_store(conn, store, false)?,
+    ))
+}
+
+/// One invitee of an event: their answer, the notice call and the letter (R6, R8).
+#[derive(Debug, serde::Serialize)]
+pub struct Invitee {
+    pub customer_id: i32,
+    pub name: String,
+    pub answer: Option<String>,
+    pub notice_status: Option<String>,
+    pub notice_done_on: Option<NaiveDate>,
+    pub notice_timeliness: Option<crate::domain::task::Timeliness>,
+    pub notice_reason: Option<String>,
+    pub letter_task: Option<i32>,
+    pub letter_status: Option<String>,
+    pub letter_reason: Option<String>,
+    pub letter_note: Option<String>,
+    pub letter_done_on: Option<NaiveDate>,
+}
+
+/// An event's page: the event, when its notices are due and whether it was late from the
+/// start (created after E − 14, R6), each invitee, and the letter-register lines it gave.
+#[derive(Debug, serde::Serialize)]
+pub struct EventPage {
+    pub event: Event,
+    pub notice_due: NaiveDate,
+    pub late_from_start: bool,
+    pub rows: Vec<Invitee>,
+    pub letters: Vec<crate::models::letter::LetterLine>,
+}
+
+pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<EventPage> {
+    let e = event_model::by_id(conn, id)?
+        .filter(|e| actor.in_store(e.store_id))
+        .ok_or(ServiceError::NotFound("event"))?;
+    let today = ctx.clock.today();
+    let tasks = task::of_event(conn, id)?;
+    let of = |cid: i32, kind: TaskKind| {
+        tasks
+            .iter()
+            .find(|t| t.customer_id == cid && t.kind == kind.as_str())
+    };
+    let rows = event_model::invitees(conn, id)?
+        .into_iter()
+        .map(|(cid, name, answer)| {
+            let notice = of(cid, TaskKind::EventNotice);
+            let letter = of(cid, TaskKind::EventLetter);
+            Invitee {
+                customer_id: cid,
+                name,
+                answer,
+                notice_status: notice.map(|n| n.status.clone()),
+                notice_done_on: notice.and_then(|n| n.done_on),
+                notice_timeliness: notice.and_then(|n| {
+                    crate::domain::task::timeliness(
+                        n.window(),
+                        crate::domain::task::TaskStatus::parse(&n.status)
+                            .unwrap_or(crate::domain::task::TaskStatus::Open),
+                        n.done_on,
+                        today,
+                    )
+                }),
+                notice_reason: notice.and_then(|n| n.close_reason.clone()),
+                letter_task: letter.map(|l| l.id),
+                letter_status: letter.map(|l| l.status.clone()),
+                letter_reason: letter.and_then(|l| l.close_reason.clone()),
+                letter_note: letter.and_then(|l| l.note.clone()),
+                letter_done_on: letter.and_then(|l| l.done_on),
+            }
+        })
+        .collect();
+    let notice_due = ctx.cadence().event_notice(e.created_on, e.starts_on).end;
+    Ok(EventPage {
+        // R6: notices are due by E − 14; an event created later is late from the start.
+        late_from_start: crate::domain::event::late_from_start(notice_due, e.created_on),
+        notice_due,
+        letters: crate::models::letter::of_event(conn, id)?,
+        event: e,
+        rows,
+    })
+}
+
+/// The open letters of an event (R6: the letter after each notice call), composed to print.
+pub fn open_letters(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i32,
+    lang: &str,
+) -> SResult<Vec<super::letters::Composed>> {
+    let open: Vec<i32> = task::of_event(conn, id)?
+        .into_iter()
+        .filter(|t| t.kind == TaskKind::EventLetter.as_str() && t.status == "open")
+        .map(|t| t.id)
+        .collect();
+    open.into_iter()
+        .map(|tid| Ok(super::letters::for_task(conn, ctx, actor, tid, lang)?.0))
+        .collect()
+}

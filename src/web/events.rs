@@ -4,12 +4,9 @@
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppError, AppResult, State};
 use crate::domain::event::{EventInput, EventKind};
-use crate::domain::task::{timeliness, TaskStatus};
-use crate::models::{event as event_model, task, user};
-use crate::services::{events, letters, ServiceError};
+use crate::services::{events, ServiceError};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 use std::collections::HashMap;
 
 async fn render_list(
@@ -23,12 +20,7 @@ async fn render_list(
         AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
     })?;
     let (events, clerks) = state
-        .db(move |conn, _| {
-            Ok((
-                event_model::of_store(conn, store)?,
-                user::clerks_of_store(conn, store, false)?,
-            ))
-        })
+        .db(move |conn, _| Ok(events::list_page(conn, store)?))
         .await?;
     let mut t = tera::Context::new();
     t.insert("events", &events);
@@ -95,40 +87,10 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let actor = me.actor();
-    let mut t = state
-        .db(move |conn, ctx| {
-            let e = event_model::by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            if !actor.in_store(e.store_id) {
-                return Err(AppError::NotFound);
-            }
-            let today = ctx.clock.today();
-            let tasks = task::of_event(conn, id)?;
-            let rows: Vec<_> = event_model::invitees(conn, id)?
-                .into_iter()
-                .map(|(cid, name, answer)| {
-                    let notice = tasks.iter().find(|t| t.customer_id == cid && t.kind == "event_notice");
-                    let letter = tasks.iter().find(|t| t.customer_id == cid && t.kind == "event_letter");
-                    let notice_timeliness = notice.and_then(|n| timeliness(n.window(), TaskStatus::parse(&n.status).unwrap_or(TaskStatus::Open), n.done_on, today));
-                    json!({
-                        "customer_id": cid, "name": name, "answer": answer,
-                        "notice_status": notice.map(|n| n.status.clone()), "notice_done_on": notice.and_then(|n| n.done_on),
-                        "notice_timeliness": notice_timeliness, "notice_reason": notice.and_then(|n| n.close_reason.clone()),
-                        "letter_task": letter.map(|l| l.id), "letter_status": letter.map(|l| l.status.clone()),
-                        "letter_reason": letter.and_then(|l| l.close_reason.clone()), "letter_note": letter.and_then(|l| l.note.clone()),
-                        "letter_done_on": letter.and_then(|l| l.done_on),
-                    })
-                })
-                .collect();
-            let mut t = tera::Context::new();
-            // R6: notices are due by E − 14; an event created later is late from the start.
-            t.insert("late_from_start", &(ctx.cadence().event_notice(e.created_on, e.starts_on).end < e.created_on));
-            t.insert("notice_due", &ctx.cadence().event_notice(e.created_on, e.starts_on).end);
-            t.insert("event", &e);
-            t.insert("rows", &rows);
-            t.insert("letters", &crate::models::letter::of_event(conn, id)?);
-            Ok(t)
-        })
+    let view = state
+        .db(move |conn, ctx| Ok(events::page(conn, ctx, &actor, id)?))
         .await?;
+    let mut t = super::render::context_of(&view)?;
     t.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     Ok(super::render::html(state.templates.render(
         me.lang,
@@ -149,18 +111,7 @@ pub async fn letters_print(
     let lang = q.letter_lang();
     let actor = me.actor();
     let composed = state
-        .db(move |conn, ctx| {
-            let open: Vec<i32> = task::of_event(conn, id)?
-                .into_iter()
-                .filter(|t| t.kind == "event_letter" && t.status == "open")
-                .map(|t| t.id)
-                .collect();
-            let mut out = Vec::new();
-            for tid in open {
-                out.push(letters::for_task(conn, ctx, &actor, tid, lang)?.0);
-            }
-            Ok(out)
-        })
+        .db(move |conn, ctx| Ok(events::open_letters(conn, ctx, &actor, id, lang)?))
         .await?;
     super::letters::render_print(&req, &state, &me, composed, lang).await
 }
