@@ -237,3 +237,118 @@ pub fn told(
     }
     Ok(())
 }
+
+/// One step of an item's timeline as its page shows it (local time, to the minute).
+#[derive(Debug, serde::Serialize)]
+pub struct Step {
+    pub kind: String,
+    pub text: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// An item's page: the item, its customer (phone as the reader may see it), its clerk, age,
+/// timeline, open escalation (and whether it is late, R4c) and what may be done next.
+#[derive(Debug, serde::Serialize)]
+pub struct ItemPage {
+    pub item: Item,
+    pub customer: crate::models::customer::Customer,
+    pub phone: String,
+    pub clerk: String,
+    pub age: i64,
+    pub timeline: Vec<Step>,
+    pub escalation: Option<crate::models::task::Task>,
+    pub escalation_late: bool,
+    pub can_escalate: bool,
+    pub can_solve: bool,
+    pub now_local: String,
+}
+
+pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<ItemPage> {
+    let item = item_model::by_id(conn, id)?.ok_or(ServiceError::NotFound("item"))?;
+    let today = ctx.clock.today();
+    let c = crate::models::customer::by_id(conn, item.customer_id)?
+        .ok_or(ServiceError::NotFound("item"))?;
+    let owner = c.clerk_id.unwrap_or(item.clerk_id);
+    super::cover::may_work_on(conn, actor, item.store_id, owner, today).map_err(|e| match e {
+        ServiceError::Forbidden => ServiceError::NotFound("item"),
+        e => e,
+    })?;
+    let clock = ctx.clock;
+    let timeline = item_model::timeline(conn, id)?
+        .into_iter()
+        .map(|e| Step {
+            kind: e.kind,
+            text: e.text,
+            at: clock.to_local(e.at).format("%Y-%m-%d %H:%M").to_string(),
+            by: e.by_name,
+        })
+        .collect();
+    let escalation = task::open_of_item(conn, id, TaskKind::Escalation)?;
+    let sight = super::privacy::sight(conn, ctx, actor)?;
+    let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
+    Ok(ItemPage {
+        phone: sight.show(c.clerk_id, &c.phone),
+        clerk: user::by_id(conn, item.clerk_id)?.display_name,
+        age: (today - item.raised_on).num_days(),
+        escalation_late: escalation.as_ref().is_some_and(|e| today > e.window_end),
+        escalation,
+        can_escalate: status.can_escalate(),
+        can_solve: status.can_solve(),
+        timeline,
+        now_local: clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
+        customer: c,
+        item,
+    })
+}
+
+/// An item not yet closed, on the supervisor's escalations page (R4c, R4d).
+#[derive(Debug, serde::Serialize)]
+pub struct PendingLine {
+    pub id: i32,
+    pub kind: String,
+    pub text: String,
+    pub status: String,
+    pub raised_on: NaiveDate,
+    pub age: i64,
+    pub customer_id: i32,
+    pub customer: String,
+    pub clerk: String,
+    pub escalation_late: bool,
+    pub escalation_due: Option<NaiveDate>,
+}
+
+/// The store's items not yet closed, with their escalation's due date: two queries for the
+/// whole page (the items with their names, and the store's open escalation tasks).
+pub fn pending_of_store(conn: &mut DbConn, ctx: &Ctx, store: i32) -> SResult<Vec<PendingLine>> {
+    let today = ctx.clock.today();
+    let kinds = [TaskKind::Escalation];
+    let filter = task::OpenFilter {
+        store_id: Some(store),
+        kinds: &kinds,
+        ..Default::default()
+    };
+    let escalations = task::open_list(conn, &filter)?;
+    Ok(item_model::pending_of_store_named(conn, store)?
+        .into_iter()
+        .map(|(i, customer, clerk)| {
+            let esc = escalations
+                .iter()
+                .map(|r| &r.task)
+                .find(|t| t.item_id == Some(i.id));
+            PendingLine {
+                age: (today - i.raised_on).num_days(),
+                escalation_late: esc.is_some_and(|e| today > e.window_end),
+                escalation_due: esc.map(|e| e.window_end),
+                id: i.id,
+                kind: i.kind,
+                text: i.text,
+                status: i.status,
+                raised_on: i.raised_on,
+                customer_id: i.customer_id,
+                customer,
+                clerk,
+            }
+        })
+        .collect())
+}

@@ -4,9 +4,7 @@
 use super::auth::{chrome, ApiAuth, Auth, AuthForm};
 use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
-use crate::domain::item::ItemStatus;
 use crate::i18n::I18N;
-use crate::models::{customer, item as item_model, task, user};
 use crate::services::{items, ServiceError};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -28,39 +26,10 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
-    let mut t = state
-        .db(move |conn, ctx| {
-            let item = item_model::by_id(conn, id)?.ok_or(AppError::NotFound)?;
-            let today = ctx.clock.today();
-            let owner = customer::by_id(conn, item.customer_id)?.and_then(|c| c.clerk_id).unwrap_or(item.clerk_id);
-            crate::services::cover::may_work_on(conn, &actor, item.store_id, owner, today).map_err(|e| match e {
-                ServiceError::Forbidden => AppError::NotFound,
-                e => e.into(),
-            })?;
-            let c = customer::by_id(conn, item.customer_id)?.ok_or(AppError::NotFound)?;
-            let clock = ctx.clock;
-            let timeline: Vec<Value> = item_model::timeline(conn, id)?
-                .into_iter()
-                .map(|e| json!({"kind": e.kind, "text": e.text, "at": clock.to_local(e.at).format("%Y-%m-%d %H:%M").to_string(), "by": e.by_name}))
-                .collect();
-            let escalation = task::open_of_item(conn, id, crate::domain::task::TaskKind::Escalation)?;
-            let mut t = tera::Context::new();
-            t.insert("customer", &c);
-            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
-            t.insert("phone", &sight.show(c.clerk_id, &c.phone));
-            t.insert("clerk", &user::by_id(conn, item.clerk_id)?.display_name);
-            t.insert("age", &(today - item.raised_on).num_days());
-            t.insert("escalation", &escalation);
-            t.insert("escalation_late", &escalation.as_ref().is_some_and(|e| today > e.window_end));
-            let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
-            t.insert("can_escalate", &status.can_escalate());
-            t.insert("can_solve", &status.can_solve());
-            t.insert("item", &item);
-            t.insert("timeline", &timeline);
-            t.insert("now_local", &clock.now_local().format("%Y-%m-%dT%H:%M").to_string());
-            Ok(t)
-        })
+    let view = state
+        .db(move |conn, ctx| Ok(items::page(conn, ctx, &actor, id)?))
         .await?;
+    let mut t = super::render::context_of(&view)?;
     t.insert("errors", &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(HttpResponse::build(status)
@@ -177,26 +146,7 @@ pub async fn escalations(req: HttpRequest, state: State, me: Auth) -> AppResult<
         AppError::Invalid(crate::domain::error::FieldError::new("store", "store-required").into())
     })?;
     let rows = state
-        .db(move |conn, ctx| {
-            let today = ctx.clock.today();
-            // Two queries for the whole page: the items with their names, and the open
-            // escalation tasks of the store.
-            let kinds = [crate::domain::task::TaskKind::Escalation];
-            let filter = task::OpenFilter { store_id: Some(store), kinds: &kinds, ..Default::default() };
-            let escalations = task::open_list(conn, &filter)?;
-            let mut rows = Vec::new();
-            for (i, customer, clerk) in item_model::pending_of_store_named(conn, store)? {
-                let esc = escalations.iter().map(|r| &r.task).find(|t| t.item_id == Some(i.id));
-                rows.push(json!({
-                    "id": i.id, "kind": i.kind, "text": i.text, "status": i.status, "raised_on": i.raised_on,
-                    "age": (today - i.raised_on).num_days(), "customer_id": i.customer_id, "customer": customer,
-                    "clerk": clerk,
-                    "escalation_late": esc.is_some_and(|e| today > e.window_end),
-                    "escalation_due": esc.map(|e| e.window_end),
-                }));
-            }
-            Ok(rows)
-        })
+        .db(move |conn, ctx| Ok(items::pending_of_store(conn, ctx, store)?))
         .await?;
     let mut t = tera::Context::new();
     t.insert("rows", &rows);
