@@ -185,6 +185,11 @@ pub fn redact(url: &str) -> String {
 
 /// A write transaction. On SQLite it takes the write lock at its first statement (a write
 /// that touches no row), so a transaction that reads and then writes can never fail with
+/// One round trip to the database (`/healthz`): the server answers only while it can reach it.
+pub fn ping(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    diesel::RunQueryDsl::execute(diesel::sql_query("SELECT 1"), conn).map(|_| ())
+}
+
 /// `SQLITE_BUSY` on the upgrade: it waits for the lock (busy_timeout) before reading.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where

@@ -364,6 +364,11 @@ pub fn start_of(d: NaiveDate) -> NaiveDateTime {
     d.and_time(NaiveTime::MIN)
 }
 
+/// A visit can be picked up once, and a consultation never (it has no pick-up, R4).
+pub fn can_pick_up(kind: &str, picked_up: bool) -> bool {
+    !picked_up && kind != VisitKind::Consultation.as_str()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -434,7 +434,11 @@ pub fn verify_anonymisations(
     Ok(out)
 }
 
-pub fn verify_register(conn: &mut DbConn, register: Register, who: &[i32]) -> QueryResult<Vec<Broken>> {
+pub fn verify_register(
+    conn: &mut DbConn,
+    register: Register,
+    who: &[i32],
+) -> QueryResult<Vec<Broken>> {
     use crate::db::schema::register_counters as rc;
     use std::collections::HashMap;
     let salt = salt(conn)?;

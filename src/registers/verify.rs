@@ -28,4 +28,3 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Broken>> {
     broken.extend(heads::check(conn, &given)?);
     Ok(broken)
 }
-

@@ -227,9 +227,11 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, store: i32) -> SResult<AbsencesPage> {
     let today = ctx.clock.today();
     let clerks = user::clerks_of_store(conn, store, false)?;
     let mut people = clerks.clone();
-    people.extend(user::all(conn)?.into_iter().filter(|u| {
-        u.role == "supervisor" && u.store_id == Some(store) && !u.disabled
-    }));
+    people.extend(
+        user::all(conn)?
+            .into_iter()
+            .filter(|u| u.role == "supervisor" && u.store_id == Some(store) && !u.disabled),
+    );
     let name = |id: i32| {
         people
             .iter()

@@ -36,10 +36,9 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 }
 
 pub use crate::digest::random_token;
+use crate::digest::sha256_hex;
 /// The account row is what the pages show of a user (name, role, store, language).
 pub use crate::models::user::User;
-use crate::digest::sha256_hex;
-
 
 /// Usernames: 2–32 of a–z, 0–9, `.`, `_`, `-`.
 pub fn check_username(s: &str) -> Result<String, FieldError> {
@@ -485,4 +484,15 @@ pub fn tokens_overview(conn: &mut DbConn, ctx: &Ctx) -> SResult<(Vec<TokenLine>,
         .map(|u| u.username)
         .collect();
     Ok((tokens, users))
+}
+
+/// The people whose work the registers hold (everyone but auditors), of a store or of all
+/// stores, by id and name: the registers' clerk filter.
+pub fn staff(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Vec<(i32, String)>> {
+    Ok(user::all(conn)?
+        .into_iter()
+        .filter(|u| store_id.is_none() || u.store_id == store_id)
+        .filter(|u| u.role != Role::Auditor.as_str())
+        .map(|u| (u.id, u.display_name))
+        .collect())
 }

@@ -3,8 +3,7 @@
 //! stays as it was. Every register can be amended: archive sheets, call records, the call
 //! register and the letter register.
 
-use crate::registers::chain;
-use crate::registers::numbering::{self, Register};
+use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::schema::{archives, call_records, call_register, letter_register};
 use crate::db::{write_tx, DbConn};
 use crate::domain::call::{Category, Outcome};
@@ -15,7 +14,8 @@ use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
 use crate::models::{trunc, user};
-use super::{audit, Actor, Ctx, SResult, ServiceError};
+use crate::registers::chain;
+use crate::registers::numbering::{self, Register};
 use chrono::Datelike;
 use diesel::prelude::*;
 

@@ -519,4 +519,3 @@ pub fn recent(
         total,
     ))
 }
-

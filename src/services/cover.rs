@@ -18,4 +18,3 @@ pub fn may_work_on(
 ) -> SResult<Option<i32>> {
     Ok(super::access::check(conn, actor, store_id, Some(owner), on, "customer")?.covering_for())
 }
-

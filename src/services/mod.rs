@@ -16,6 +16,7 @@ pub mod assign;
 pub mod audit;
 pub mod calls;
 pub mod cover;
+pub mod customers;
 pub mod demo;
 pub mod events;
 pub mod exports;

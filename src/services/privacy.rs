@@ -388,3 +388,20 @@ pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
     }
     Ok(due.len())
 }
+
+/// The export grants in force today in a store, and the auditors who may be given one (not
+/// disabled; of the store or of the whole group), by id and name.
+pub fn grants_and_auditors(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    store_id: Option<i32>,
+) -> SResult<(Vec<crate::models::privacy::GrantRow>, Vec<(i32, String)>)> {
+    let grants = crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
+    let auditors = crate::models::user::all(conn)?
+        .into_iter()
+        .filter(|u| u.role == crate::domain::role::Role::Auditor.as_str() && !u.disabled)
+        .filter(|u| u.store_id.is_none() || u.store_id == store_id)
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok((grants, auditors))
+}

@@ -5,8 +5,8 @@
 use super::{Actor, Ctx, SResult};
 use crate::db::DbConn;
 use crate::digest::sha256_hex;
-use crate::models::user::{self, User};
 use crate::models::trunc;
+use crate::models::user::{self, User};
 use chrono::Duration;
 
 /// The user of a session cookie and the session's CSRF token, or `None` (unknown or expired).
@@ -29,7 +29,9 @@ pub fn token_user(conn: &mut DbConn, ctx: &Ctx, token: &str) -> SResult<Option<U
     let found = user::token_user(conn, &sha256_hex(token))?;
     if let Some((t, _)) = &found {
         let now = trunc(ctx.clock.now_utc());
-        if t.last_used_at.is_none_or(|l| now - l > Duration::minutes(1)) {
+        if t.last_used_at
+            .is_none_or(|l| now - l > Duration::minutes(1))
+        {
             user::token_touch(conn, t.id, now)?;
         }
     }

@@ -95,11 +95,7 @@ pub fn team_day(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, store_id: i32) -> S
 }
 
 /// The auditor's start page: the 20 newest archive sheets.
-pub fn newest_archives(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    actor: &Actor,
-) -> SResult<Vec<ArchiveLine>> {
+pub fn newest_archives(conn: &mut DbConn, ctx: &Ctx, actor: &Actor) -> SResult<Vec<ArchiveLine>> {
     let sight = super::privacy::sight(conn, ctx, actor)?;
     Ok(archive::recent(conn, &sight, actor.store_id, None, None, 20, 0)?.0)
 }

@@ -69,8 +69,15 @@ pub fn task_view(r: TaskRow, today: NaiveDate, sight: &PhoneSight) -> TaskView {
 }
 
 /// Task rows as views, in the queue's order (RULES.md).
-pub fn views_in_queue_order(rows: Vec<TaskRow>, today: NaiveDate, sight: &PhoneSight) -> Vec<TaskView> {
-    let mut v: Vec<TaskView> = rows.into_iter().map(|r| task_view(r, today, sight)).collect();
+pub fn views_in_queue_order(
+    rows: Vec<TaskRow>,
+    today: NaiveDate,
+    sight: &PhoneSight,
+) -> Vec<TaskView> {
+    let mut v: Vec<TaskView> = rows
+        .into_iter()
+        .map(|r| task_view(r, today, sight))
+        .collect();
     sort_queue(&mut v, today, |t| {
         let w = crate::domain::cadence::Window {
             start: t.window_start,

@@ -1,7 +1,7 @@
 //! R9: the supervisor's page of absences and cover.
 
-use super::render::context_of;
 use super::auth::{chrome, Auth, AuthForm};
+use super::render::context_of;
 use super::{AppError, AppResult, State};
 use crate::services::absences::{self, AbsenceInput};
 use crate::services::ServiceError;

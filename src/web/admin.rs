@@ -59,7 +59,9 @@ async fn stores_page(
     values: HashMap<String, String>,
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
-    let stores = state.db(|conn, _| Ok(crate::services::stores::all(conn)?)).await?;
+    let stores = state
+        .db(|conn, _| Ok(crate::services::stores::all(conn)?))
+        .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("stores", &stores);
     form_page(state, me, "admin/stores.html", ctx, req, values, errors)

@@ -11,14 +11,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
 pub async fn healthz(state: State) -> AppResult<HttpResponse> {
-    state
-        .db(|conn, _| {
-            Ok(diesel::RunQueryDsl::execute(
-                diesel::sql_query("SELECT 1"),
-                conn,
-            )?)
-        })
-        .await?;
+    state.db(|conn, _| Ok(crate::db::ping(conn)?)).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ok"})))
 }
 

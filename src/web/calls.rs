@@ -227,12 +227,11 @@ async fn render_task_form(
         .db(move |conn, ctx| {
             let task = task::by_id(conn, task_id)?.ok_or(AppError::NotFound)?;
             let today = ctx.clock.today();
-            crate::services::cover::may_work_on(conn, &actor, task.store_id, task.clerk_id, today).map_err(|e| {
-                match e {
+            crate::services::cover::may_work_on(conn, &actor, task.store_id, task.clerk_id, today)
+                .map_err(|e| match e {
                     ServiceError::Forbidden => AppError::NotFound,
                     e => e.into(),
-                }
-            })?;
+                })?;
             let mut t = tera::Context::new();
             customer_context(conn, ctx, &actor, task.customer_id, &mut t)?;
             let visit = match task.visit_id {

@@ -5,8 +5,8 @@ use super::error::request_lang;
 use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::i18n::I18N;
-use crate::services::sessions;
 use crate::services::accounts::{self, LoginError};
+use crate::services::sessions;
 use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -139,9 +139,7 @@ pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .unwrap_or_default();
     let actor = post.auth.actor();
     state
-        .db(move |conn, ctx| {
-            Ok(sessions::sign_out(conn, ctx, &actor, &token)?)
-        })
+        .db(move |conn, ctx| Ok(sessions::sign_out(conn, ctx, &actor, &token)?))
         .await?;
     let mut resp = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/login"))

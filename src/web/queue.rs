@@ -400,7 +400,13 @@ fn render_page(
     let rows: Vec<_> = tasks
         .iter()
         .map(|t| {
-            let link = crate::services::task_view::task_link(&t.kind, t.id, t.visit_id, t.item_id, t.customer_id);
+            let link = crate::services::task_view::task_link(
+                &t.kind,
+                t.id,
+                t.visit_id,
+                t.item_id,
+                t.customer_id,
+            );
             // The way back only when it is not the plain queue (the call form's default).
             let link = if link.starts_with("/tasks/") && here != "/queue" {
                 format!("{link}?back={back}")

@@ -165,13 +165,8 @@ async fn index_page(
                     })
                 })
                 .collect::<AppResult<Vec<_>>>()?;
-            let grants = crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
-            let auditors: Vec<(i32, String)> = crate::models::user::all(conn)?
-                .into_iter()
-                .filter(|u| u.role == Role::Auditor.as_str() && !u.disabled)
-                .filter(|u| u.store_id.is_none() || u.store_id == store_id)
-                .map(|u| (u.id, u.display_name))
-                .collect();
+            let (grants, auditors) =
+                crate::services::privacy::grants_and_auditors(conn, ctx, store_id)?;
             let exports: Vec<serde_json::Value> = crate::services::exports::recent(
                 conn, store_id, 10,
             )?
@@ -310,14 +305,9 @@ pub async fn page(
             let tz = ctx.clock.tz();
             let rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
             let total = export::count(conn, &qq, &ff)?;
-            let clerks: Vec<Clerk> = crate::models::user::all(conn)?
+            let clerks: Vec<Clerk> = crate::services::accounts::staff(conn, store_id)?
                 .into_iter()
-                .filter(|u| store_id.is_none() || u.store_id == store_id)
-                .filter(|u| u.role != Role::Auditor.as_str())
-                .map(|u| Clerk {
-                    id: u.id,
-                    name: u.display_name,
-                })
+                .map(|(id, name)| Clerk { id, name })
                 .collect();
             Ok((rows, total, clerks))
         })

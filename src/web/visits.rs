@@ -18,7 +18,9 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let stores = if me.user.store_id.is_none() {
-        state.db(|conn, _| Ok(crate::services::stores::all(conn)?)).await?
+        state
+            .db(|conn, _| Ok(crate::services::stores::all(conn)?))
+            .await?
     } else {
         Vec::new()
     };
@@ -94,9 +96,7 @@ pub async fn pickup(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
     let at = post.form.opt("picked_up_at");
     let actor = post.auth.actor();
     let customer_id = state
-        .db(move |conn, ctx| {
-            Ok(visits::pickup(conn, ctx, &actor, id, at.as_deref())?.customer_id)
-        })
+        .db(move |conn, ctx| Ok(visits::pickup(conn, ctx, &actor, id, at.as_deref())?.customer_id))
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
