@@ -446,23 +446,14 @@ pub async fn inbound_record(
     let actor = post.auth.actor();
     let result = state
         .db(move |conn, ctx| {
-            let customer_id = match existing {
-                Some(id) => id,
-                None => match crate::services::visits::customer_for_call(
-                    conn,
-                    ctx,
-                    &actor,
-                    new_name.as_deref(),
-                    new_phone.as_deref(),
-                ) {
-                    Ok(id) => id,
-                    Err(e) => return Ok(Err(e)),
+            let caller = match existing {
+                Some(id) => calls::Caller::Known(id),
+                None => calls::Caller::New {
+                    name: new_name.as_deref(),
+                    phone: new_phone.as_deref(),
                 },
             };
-            Ok(
-                calls::record(conn, ctx, &actor, None, Some(customer_id), &input)
-                    .map(|r| (customer_id, r)),
-            )
+            Ok(calls::record_inbound(conn, ctx, &actor, caller, &input))
         })
         .await?;
     match result {

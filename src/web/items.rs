@@ -26,6 +26,7 @@ async fn render(
     id: i32,
     errors: HashMap<String, String>,
     status: StatusCode,
+    typed: Option<(&'static str, HashMap<String, String>)>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let mut t = state
@@ -62,6 +63,10 @@ async fn render(
         })
         .await?;
     t.insert("errors", &errors);
+    // Issue 12: the form that was refused comes back with what was typed in it.
+    let (which, v) = typed.unwrap_or_default();
+    t.insert("which", which);
+    t.insert("v", &v);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -81,6 +86,7 @@ pub async fn show(
         id.into_inner(),
         HashMap::new(),
         StatusCode::OK,
+        None,
     )
     .await
 }
@@ -118,6 +124,7 @@ where
                 id,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                Some((ok, post.form.values())),
             )
             .await
         }
