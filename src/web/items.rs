@@ -233,17 +233,7 @@ fn api_text(
 }
 
 fn api_body(body: &[u8]) -> Result<Map<String, Value>, AppError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(AppError::Invalid(
-            FieldError::new("body", "json-not-object").into(),
-        )),
-        Err(e) => Err(AppError::Invalid(
-            FieldError::new("body", "json-invalid")
-                .arg("detail", e)
-                .into(),
-        )),
-    }
+    super::error::json_object(body)
 }
 
 /// `POST /api/v1/items/{id}/escalate` `{"escalated_at"?, "note"}` (R4c).

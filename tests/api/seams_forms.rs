@@ -192,6 +192,25 @@ both_backends!(
     }
 );
 
+/// Visit `n` picked up on 11-15: (visit id, customer id, first follow-up task id).
+fn picked_up(env: &TestEnv, api: &Api, n: u8) -> (i64, i64, i64) {
+    api.picked_up(
+        env,
+        &format!("136000000{n:02}"),
+        &format!("沪F·100{n:02}"),
+        "2026-11-14T09:00",
+        "2026-11-15T10:00",
+    )
+}
+
+/// An open complaint raised on visit `n`'s first follow-up call; its item id.
+fn complaint(env: &TestEnv, api: &Api, n: u8) -> i64 {
+    let (_, _, task) = picked_up(env, api, n);
+    let r = api.call(json!({"task_id": task, "outcome": "reached", "called_at": "2026-11-20T10:00", "key_points": "客户投诉异响",
+        "items": [{"kind": "complaint", "text": "保养后发动机有异响"}]}));
+    r["items"][0]["id"].as_i64().unwrap()
+}
+
 /// A form to try: its page, its action, every field filled (one of them bad).
 type Filled<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
 
@@ -202,23 +221,8 @@ both_backends!(r12_every_form_keeps_every_value_on_an_error, |b| {
     env.user("sup", "supervisor");
     let app = env.spawn();
     let api = Api::new(&app, &env.token("sup"));
-    let (vid, _cid, first) = api.picked_up(
-        &env,
-        "13600000001",
-        "沪F·10001",
-        "2026-11-14T09:00",
-        "2026-11-15T10:00",
-    );
-    let (_, _, second) = api.picked_up(
-        &env,
-        "13600000002",
-        "沪F·10002",
-        "2026-11-14T09:00",
-        "2026-11-15T10:00",
-    );
-    let r = api.call(json!({"task_id": second, "outcome": "reached", "called_at": "2026-11-20T10:00", "key_points": "客户投诉异响",
-            "items": [{"kind": "complaint", "text": "保养后发动机有异响"}]}));
-    let item = r["items"][0]["id"].as_i64().unwrap();
+    let (vid, _cid, first) = picked_up(&env, &api, 1);
+    let item = complaint(&env, &api, 2);
     let (clerk, clerk2) = (clerk.to_string(), clerk2.to_string());
     let mut web = Browser::new(&app);
     web.login("sup");
@@ -373,3 +377,156 @@ both_backends!(r12_every_form_keeps_every_value_on_an_error, |b| {
     assert_eq!(count_rows!(env, events), 0);
     assert_eq!(count_rows!(env, absences), 0);
 });
+
+/// A message that is ours: no serde or actix English in it (in Chinese no Latin words but
+/// JSON; in English none of the libraries' phrases).
+fn ours(lang: &str, message: &str) -> bool {
+    let library = [
+        "expected",
+        "invalid type",
+        "EOF",
+        "`",
+        "key must be",
+        "deserialize",
+        "Deserialize",
+        "payload",
+        "Content type",
+    ];
+    if library.iter().any(|l| message.contains(l)) {
+        return false;
+    }
+    // The names the client sent, quoted, are theirs.
+    let message: String = message
+        .split('“')
+        .map(|p| p.split_once('”').map_or(p, |(_, rest)| rest))
+        .collect();
+    lang != "zh-CN"
+        || message
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .all(|w| w.is_empty() || w == "JSON" || w == "application" || w == "json")
+}
+
+both_backends!(
+    r12_nested_field_errors_read_as_sentences_and_no_library_english_reaches_a_message,
+    |b| {
+        let env = TestEnv::new(b, "2026-11-24");
+        env.user("clerk1", "clerk");
+        let app = env.spawn();
+        let mut api = Api::new(&app, &env.token("clerk1"));
+        let (vid, _cid, first) = picked_up(&env, &api, 1);
+        let item = complaint(&env, &api, 2);
+        // Item 7: the nested field's path stays in `field`, the message is a sentence.
+        for (lang, want) in [
+            ("zh-CN", "第 1 条客户要求/希望/投诉：内容必须填写"),
+            (
+                "en",
+                "Item 1 (request, wish or complaint): the text is required",
+            ),
+        ] {
+            api.lang = lang.into();
+            let r = api.post(
+                "/api/v1/calls",
+                json!({"customer_id": _cid, "direction": "inbound", "category": "inquiry", "outcome": "reached", "key_points": "问",
+                    "items": [{"kind": "wish"}]}),
+            );
+            let e = &r.json()["error"];
+            assert_eq!(
+                (r.status, e["field"].as_str(), e["message"].as_str()),
+                (422, Some("items[0].text"), Some(want)),
+                "{}",
+                r.body
+            );
+        }
+        // … and on the call form, next to the item.
+        let mut web = Browser::new(&app);
+        web.login("clerk1");
+        web.get(&format!("/tasks/{first}/call"));
+        let r = web.post(
+            &format!("/tasks/{first}/call"),
+            &[
+                ("outcome", "reached"),
+                ("key_points", "客户有要求"),
+                ("item_kind", "wish"),
+                ("item_text", ""),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(
+            r.text().contains("第 1 条客户要求/希望/投诉：内容必须填写"),
+            "{}",
+            r.text()
+        );
+        assert!(!r.text().contains("items[0]"), "{}", r.text());
+
+        // Item 8: every JSON API, malformed, cut short, not an object, wrong types, missing
+        // fields: our code and message, in the user's language.
+        let apis = [
+            "/api/v1/visits".to_string(),
+            format!("/api/v1/visits/{vid}/pickup"),
+            format!("/api/v1/archives/{vid}"),
+            "/api/v1/calls".to_string(),
+            format!("/api/v1/items/{item}/escalate"),
+            format!("/api/v1/items/{item}/solution"),
+        ];
+        let bodies = [
+            ("{not json", "json-invalid"),
+            ("{\"note\": ", "json-incomplete"),
+            ("[1, 2]", "json-not-object"),
+            ("{\"items\": {\"a\": 1}, \"plan\": 7, \"note\": [1], \"solution\": 5, \"picked_up_at\": true, \"task_id\": \"x\"}", ""),
+            ("{\"items\": [{\"kind\": 3, \"txt\": \"a\"}], \"plan\": [{\"purpose\": 1, \"dat\": \"x\"}]}", ""),
+        ];
+        let mut bad = Vec::new();
+        for lang in ["zh-CN", "en"] {
+            api.lang = lang.into();
+            for path in &apis {
+                for (body, code) in bodies {
+                    let r = api.post_raw(path, body);
+                    let e = &r.json()["error"];
+                    let msg = e["message"].as_str().unwrap_or("");
+                    if !(400..500).contains(&r.status) || msg.is_empty() || !ours(lang, msg) {
+                        bad.push(format!("{lang} {path} {body}: {} {}", r.status, r.body));
+                    }
+                    if !code.is_empty() && e["code"] != code {
+                        bad.push(format!("{lang} {path} {body}: code {}", r.body));
+                    }
+                    for sub in e["errors"].as_array().into_iter().flatten() {
+                        if !ours(lang, sub["message"].as_str().unwrap_or("")) {
+                            bad.push(format!("{lang} {path} {body}: {sub}"));
+                        }
+                    }
+                }
+            }
+        }
+        // The archive API names the nested field that is wrong.
+        api.lang = "zh-CN".into();
+        let r = api.post(
+            &format!("/api/v1/archives/{vid}"),
+            json!({"plan": [{"purpose": "N2", "date": 20261220, "talking_points": "回访"}, {"purpose": 2}]}),
+        );
+        let fields: Vec<String> = r.json()["error"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert!(
+            fields.contains(&"plan[1].purpose".to_string()),
+            "{}",
+            r.body
+        );
+        let r = api.post(
+            &format!("/api/v1/archives/{vid}"),
+            json!({"plan": [{"purpose": "N2", "date": "2026-12-20", "talking_points": "回访", "when": 1}]}),
+        );
+        assert_eq!(r.json()["error"]["field"], "plan[0].when", "{}", r.body);
+        // A query parameter of the wrong type: our page, no library text.
+        let page = web.get("/calls/new?customer=abc");
+        assert_eq!(page.status, 400, "{}", page.text());
+        let shown = page.text();
+        let shown = shown.split(" 400 ").nth(1).unwrap_or(&shown);
+        if !ours("zh-CN", shown) {
+            bad.push(format!("query: {}", page.text()));
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+);
