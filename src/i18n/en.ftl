@@ -1244,3 +1244,22 @@ err-query-invalid = this parameter of the address is not valid
 field-element = { $label }, entry { $n }
 field-as-sent = “{ $name }”
 field-query = Address parameter
+letter-kind-unreachable = Letter to a customer we could not reach
+letter-unreachable-subject = About your visit of { "{{" }visit_date{ "}}" }
+letter-unreachable-body =
+    Dear { "{{" }customer_name{ "}}" },
+    
+    On { "{{" }visit_date{ "}}" } your car { "{{" }plate{ "}}" } was serviced at our shop. We tried several times to reach you by telephone to ask whether you were satisfied, but could not reach you.
+    Please call us at { "{{" }store_phone{ "}}" } when it suits you, or your customer care clerk { "{{" }clerk_name{ "}}" }. Your opinion matters to us.
+    
+    Yours sincerely,
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+merge-sample-visit-date = 14 November 2026
+merge-sample-store-phone = 021-6488 1234
+letter-related = { $what } { $id }: { $text }
+letter-related-event = Event
+letter-related-task = Follow-up task
+field-store-phone = Shop telephone
+hint-store-phone = the number the letter to an unreachable customer asks them to call

@@ -1225,3 +1225,23 @@ err-query-invalid = 网址里的这个参数不对
 field-element = { $label }第 { $n } 项
 field-as-sent = “{ $name }”
 field-query = 网址参数
+letter-kind-unreachable = 未联系上客户的信函
+letter-unreachable-subject = 关于您{ "{{" }visit_date{ "}}" }来店的回访
+letter-unreachable-body =
+    尊敬的{ "{{" }customer_name{ "}}" }：
+    
+    您好！您于{ "{{" }visit_date{ "}}" }在本店维修保养了爱车{ "{{" }plate{ "}}" }。我们多次致电，想了解您对这次服务是否满意，但未能与您联系上。
+    请您方便时致电本店：{ "{{" }store_phone{ "}}" }，或联系您的跟踪业务员{ "{{" }clerk_name{ "}}" }。您的意见对我们很重要。
+    
+    此致
+    敬礼
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+merge-sample-visit-date = 2026年11月14日
+merge-sample-store-phone = 021-6488 1234
+letter-related = { $what } { $id }：{ $text }
+letter-related-event = 活动
+letter-related-task = 跟踪任务
+field-store-phone = 门店电话
+hint-store-phone = 未联系上客户的信函请客户拨打这个号码

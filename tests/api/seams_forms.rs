@@ -530,3 +530,107 @@ both_backends!(
         assert!(bad.is_empty(), "{bad:#?}");
     }
 );
+
+both_backends!(
+    x1_the_unreachable_letter_has_its_own_template_and_every_letter_says_what_it_is_about,
+    |b| {
+        let env = TestEnv::new(b, "2026-11-24");
+        env.user("clerk1", "clerk");
+        let app = env.spawn();
+        let api = Api::new(&app, &env.token("clerk1"));
+        env.with(|c| {
+            let s = aftercare::models::store::all(c).unwrap()[0].id;
+            aftercare::models::store::set_phone(c, s, Some("021-64881234")).unwrap();
+        });
+        let (_, _, first) = api.picked_up(
+            &env,
+            "13900000006",
+            "沪A·66666",
+            "2026-11-18T09:00",
+            "2026-11-19T17:00",
+        );
+        for day in ["2026-11-22T10:00", "2026-11-23T10:00", "2026-11-24T09:00"] {
+            api.call(json!({"task_id": first, "outcome": "no_answer", "called_at": day}));
+        }
+        let mut web = Browser::new(&app);
+        web.login("clerk1");
+        web.get(&format!("/tasks/{first}/call"));
+        assert_eq!(
+            web.post(&format!("/tasks/{first}/unreachable"), &[]).status,
+            303
+        );
+        let letter = env.with(|c| {
+            let cid = aftercare::models::task::by_id(c, first as i32)
+                .unwrap()
+                .unwrap()
+                .customer_id;
+            aftercare::models::task::of_customer(c, cid)
+                .unwrap()
+                .into_iter()
+                .find(|t| t.kind == "unreachable_letter")
+                .expect("letter task")
+                .id
+        });
+        let page = web.get(&format!("/tasks/{letter}/letter"));
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        assert!(text.contains("2026年11月18日"), "the visit's date: {text}");
+        assert!(text.contains("021-64881234"), "the shop's number: {text}");
+        assert!(!text.contains("“”") && !text.contains("举办"), "{text}");
+        let r = web.post(
+            &format!("/tasks/{letter}/letter"),
+            &[("action", "sent"), ("letter_lang", "zh-CN")],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+        // A reply letter to an item.
+        let item = complaint(&env, &api, 2);
+        web.get(&format!("/items/{item}/reply"));
+        let r = web.post(
+            &format!("/items/{item}/reply"),
+            &[("action", "sent"), ("letter_lang", "zh-CN")],
+        );
+        assert!(r.status == 303 || r.status == 200, "{}", r.text());
+        let lines = env.with(|c| {
+            use aftercare::db::schema::letter_register::dsl::*;
+            use diesel::prelude::*;
+            letter_register
+                .order(id)
+                .select((letter_kind, related_to))
+                .load::<(String, String)>(c)
+                .unwrap()
+        });
+        assert_eq!(
+            lines,
+            vec![
+                (
+                    "notice".to_string(),
+                    format!("跟踪任务 #{first}：第一次跟踪服务")
+                ),
+                (
+                    "reply".to_string(),
+                    format!("投诉 #{item}：保养后发动机有异响")
+                ),
+            ]
+        );
+        // The supervisor edits the unreachable letter's template like the others.
+        env.user("sup", "supervisor");
+        let mut sup = Browser::new(&app);
+        sup.login("sup");
+        let page = sup.get("/letters/templates?kind=unreachable&lang=zh-CN");
+        assert!(
+            page.body.contains("value=\"unreachable\""),
+            "{}",
+            page.text()
+        );
+        let r = sup.post(
+            "/letters/templates",
+            &[
+                ("kind", "unreachable"),
+                ("lang", "zh-CN"),
+                ("subject", "回访{{visit_date}}"),
+                ("body", "请致电{{store_phone}}"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+    }
+);
