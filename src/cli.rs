@@ -303,7 +303,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         } => {
             let (pool, ctx) = open(&cli)?;
             let mut conn = conn(&pool)?;
-            crate::services::stores::add(&mut conn, &ctx, &Actor::cli(), code, name)
+            crate::services::stores::add(&mut conn, &ctx, &Actor::cli(), code, name, None)
                 .map_err(|e| fail(&ctx, e))?;
             println!("store {code} added");
             Ok(())

@@ -15,6 +15,7 @@ diesel::table! {
         name -> Text,
         last_assigned_clerk_id -> Nullable<Integer>,
         created_at -> Timestamp,
+        phone -> Nullable<Text>,
     }
 }
 

@@ -6,12 +6,24 @@ use super::task::text_enum;
 use std::collections::HashMap;
 
 text_enum!(
-    /// 通知 notice, 邀请函 invitation, 答复函 reply (to an item).
-    LetterKind { Notice = "notice", Invitation = "invitation", Reply = "reply" }
+    /// 通知 notice, 邀请函 invitation, 答复函 reply (to an item), and the letter to a customer
+    /// the calls did not reach (X1), a notice with a template of its own.
+    LetterKind { Notice = "notice", Invitation = "invitation", Reply = "reply", Unreachable = "unreachable" }
 );
 
+impl LetterKind {
+    /// The kind the letter register records (CONTRACT.md's values): the unreachable letter
+    /// is a notice.
+    pub fn register_kind(self) -> LetterKind {
+        match self {
+            LetterKind::Unreachable => LetterKind::Notice,
+            k => k,
+        }
+    }
+}
+
 /// The merge fields a template may use.
-pub const MERGE_FIELDS: [&str; 14] = [
+pub const MERGE_FIELDS: [&str; 16] = [
     "customer_name",
     "address",
     "phone",
@@ -26,6 +38,8 @@ pub const MERGE_FIELDS: [&str; 14] = [
     "item_text",
     "solution",
     "clerk_name",
+    "visit_date",
+    "store_phone",
 ];
 
 /// The merge fields a text names, in order, each once.

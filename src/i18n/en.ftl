@@ -362,11 +362,11 @@ err-header-missing = the header row is missing (the first line must name the col
 err-columns-unknown = unknown columns: { $columns }
 err-columns-missing = missing required columns: { $columns }
 err-columns-duplicate = duplicate column: { $columns }
-err-csv-malformed = malformed CSV: { $detail }
+err-csv-malformed = malformed CSV (the quotes or the number of columns of this line are wrong)
 err-row-width = this row has { $found } columns, the header { $expected }
 err-field-unknown = unknown field
 err-items-not-list = must be a list of strings
-err-json-invalid = not valid JSON: { $detail }
+err-json-invalid = is not valid JSON (line { $line }, column { $column })
 err-json-not-object = must be a JSON object
 err-json-type = has the wrong type
 err-already-picked-up = the pick-up of this visit is already recorded
@@ -1223,3 +1223,43 @@ setting-satisfaction-enabled = Ask satisfaction on reached follow-ups (X6)
 setting-satisfaction-aspects = Satisfaction aspects asked (X6)
 setting-cadence-lost-after-days = Lost when A10 is this many days past (X7)
 setting-cadence-win-back-days = Win-back task window, days (X7)
+
+# Issue 12: nested fields read as sentences.
+err-nested = { $entry }: the { $field } { $reason }
+field-entry-items = Item { $n } (request, wish or complaint)
+nested-items-kind = kind
+nested-items-text = text
+nested-items-answer = answer
+field-entry-plan = Plan entry { $n }
+nested-plan-purpose = purpose
+nested-plan-date = date
+nested-plan-talking_points = talking points
+err-json-incomplete = is incomplete JSON, cut short at line { $line }, column { $column }
+err-body-unreadable = the request could not be read; please try again
+err-body-invalid = the request's body cannot be read
+err-form-invalid = the form could not be read; reload the page and submit it again
+err-form-content-type = the form was sent with the wrong content type
+err-json-content-type = the request's content type must be application/json
+err-query-invalid = this parameter of the address is not valid
+field-element = { $label }, entry { $n }
+field-as-sent = “{ $name }”
+field-query = Address parameter
+letter-kind-unreachable = Letter to a customer we could not reach
+letter-unreachable-subject = About your visit of { "{{" }visit_date{ "}}" }
+letter-unreachable-body =
+    Dear { "{{" }customer_name{ "}}" },
+    
+    On { "{{" }visit_date{ "}}" } your car { "{{" }plate{ "}}" } was serviced at our shop. We tried several times to reach you by telephone to ask whether you were satisfied, but could not reach you.
+    Please call us at { "{{" }store_phone{ "}}" } when it suits you, or your customer care clerk { "{{" }clerk_name{ "}}" }. Your opinion matters to us.
+    
+    Yours sincerely,
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+merge-sample-visit-date = 14 November 2026
+merge-sample-store-phone = 021-6488 1234
+letter-related = { $what } { $id }: { $text }
+letter-related-event = Event
+letter-related-task = Follow-up task
+field-store-phone = Shop telephone
+hint-store-phone = the number the letter to an unreachable customer asks them to call

@@ -81,6 +81,31 @@ impl I18n {
 
     /// The label of a field, e.g. `phone` → 电话; `plan[1].date` → 计划第 2 项 · 日期.
     pub fn field_label(&self, lang: &str, field: &str) -> String {
+        if let Some((list, n, sub)) = nested(field) {
+            let entry = format!("field-entry-{list}");
+            if self.has(lang, &entry) {
+                return format!(
+                    "{} · {}",
+                    self.t_args(lang, &entry, &[("n", (n + 1).to_string())]),
+                    self.nested_part(lang, list, sub)
+                );
+            }
+        }
+        // A whole element of a list, `items[2]` → 维修养护项目第 3 项.
+        if let Some((list, n)) = field
+            .strip_suffix(']')
+            .and_then(|f| f.split_once('['))
+            .and_then(|(l, n)| n.parse::<usize>().ok().map(|n| (l, n)))
+        {
+            return self.t_args(
+                lang,
+                "field-element",
+                &[
+                    ("label", self.field_label(lang, list)),
+                    ("n", (n + 1).to_string()),
+                ],
+            );
+        }
         if let Some(rest) = field.strip_prefix("plan[") {
             if let Some((n, sub)) = rest.split_once("].") {
                 let n = n.parse::<usize>().map(|n| n + 1).unwrap_or(0);
@@ -110,6 +135,17 @@ impl I18n {
         }
     }
 
+    /// A nested field's own name (`items[0].text` → 内容); one we do not know (a misspelt JSON
+    /// key) quoted as it was sent.
+    fn nested_part(&self, lang: &str, list: &str, sub: &str) -> String {
+        let key = format!("nested-{list}-{sub}");
+        if self.has(lang, &key) {
+            self.t(lang, &key)
+        } else {
+            self.t_args(lang, "field-as-sent", &[("name", sub.to_string())])
+        }
+    }
+
     /// The reason alone, e.g. "不是有效的手机或固定电话号码".
     pub fn reason(&self, lang: &str, e: &FieldError) -> String {
         let args: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.clone())).collect();
@@ -118,6 +154,25 @@ impl I18n {
 
     /// "电话：不是有效的手机或固定电话号码" — the field and the reason.
     pub fn field_error(&self, lang: &str, e: &FieldError) -> String {
+        // Issue 12: a nested field reads as a sentence, "第 1 条客户要求/希望/投诉：内容必须填写"
+        // / "Item 1 (request, wish or complaint): the text is required".
+        if let Some((list, n, sub)) = nested(&e.field) {
+            let entry = format!("field-entry-{list}");
+            if self.has(lang, &entry) {
+                return self.t_args(
+                    lang,
+                    "err-nested",
+                    &[
+                        (
+                            "entry",
+                            self.t_args(lang, &entry, &[("n", (n + 1).to_string())]),
+                        ),
+                        ("field", self.nested_part(lang, list, sub)),
+                        ("reason", self.reason(lang, e)),
+                    ],
+                );
+            }
+        }
         let sep = if lang == "en" { ": " } else { "：" };
         format!(
             "{}{sep}{}",
@@ -138,6 +193,13 @@ impl I18n {
             .map(|l| l.split(" =").next().unwrap_or("").trim().to_string())
             .collect()
     }
+}
+
+/// A nested field's path, `items[0].text` → ("items", 0, "text").
+fn nested(field: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = field.split_once('[')?;
+    let (n, sub) = rest.split_once("].")?;
+    Some((list, n.parse().ok()?, sub))
 }
 
 /// The best of our languages for an `Accept-Language` header.

@@ -350,11 +350,11 @@ err-header-missing = 缺少标题行（第一行必须是列名，例如 externa
 err-columns-unknown = 不认识的列：{ $columns }
 err-columns-missing = 缺少必需的列：{ $columns }
 err-columns-duplicate = 列重复：{ $columns }
-err-csv-malformed = CSV 格式错误：{ $detail }
+err-csv-malformed = CSV 格式错误（这一行的引号或列数不对）
 err-row-width = 这一行有 { $found } 列，标题行有 { $expected } 列
 err-field-unknown = 不认识的字段
 err-items-not-list = 必须是字符串列表
-err-json-invalid = 不是有效的 JSON：{ $detail }
+err-json-invalid = 不是有效的 JSON（第 { $line } 行第 { $column } 列）
 err-json-not-object = 必须是一个 JSON 对象
 err-json-type = 类型不对
 err-already-picked-up = 这次送修已经登记过接车出厂
@@ -1204,3 +1204,44 @@ setting-satisfaction-enabled = 接通的跟踪服务电话询问满意度（X6�
 setting-satisfaction-aspects = 询问的满意度分项（X6）
 setting-cadence-lost-after-days = 下次保养日期过后多少天未回厂即为流失（X7）
 setting-cadence-win-back-days = 挽回任务期限（天，X7）
+
+# Issue 12: nested fields read as sentences.
+err-nested = { $entry }：{ $field }{ $reason }
+field-entry-items = 第 { $n } 条客户要求/希望/投诉
+nested-items-kind = 类别
+nested-items-text = 内容
+nested-items-answer = 答复
+field-entry-plan = 计划第 { $n } 项
+nested-plan-purpose = 目的
+nested-plan-date = 日期
+nested-plan-talking_points = 针对性通话要点
+err-json-incomplete = JSON 不完整，在第 { $line } 行第 { $column } 列中断
+err-body-unreadable = 请求内容读取失败，请重试
+err-body-invalid = 请求内容无法读取
+err-form-invalid = 表单内容无法读取，请刷新页面后重新提交
+err-form-content-type = 表单的内容类型不对
+err-json-content-type = 请求的内容类型必须是 application/json
+err-query-invalid = 网址里的这个参数不对
+field-element = { $label }第 { $n } 项
+field-as-sent = “{ $name }”
+field-query = 网址参数
+letter-kind-unreachable = 未联系上客户的信函
+letter-unreachable-subject = 关于您{ "{{" }visit_date{ "}}" }来店的回访
+letter-unreachable-body =
+    尊敬的{ "{{" }customer_name{ "}}" }：
+    
+    您好！您于{ "{{" }visit_date{ "}}" }在本店维修保养了爱车{ "{{" }plate{ "}}" }。我们多次致电，想了解您对这次服务是否满意，但未能与您联系上。
+    请您方便时致电本店：{ "{{" }store_phone{ "}}" }，或联系您的跟踪业务员{ "{{" }clerk_name{ "}}" }。您的意见对我们很重要。
+    
+    此致
+    敬礼
+    
+    { "{{" }store_name{ "}}" }
+    { "{{" }today{ "}}" }
+merge-sample-visit-date = 2026年11月14日
+merge-sample-store-phone = 021-6488 1234
+letter-related = { $what } { $id }：{ $text }
+letter-related-event = 活动
+letter-related-task = 跟踪任务
+field-store-phone = 门店电话
+hint-store-phone = 未联系上客户的信函请客户拨打这个号码

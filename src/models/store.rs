@@ -14,6 +14,8 @@ pub struct Store {
     pub name: String,
     pub last_assigned_clerk_id: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// The store's telephone number (the unreachable letter asks the customer to call it).
+    pub phone: Option<String>,
 }
 
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Store>> {
@@ -73,4 +75,11 @@ pub fn meta_set(conn: &mut DbConn, key: &str, value: &str) -> QueryResult<()> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Issue 12: the number the unreachable letter gives the customer to call.
+pub fn set_phone(conn: &mut DbConn, store_id: i32, phone: Option<&str>) -> QueryResult<usize> {
+    diesel::update(stores::table.find(store_id))
+        .set(stores::phone.eq(phone))
+        .execute(conn)
 }

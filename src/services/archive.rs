@@ -156,6 +156,16 @@ pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) 
     })
 }
 
+/// A required A-field as sent: `Ok(None)` not sent (keep the visit's value), `Err(())` sent
+/// empty, `Ok(Some(text))` otherwise.
+fn required(v: &Option<String>) -> Result<Option<&str>, ()> {
+    match v.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(()),
+        Some(t) => Ok(Some(t)),
+    }
+}
+
 pub fn complete(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -191,15 +201,19 @@ pub fn complete(
 
         // Validate every field at once.
         let mut errs = FieldErrors::default();
-        let name = match blank(&input.customer_name) {
-            Some(n) => errs.take(check_len("customer_name", n, 100)),
-            None => Some(cust.name.clone()),
+        // Issue 12: a required field sent empty (cleared on the sheet) is an error naming
+        // it; only a field not sent at all keeps the visit's value.
+        let name = match required(&input.customer_name) {
+            Ok(Some(n)) => errs.take(check_len("customer_name", n, 100)),
+            Ok(None) => Some(cust.name.clone()),
+            Err(()) => errs.take(Err(FieldError::new("customer_name", "required"))),
         };
-        let phone = match blank(&input.phone) {
-            Some(p) => errs
+        let phone = match required(&input.phone) {
+            Ok(Some(p)) => errs
                 .take(Phone::parse("phone", p))
                 .map(|p| p.as_str().to_string()),
-            None => Some(cust.phone.clone()),
+            Ok(None) => Some(cust.phone.clone()),
+            Err(()) => errs.take(Err(FieldError::new("phone", "required"))),
         };
         let address = match blank(&input.address) {
             Some(a) => errs.take(check_len("address", a, 200)).map(Some),
@@ -211,11 +225,14 @@ pub fn complete(
                 .find(|x| x.id == id),
             None => None,
         };
-        let plate = match blank(&input.plate) {
-            Some(p) => errs
+        let plate = match required(&input.plate) {
+            Ok(Some(p)) => errs
                 .take(Plate::parse("plate", p))
                 .map(|p| Some(p.as_str().to_string())),
-            None => Some(vehicle.as_ref().map(|x| x.plate.clone())),
+            Ok(None) => Some(vehicle.as_ref().map(|x| x.plate.clone())),
+            // A visit without a vehicle may stay without one.
+            Err(()) if vehicle.is_none() => Some(None),
+            Err(()) => errs.take(Err(FieldError::new("plate", "required"))),
         };
         let model = match blank(&input.vehicle_model) {
             Some(m) => errs.take(check_len("vehicle_model", m, 60)).map(Some),

@@ -50,6 +50,27 @@ pub struct Recorded {
 
 use super::cover::may_work_on;
 
+/// A call's fields checked against the store's settings and the clock.
+fn validate(
+    ctx: &Ctx,
+    input: &CallInput,
+    kind: Option<TaskKind>,
+) -> Result<call::ValidCall, crate::domain::error::FieldErrors> {
+    let clock = ctx.clock;
+    let sat = &ctx.config.settings.satisfaction;
+    let opts = call::CallOptions {
+        satisfaction_enabled: sat.enabled,
+        aspects: sat.aspects.clone(),
+    };
+    call::validate_with(
+        input,
+        kind,
+        clock.now_local(),
+        &|t| clock.offset_to_local(t),
+        &opts,
+    )
+}
+
 /// Records one call, on a task or (inbound, or outbound without a task) on a customer.
 pub fn record(
     conn: &mut DbConn,
@@ -81,18 +102,7 @@ pub fn record(
             return Err(FieldError::new("customer_id", "customer-merged").into());
         }
         let kind = task.as_ref().and_then(|t| TaskKind::parse(&t.kind));
-        let sat = &ctx.config.settings.satisfaction;
-        let opts = call::CallOptions {
-            satisfaction_enabled: sat.enabled,
-            aspects: sat.aspects.clone(),
-        };
-        let v = call::validate_with(
-            input,
-            kind,
-            clock.now_local(),
-            &|t| clock.offset_to_local(t),
-            &opts,
-        )?;
+        let v = validate(ctx, input, kind)?;
         let called_on = v.called_at.date();
         let owner = task
             .as_ref()
@@ -562,4 +572,42 @@ pub fn set_preferences(
         )?;
         Ok(closed)
     })
+}
+
+/// Who an inbound call is from: a known customer, or a new one typed on the form.
+pub enum Caller<'a> {
+    Known(i32),
+    New {
+        name: Option<&'a str>,
+        phone: Option<&'a str>,
+    },
+}
+
+/// Issue 12: an inbound call, from a known customer or a new one. Every error (the new
+/// customer's fields and the call's) at once, and nothing written until all pass: the customer
+/// and the call in one transaction.
+pub fn record_inbound(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    caller: Caller<'_>,
+    input: &CallInput,
+) -> SResult<(i32, Recorded)> {
+    match caller {
+        Caller::Known(id) => record(conn, ctx, actor, None, Some(id), input).map(|r| (id, r)),
+        Caller::New { name, phone } => {
+            let mut errs = crate::domain::error::FieldErrors::default();
+            if let Err(e) = super::visits::new_customer_fields(name, phone) {
+                errs.0.extend(e.0);
+            }
+            if let Err(e) = validate(ctx, input, None) {
+                errs.0.extend(e.0);
+            }
+            errs.into_result(|| ())?;
+            write_tx(conn, |conn| {
+                let id = super::visits::customer_for_call(conn, ctx, actor, name, phone)?;
+                record(conn, ctx, actor, None, Some(id), input).map(|r| (id, r))
+            })
+        }
+    }
 }

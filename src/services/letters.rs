@@ -143,7 +143,9 @@ fn values(
         v.insert("plate", plate::display(&veh.plate));
         v.insert("vehicle_model", veh.model.clone().unwrap_or_default());
     }
-    v.insert("store_name", store::by_id(conn, c.store_id)?.name);
+    let shop = store::by_id(conn, c.store_id)?;
+    v.insert("store_name", shop.name);
+    v.insert("store_phone", shop.phone.unwrap_or_default());
     v.insert("today", letter_date(lang, ctx.clock.today()));
     if let Some(k) = c.clerk_id {
         v.insert("clerk_name", user::by_id(conn, k)?.display_name);
@@ -193,13 +195,19 @@ fn compose(
         event_id,
         item_id,
     } = about;
-    let (values, c) = values(conn, ctx, lang, customer_id, event_id, item_id)?;
+    let (mut values, c) = values(conn, ctx, lang, customer_id, event_id, item_id)?;
+    if let Some(t) = task_id.map(|t| task::by_id(conn, t)).transpose()?.flatten() {
+        if let Some(v) = t
+            .visit_id
+            .map(|v| crate::models::visit::by_id(conn, v))
+            .transpose()?
+            .flatten()
+        {
+            values.insert("visit_date", letter_date(lang, v.visit_date));
+        }
+    }
     let (subject, body) = template(conn, c.store_id, kind, lang)?;
-    let related_to = match (event_id, item_id) {
-        (Some(e), _) => format!("event {e}"),
-        (None, Some(i)) => format!("item {i}"),
-        _ => task_id.map(|t| format!("task {t}")).unwrap_or_default(),
-    };
+    let related_to = related_to(conn, lang, about, &values)?;
     Ok(Composed {
         kind,
         customer_id: c.id,
@@ -214,6 +222,59 @@ fn compose(
         item_id,
         related_to,
     })
+}
+
+/// Issue 12: what a letter is about, as a sentence in the sender's language: "活动 #3：免费检测周",
+/// "投诉 #12：保养后发动机有异响", "跟踪任务 #586：第一次跟踪服务" (the call task the unreachable
+/// letter follows).
+fn related_to(
+    conn: &mut DbConn,
+    lang: &str,
+    about: About,
+    values: &HashMap<&'static str, String>,
+) -> SResult<String> {
+    let sentence = |what: String, id: i32, text: String| {
+        I18N.t_args(
+            lang,
+            "letter-related",
+            &[("what", what), ("id", format!("#{id}")), ("text", text)],
+        )
+    };
+    if let Some(e) = about.event_id {
+        let title = values.get("event_title").cloned().unwrap_or_default();
+        return Ok(sentence(I18N.t(lang, "letter-related-event"), e, title));
+    }
+    if let Some(i) = about.item_id {
+        let item = item_model::by_id(conn, i)?.ok_or(ServiceError::NotFound("item"))?;
+        let text: String = item.text.chars().take(40).collect();
+        return Ok(sentence(
+            I18N.t(lang, &format!("item-kind-{}", item.kind)),
+            i,
+            text,
+        ));
+    }
+    let Some(t) = about
+        .task_id
+        .map(|t| task::by_id(conn, t))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(String::new());
+    };
+    // The call task closed as unreachable that this letter follows, else the letter's own.
+    let called = task::of_customer(conn, t.customer_id)?
+        .into_iter()
+        .filter(|c| {
+            c.visit_id == t.visit_id
+                && c.close_reason.as_deref() == Some(CloseReason::Unreachable.as_str())
+        })
+        .max_by_key(|c| c.id)
+        .unwrap_or(t);
+    Ok(sentence(
+        I18N.t(lang, "letter-related-task"),
+        called.id,
+        I18N.t(lang, &format!("kind-{}", called.kind)),
+    ))
 }
 
 /// The letter of a letter task (event letter or unreachable letter).
@@ -234,7 +295,8 @@ pub fn for_task(
                 .map(EventKind::letter_kind)
                 .unwrap_or(LetterKind::Notice)
         }
-        Some(TaskKind::UnreachableLetter) => LetterKind::Notice,
+        // X1, issue 12: a template of its own ("we tried to reach you about your visit").
+        Some(TaskKind::UnreachableLetter) => LetterKind::Unreachable,
         _ => return Err(FieldError::new("task_id", "task-not-a-letter").into()),
     };
     let about = About {
@@ -293,7 +355,7 @@ fn register(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, l: &Composed) -> SResul
         customer_id: c.id,
         customer_name: c.name.clone(),
         address,
-        letter_kind: l.kind.as_str().into(),
+        letter_kind: l.kind.register_kind().as_str().into(),
         subject: l.subject.clone(),
         body: l.body.clone(),
         related_to: l.related_to.clone(),

@@ -380,15 +380,11 @@ pub fn pickup(
     })
 }
 
-/// A customer for an inbound call from someone not yet known: matched by phone, or created
-/// with the next clerk in turn (R1).
-pub fn customer_for_call(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    actor: &Actor,
+/// The new customer's fields of an inbound call, checked: every error at once.
+pub fn new_customer_fields(
     name: Option<&str>,
     phone: Option<&str>,
-) -> SResult<i32> {
+) -> Result<(String, crate::domain::phone::Phone), crate::domain::error::FieldErrors> {
     let mut errs = crate::domain::error::FieldErrors::default();
     let name = match name.map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) => errs.take(visit::check_len("new_customer_name", n, 100)),
@@ -398,10 +394,20 @@ pub fn customer_for_call(
         "new_customer_phone",
         phone.unwrap_or(""),
     ));
-    if !errs.is_empty() {
-        return Err(errs.into());
-    }
-    let (name, phone) = (name.expect("checked"), phone.expect("checked"));
+    errs.into_result(|| ())?;
+    Ok((name.expect("checked"), phone.expect("checked")))
+}
+
+/// A customer for an inbound call from someone not yet known: matched by phone, or created
+/// with the next clerk in turn (R1).
+pub fn customer_for_call(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    name: Option<&str>,
+    phone: Option<&str>,
+) -> SResult<i32> {
+    let (name, phone) = new_customer_fields(name, phone)?;
     write_tx(conn, |conn| {
         let store_id = resolve_store(conn, actor, None)?;
         if let Some(c) = customer::by_phone(conn, store_id, phone.as_str())? {

@@ -74,11 +74,17 @@ pub async fn stores(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpR
 pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppResult<HttpResponse> {
     let code = post.form.get("code").unwrap_or("").to_string();
     let name = post.form.get("name").unwrap_or("").to_string();
+    let phone = post.form.opt("phone");
     let actor = post.auth.actor();
     match state
         .db(move |conn, ctx| {
             Ok(crate::services::stores::add(
-                conn, ctx, &actor, &code, &name,
+                conn,
+                ctx,
+                &actor,
+                &code,
+                &name,
+                phone.as_deref(),
             ))
         })
         .await?

@@ -16,17 +16,7 @@ pub async fn healthz(state: State) -> AppResult<HttpResponse> {
 }
 
 fn parse_object(body: &[u8]) -> AppResult<Map<String, Value>> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(AppError::Invalid(
-            FieldError::new("body", "json-not-object").into(),
-        )),
-        Err(e) => Err(AppError::Invalid(
-            FieldError::new("body", "json-invalid")
-                .arg("detail", e)
-                .into(),
-        )),
-    }
+    super::error::json_object(body)
 }
 
 /// CONTRACT.md: the import's fields as one flat object; `items` a list of strings; empty
@@ -132,16 +122,7 @@ pub async fn archive_complete(
 ) -> AppResult<HttpResponse> {
     let visit_id = visit_id.into_inner();
     let m = parse_object(&body)?;
-    let input: ArchiveInput = serde_json::from_value(Value::Object(m)).map_err(|e| {
-        let msg = e.to_string();
-        // serde names the unknown or mistyped field in its message; pass it on.
-        let field = msg.split('`').nth(1).unwrap_or("body").to_string();
-        AppError::Invalid(
-            FieldError::new(field, "json-type")
-                .arg("detail", msg)
-                .into(),
-        )
-    })?;
+    let input = archive_input(m)?;
     let actor = me.actor();
     let done = state
         .db(move |conn, ctx| Ok(archive::complete(conn, ctx, &actor, visit_id, &input)?))
@@ -151,6 +132,72 @@ pub async fn archive_complete(
         "timeliness": done.timeliness,
         "next_maintenance_date": done.next_maintenance_date,
     })))
+}
+
+/// The archive API's body, each field checked where it is (`plan[0].date`), so that no
+/// serde English reaches the message (issue 12).
+fn archive_input(mut m: Map<String, Value>) -> AppResult<ArchiveInput> {
+    const TEXT: [&str; 11] = [
+        "customer_name",
+        "address",
+        "phone",
+        "vehicle_model",
+        "plate",
+        "vehicle_type",
+        "maintenance_interval_days",
+        "maintenance_interval_km",
+        "next_maintenance_date",
+        "desired_services",
+        "archived_at",
+    ];
+    const PLAN: [&str; 3] = ["purpose", "date", "talking_points"];
+    let mut errs = crate::domain::error::FieldErrors::default();
+    // A text field; a number is taken as its digits.
+    let text = |errs: &mut crate::domain::error::FieldErrors, field: String, v: &mut Value| match v
+    {
+        Value::Null | Value::String(_) => {}
+        Value::Number(n) => *v = Value::String(n.to_string()),
+        _ => errs.push(FieldError::new(field, "json-type")),
+    };
+    for (k, v) in m.iter_mut() {
+        match (k.as_str(), v) {
+            (k, v) if TEXT.contains(&k) => text(&mut errs, k.to_string(), v),
+            ("items", Value::Array(a)) => {
+                for (i, v) in a.iter().enumerate() {
+                    if !v.is_string() {
+                        errs.push(FieldError::new(format!("items[{i}]"), "json-type"));
+                    }
+                }
+            }
+            ("plan", Value::Array(a)) => {
+                for (i, v) in a.iter_mut().enumerate() {
+                    let Value::Object(o) = v else {
+                        errs.push(FieldError::new(format!("plan[{i}]"), "json-type"));
+                        continue;
+                    };
+                    for (pk, pv) in o.iter_mut() {
+                        let field = format!("plan[{i}].{pk}");
+                        if PLAN.contains(&pk.as_str()) {
+                            text(&mut errs, field, pv);
+                        } else {
+                            errs.push(FieldError::new(field, "field-unknown"));
+                        }
+                    }
+                }
+            }
+            ("items" | "plan", Value::Null) => {}
+            ("items" | "plan", _) => errs.push(FieldError::new(k.as_str(), "json-type")),
+            (k, _) => errs.push(FieldError::new(k, "field-unknown")),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    if m.get("plan").is_some_and(Value::is_null) {
+        m.remove("plan");
+    }
+    serde_json::from_value(Value::Object(m))
+        .map_err(|e| AppError::Invalid(super::error::json_error(&e).into()))
 }
 
 /// `GET /api/v1/registers/{register}?from=&to=&format=csv|json&lang=&store=&encoding=&phones=`

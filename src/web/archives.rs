@@ -249,11 +249,12 @@ fn input_of(form: &super::auth::Form) -> (ArchiveInput, Vec<PlanInput>) {
         })
         .collect();
     let input = ArchiveInput {
-        customer_name: form.opt("customer_name"),
+        // Required fields as sent: cleared is an error, not "keep" (issue 12).
+        customer_name: form.get("customer_name").map(str::to_string),
         address: form.opt("address"),
-        phone: form.opt("phone"),
+        phone: form.get("phone").map(str::to_string),
         vehicle_model: form.opt("vehicle_model"),
-        plate: form.opt("plate"),
+        plate: form.get("plate").map(str::to_string),
         vehicle_type: form.opt("vehicle_type"),
         items: form.get("items").map(split_items),
         maintenance_interval_days: form.opt("maintenance_interval_days"),

@@ -341,7 +341,7 @@ impl FromRequest for Form {
         Box::pin(async move {
             let form = Form(
                 body.await
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?
+                    .map_err(|e| super::error::from_actix(&e, "form"))?
                     .into_inner(),
             );
             let secure = req
@@ -377,7 +377,7 @@ impl FromRequest for AuthForm {
             let auth = auth.await?;
             let form = Form(
                 body.await
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?
+                    .map_err(|e| super::error::from_actix(&e, "form"))?
                     .into_inner(),
             );
             check_csrf(&req, &form, &auth.csrf)?;

@@ -445,23 +445,14 @@ pub async fn inbound_record(
     let actor = post.auth.actor();
     let result = state
         .db(move |conn, ctx| {
-            let customer_id = match existing {
-                Some(id) => id,
-                None => match crate::services::visits::customer_for_call(
-                    conn,
-                    ctx,
-                    &actor,
-                    new_name.as_deref(),
-                    new_phone.as_deref(),
-                ) {
-                    Ok(id) => id,
-                    Err(e) => return Ok(Err(e)),
+            let caller = match existing {
+                Some(id) => calls::Caller::Known(id),
+                None => calls::Caller::New {
+                    name: new_name.as_deref(),
+                    phone: new_phone.as_deref(),
                 },
             };
-            Ok(
-                calls::record(conn, ctx, &actor, None, Some(customer_id), &input)
-                    .map(|r| (customer_id, r)),
-            )
+            Ok(calls::record_inbound(conn, ctx, &actor, caller, &input))
         })
         .await?;
     match result {
@@ -520,21 +511,7 @@ pub async fn preferences(
 
 /// `POST /api/v1/calls`: CONTRACT.md's call fields.
 pub async fn api_record(state: State, me: ApiAuth, body: web::Bytes) -> AppResult<HttpResponse> {
-    let m: Map<String, Value> = match serde_json::from_slice(&body) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => {
-            return Err(AppError::Invalid(
-                FieldError::new("body", "json-not-object").into(),
-            ))
-        }
-        Err(e) => {
-            return Err(AppError::Invalid(
-                FieldError::new("body", "json-invalid")
-                    .arg("detail", e)
-                    .into(),
-            ))
-        }
-    };
+    let m = super::error::json_object(&body)?;
     let (task_id, customer_id, input) = api_input(&m).map_err(AppError::Invalid)?;
     let actor = me.actor();
     let r = state
@@ -620,13 +597,15 @@ fn api_input(m: &Map<String, Value>) -> Result<(Option<i32>, Option<i32>, CallIn
     };
     let items = match m.get("items") {
         None | Some(Value::Null) => Vec::new(),
-        Some(v) => match serde_json::from_value::<Vec<ItemInput>>(v.clone()) {
-            Ok(i) => i,
-            Err(e) => {
-                errs.push(FieldError::new("items", "json-type").arg("detail", e));
-                Vec::new()
-            }
-        },
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| api_item(&mut errs, i, v))
+            .collect(),
+        Some(_) => {
+            errs.push(FieldError::new("items", "json-type"));
+            Vec::new()
+        }
     };
     let satisfied = match m.get("satisfied") {
         None | Some(Value::Null) => None,
@@ -676,4 +655,34 @@ fn api_input(m: &Map<String, Value>) -> Result<(Option<i32>, Option<i32>, CallIn
         event_answer: text(&mut errs, "event_answer"),
     };
     errs.into_result(|| (task_id, customer_id, input))
+}
+
+/// One of the API's `items`, each field checked where it is (`items[0].text`), never serde's
+/// English (issue 12).
+fn api_item(errs: &mut FieldErrors, i: usize, v: &Value) -> ItemInput {
+    let mut item = ItemInput {
+        kind: None,
+        text: None,
+        answered_on_call: false,
+        answer: None,
+    };
+    let Value::Object(o) = v else {
+        errs.push(FieldError::new(format!("items[{i}]"), "json-type"));
+        return item;
+    };
+    for (k, v) in o {
+        let field = format!("items[{i}].{k}");
+        match (k.as_str(), v) {
+            (_, Value::Null) => {}
+            ("kind", Value::String(s)) => item.kind = Some(s.clone()),
+            ("text", Value::String(s)) => item.text = Some(s.clone()),
+            ("answer", Value::String(s)) => item.answer = Some(s.clone()),
+            ("answered_on_call", Value::Bool(b)) => item.answered_on_call = *b,
+            ("kind" | "text" | "answer" | "answered_on_call", _) => {
+                errs.push(FieldError::new(field, "json-type"))
+            }
+            _ => errs.push(FieldError::new(field, "field-unknown")),
+        }
+    }
+    item
 }

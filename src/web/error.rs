@@ -14,7 +14,7 @@
 //! - The CLI (`cli.rs`) and the jobs use `anyhow`, printing the cause chain; the CLI exits 2 for
 //!   bad input (with line, field and reason) and 1 for anything else.
 
-use crate::domain::error::FieldErrors;
+use crate::domain::error::{FieldError, FieldErrors};
 use crate::i18n::I18N;
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
@@ -110,11 +110,16 @@ impl AppError {
             AppError::Conflict(code) => {
                 (code.to_string(), I18N.t(lang, &format!("err-{code}")), None)
             }
-            AppError::BadRequest(detail) => (
-                "bad_request".into(),
-                format!("{}: {detail}", I18N.t(lang, "err-bad-request")),
-                None,
-            ),
+            // Issue 12: the code says what the library refused; the message is ours alone.
+            AppError::BadRequest(code) => {
+                let key = format!("err-{code}");
+                let key = if I18N.has(lang, &key) {
+                    key
+                } else {
+                    "err-bad-request".to_string()
+                };
+                (code.clone(), I18N.t(lang, &key), None)
+            }
             AppError::Internal(e) => {
                 tracing::error!("internal error: {e:#}");
                 ("internal".into(), I18N.t(lang, "err-internal"), None)
@@ -193,6 +198,88 @@ pub fn form_messages(lang: &str, e: &FieldErrors) -> std::collections::HashMap<S
     e.0.iter()
         .map(|e| (e.field.clone(), I18N.reason(lang, e)))
         .collect()
+}
+
+/// Issue 12: a JSON body serde refused, as our error: the code and field say what serde
+/// found (a syntax error with its line and column, a body cut short, a missing, unknown or
+/// mistyped field), the message is ours, in the user's language.
+pub fn json_error(e: &serde_json::Error) -> FieldError {
+    use serde_json::error::Category;
+    let at = |code: &'static str| {
+        FieldError::new("body", code)
+            .arg("line", e.line())
+            .arg("column", e.column())
+    };
+    match e.classify() {
+        Category::Syntax => at("json-invalid"),
+        Category::Eof => at("json-incomplete"),
+        Category::Io => FieldError::new("body", "body-unreadable"),
+        Category::Data => {
+            let msg = e.to_string();
+            let named = msg.split('`').nth(1).unwrap_or("body").to_string();
+            if msg.starts_with("missing field") {
+                FieldError::new(named, "required")
+            } else if msg.starts_with("unknown field") {
+                FieldError::new(named, "field-unknown")
+            } else {
+                FieldError::new("body", "json-type")
+            }
+        }
+    }
+}
+
+/// A JSON body that must be one object (every JSON API).
+pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(AppError::Invalid(
+            FieldError::new("body", "json-not-object").into(),
+        )),
+        Err(e) => Err(AppError::Invalid(json_error(&e).into())),
+    }
+}
+
+/// actix's refusal of a body or query, as ours: over the limit is our 413; any other is a
+/// 400 whose code names what was wrong (never actix's English).
+pub fn from_actix(e: &actix_web::Error, what: &str) -> AppError {
+    match e.as_error::<AppError>() {
+        Some(AppError::TooLarge) => AppError::TooLarge,
+        Some(AppError::Invalid(errs)) => AppError::Invalid(errs.clone()),
+        Some(AppError::BadParam(errs)) => AppError::BadParam(errs.clone()),
+        Some(AppError::BadRequest(code)) => AppError::BadRequest(code.clone()),
+        _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::TooLarge
+        }
+        _ => AppError::BadRequest(format!("{what}-invalid")),
+    }
+}
+
+/// actix's form (urlencoded) refusal.
+pub fn form_refused(e: &actix_web::error::UrlencodedError) -> AppError {
+    use actix_web::error::UrlencodedError as U;
+    match e {
+        U::Overflow { .. } => AppError::TooLarge,
+        U::ContentType => AppError::BadRequest("form-content-type".into()),
+        _ => AppError::BadRequest("form-invalid".into()),
+    }
+}
+
+/// actix's JSON extractor's refusal.
+pub fn json_refused(e: &actix_web::error::JsonPayloadError) -> AppError {
+    use actix_web::error::JsonPayloadError as J;
+    match e {
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => AppError::TooLarge,
+        J::ContentType => AppError::BadRequest("json-content-type".into()),
+        J::Deserialize(d) => AppError::Invalid(json_error(d).into()),
+        _ => AppError::BadRequest("body-invalid".into()),
+    }
+}
+
+/// actix's query-string refusal: the parameter named when serde names it.
+pub fn query_refused(e: &actix_web::error::QueryPayloadError) -> AppError {
+    let msg = e.to_string();
+    let field = msg.split('`').nth(1).unwrap_or("query").to_string();
+    AppError::BadParam(FieldError::new(field, "query-invalid").into())
 }
 
 #[cfg(test)]

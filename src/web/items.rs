@@ -24,6 +24,7 @@ async fn render(
     id: i32,
     errors: HashMap<String, String>,
     status: StatusCode,
+    typed: Option<(&'static str, HashMap<String, String>)>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
     let view = state
@@ -31,6 +32,10 @@ async fn render(
         .await?;
     let mut t = super::render::context_of(&view)?;
     t.insert("errors", &errors);
+    // Issue 12: the form that was refused comes back with what was typed in it.
+    let (which, v) = typed.unwrap_or_default();
+    t.insert("which", which);
+    t.insert("v", &v);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -50,6 +55,7 @@ pub async fn show(
         id.into_inner(),
         HashMap::new(),
         StatusCode::OK,
+        None,
     )
     .await
 }
@@ -87,6 +93,7 @@ where
                 id,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                Some((ok, post.form.values())),
             )
             .await
         }
@@ -176,17 +183,7 @@ fn api_text(
 }
 
 fn api_body(body: &[u8]) -> Result<Map<String, Value>, AppError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(AppError::Invalid(
-            FieldError::new("body", "json-not-object").into(),
-        )),
-        Err(e) => Err(AppError::Invalid(
-            FieldError::new("body", "json-invalid")
-                .arg("detail", e)
-                .into(),
-        )),
-    }
+    super::error::json_object(body)
 }
 
 /// `POST /api/v1/items/{id}/escalate` `{"escalated_at"?, "note"}` (R4c).

@@ -230,10 +230,13 @@ fn localise_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     // actix refuses an over-size body itself (the `Bytes` extractor's PayloadError): that
     // refusal is answered as ours too, a 413 with CONTRACT.md's JSON error.
     let too_large = AppError::TooLarge;
+    // Issue 12: any other refusal actix makes itself (a body it cannot read) is ours too.
+    let bad = AppError::BadRequest("body-invalid".into());
     let err = match res.response().error() {
         Some(e) => match e.as_error::<AppError>() {
             Some(err) => err,
             None if res.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => &too_large,
+            None if res.status().is_client_error() => &bad,
             None => return res,
         },
         None => return res,
@@ -315,21 +318,21 @@ impl Application {
                 .app_data(
                     web::JsonConfig::default()
                         .limit(1 << 20)
-                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                        .error_handler(|e, _| error::json_refused(&e).into()),
                 )
                 // Bodies read whole as bytes (the visit and call APIs) share the JSON limit.
                 .app_data(web::PayloadConfig::new(1 << 20))
                 .app_data(
                     web::FormConfig::default()
                         .limit(1 << 20)
-                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                        .error_handler(|e, _| error::form_refused(&e).into()),
                 )
                 .app_data(
                     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
                 )
                 .app_data(
                     web::QueryConfig::default()
-                        .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+                        .error_handler(|e, _| error::query_refused(&e).into()),
                 )
                 .wrap_fn(|req, srv| {
                     let fut = srv.call(req);

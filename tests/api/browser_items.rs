@@ -213,7 +213,7 @@ fn browser_r4d_supervisor_solves_an_escalated_complaint_and_r6_event_letters_pri
     let line = (
         "XH-2026-000001".into(),
         "notice".into(),
-        format!("event {event}"),
+        format!("活动 #{event}：免费检测周"),
     );
     assert_eq!(lines, [line], "letter task {letter}");
 }

@@ -38,5 +38,6 @@ mod r9_queue_pages;
 mod registers;
 mod scale;
 mod seams;
+mod seams_forms;
 mod visits;
 mod x6_x8;

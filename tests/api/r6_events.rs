@@ -173,7 +173,11 @@ both_backends!(
         });
         assert_eq!(
             (no.as_str(), kind.as_str(), related),
-            ("XH-2026-000001", "invitation", format!("event {event_id}"))
+            (
+                "XH-2026-000001",
+                "invitation",
+                format!("活动 #{event_id}：免费检测周")
+            )
         );
         // The second invitee: the letter is not needed (视情况需要) — waived with a reason.
         let r = api.call(json!({"task_id": notices[1].id, "outcome": "reached", "called_at": "2026-11-20T11:00", "key_points": "客户已知道", "event_answer": "not_coming"}));
