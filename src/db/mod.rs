@@ -198,3 +198,20 @@ where
         f(c)
     })
 }
+
+/// Reads that must see one state of the database (issue 11: a queue answer and the queue
+/// versions it is kept under). SQLite: a deferred transaction, whose first read fixes the
+/// snapshot; PostgreSQL: `REPEATABLE READ` (READ COMMITTED would let each statement see
+/// later commits).
+pub fn snapshot<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if !c.is_sqlite() {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(c)?;
+        }
+        f(c)
+    })
+}

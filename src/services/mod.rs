@@ -23,6 +23,7 @@ pub mod letters;
 pub mod merge;
 pub mod privacy;
 pub mod queue;
+pub mod queue_cache;
 pub mod setup;
 pub mod stores;
 pub mod summaries;

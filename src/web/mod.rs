@@ -43,6 +43,8 @@ pub struct AppState {
     pub pool: Pool,
     pub ctx: Ctx,
     pub templates: render::Templates,
+    /// Issue 11: queue answers kept while nothing they show changed.
+    pub queue_cache: Arc<crate::services::queue_cache::QueueCache>,
 }
 
 impl AppState {
@@ -308,6 +310,7 @@ impl Application {
             pool,
             ctx,
             templates: render::Templates::load()?,
+            queue_cache: Arc::default(),
         });
         let server = HttpServer::new(move || {
             App::new()
