@@ -52,6 +52,65 @@ pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static
     c
 }
 
+/// Issue 11: logins found valid, kept in memory so a request does not look its session or
+/// token up again. A kept login is used only while its user's queue version is unchanged (one
+/// primary-key lookup; triggers bump it when a session of the user ends, a token is revoked,
+/// or the user changes — from any process) and, for a session, before it expires; so log-out,
+/// disabling and expiry take effect at once.
+#[derive(Default)]
+pub struct LoginCache {
+    map: std::sync::Mutex<HashMap<String, Kept>>,
+}
+
+#[derive(Clone)]
+struct Kept {
+    user: User,
+    version: i64,
+    /// A session's CSRF token and end.
+    session: Option<(String, chrono::NaiveDateTime)>,
+    /// A token's last recorded use (written again after a minute).
+    last_used: Option<chrono::NaiveDateTime>,
+}
+
+impl LoginCache {
+    /// At most this many logins are kept (then the map starts again).
+    const MAX: usize = 10_000;
+
+    fn get(&self, hash: &str) -> Option<Kept> {
+        self.map.lock().ok()?.get(hash).cloned()
+    }
+
+    fn put(&self, hash: String, k: Kept) {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(hash, k);
+        }
+    }
+
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut m) = self.map.lock() {
+            m.remove(hash);
+        }
+    }
+}
+
+/// The user's version now equals the kept one.
+async fn still_valid(state: &State, k: &Kept) -> Result<bool, AppError> {
+    let (id, version) = (k.user.id, k.version);
+    state
+        .quick(move |conn| {
+            Ok(crate::models::queue::versions(conn, &[id])?.as_deref() == Some(&[version][..]))
+        })
+        .await
+}
+
+/// The user's version (read before the login itself, so a later change is seen).
+fn version_of(conn: &mut crate::db::DbConn, id: i32) -> diesel::QueryResult<Option<i64>> {
+    Ok(crate::models::queue::versions(conn, &[id])?.and_then(|v| v.first().copied()))
+}
+
 /// The signed-in user of a page request.
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -216,24 +275,65 @@ impl FromRequest for Auth {
             }
             let hash = sha256_hex(&token);
             let hours = i64::from(state.ctx.config.settings.session_hours);
-            let found = state
-                .db(move |conn, ctx| {
-                    let now = crate::models::trunc(ctx.clock.now_utc());
-                    let found = user::session_by_hash(conn, &hash, now)?;
-                    if let Some((s, _)) = &found {
-                        // Sliding expiry, written at most every half session, not per request.
-                        if s.expires_at - now < Duration::hours(hours) / 2 {
-                            user::session_touch(conn, s.id, now + Duration::hours(hours))?;
-                        }
+            let now = crate::models::trunc(state.ctx.clock.now_utc());
+            let kept = state.logins.get(&hash).filter(|k| {
+                // Kept only while more than half the session is left (the touch below).
+                k.session
+                    .as_ref()
+                    .is_some_and(|(_, end)| *end - now >= Duration::hours(hours) / 2)
+            });
+            let kept = match kept {
+                Some(k) if still_valid(&state, &k).await? => Some(k),
+                _ => None,
+            };
+            let (csrf, u) = match kept {
+                Some(k) => (k.session.map(|s| s.0).unwrap_or_default(), k.user),
+                None => {
+                    let h = hash.clone();
+                    let found = state
+                        .db(move |conn, ctx| {
+                            let now = crate::models::trunc(ctx.clock.now_utc());
+                            let mut found = user::session_by_hash(conn, &h, now)?;
+                            let mut end = None;
+                            let mut version = None;
+                            if let Some((_, u)) = &found {
+                                // The version first, then the login read again: what is kept
+                                // is as it stood at that version or later.
+                                version = version_of(conn, u.id)?;
+                                found = user::session_by_hash(conn, &h, now)?;
+                            }
+                            if let Some((s, _)) = &found {
+                                end = Some(s.expires_at);
+                                // Sliding expiry, written at most every half session, not per
+                                // request.
+                                if s.expires_at - now < Duration::hours(hours) / 2 {
+                                    let e = now + Duration::hours(hours);
+                                    user::session_touch(conn, s.id, e)?;
+                                    end = Some(e);
+                                }
+                            }
+                            Ok(found.map(|f| (f, end, version)))
+                        })
+                        .await?;
+                    let ((session, u), end, version) = found.ok_or(AppError::Unauthenticated)?;
+                    if let (Some(end), Some(version)) = (end, version) {
+                        state.logins.put(
+                            hash,
+                            Kept {
+                                user: u.clone(),
+                                version,
+                                session: Some((session.csrf_token.clone(), end)),
+                                last_used: None,
+                            },
+                        );
                     }
-                    Ok(found)
-                })
-                .await?;
-            let (session, u) = found.ok_or(AppError::Unauthenticated)?;
+                    (session.csrf_token, u)
+                }
+            };
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             let auth = Auth {
-                csrf: session.csrf_token,
+                csrf,
                 role,
                 lang,
                 ip: client_ip(&req),
@@ -287,22 +387,60 @@ impl FromRequest for ApiAuth {
                 .map(|t| t.trim().to_string())
                 .ok_or(AppError::Unauthenticated)?;
             let hash = sha256_hex(&token);
-            let found = state
-                .db(move |conn, ctx| {
-                    let found = user::token_user(conn, &hash)?;
-                    if let Some((t, _)) = &found {
-                        let now = crate::models::trunc(ctx.clock.now_utc());
-                        // Last use to the minute is enough, and spares a write per request.
-                        if t.last_used_at
-                            .is_none_or(|l| now - l > Duration::minutes(1))
-                        {
-                            user::token_touch(conn, t.id, now)?;
-                        }
+            let now = crate::models::trunc(state.ctx.clock.now_utc());
+            // Last use to the minute is enough, and spares a write per request.
+            let stale = move |l: Option<chrono::NaiveDateTime>| {
+                l.is_none_or(|l| now - l > Duration::minutes(1))
+            };
+            let kept = state
+                .logins
+                .get(&hash)
+                .filter(|k| k.session.is_none() && !stale(k.last_used));
+            let kept = match kept {
+                Some(k) if still_valid(&state, &k).await? => Some(k.user),
+                _ => None,
+            };
+            let u = match kept {
+                Some(u) => u,
+                None => {
+                    let h = hash.clone();
+                    let found = state
+                        .db(move |conn, ctx| {
+                            let mut found = user::token_user(conn, &h)?;
+                            let mut version = None;
+                            if let Some((_, u)) = &found {
+                                // The version first, then the token read again (as above).
+                                version = version_of(conn, u.id)?;
+                                found = user::token_user(conn, &h)?;
+                            }
+                            let mut kept = None;
+                            if let Some((t, _)) = &found {
+                                let now = crate::models::trunc(ctx.clock.now_utc());
+                                let mut used = t.last_used_at;
+                                if stale(used) {
+                                    user::token_touch(conn, t.id, now)?;
+                                    used = Some(now);
+                                }
+                                kept = version.map(|v| (v, used));
+                            }
+                            Ok(found.map(|(_, u)| (u, kept)))
+                        })
+                        .await?;
+                    let (u, kept) = found.ok_or(AppError::Unauthenticated)?;
+                    if let Some((version, used)) = kept {
+                        state.logins.put(
+                            hash,
+                            Kept {
+                                user: u.clone(),
+                                version,
+                                session: None,
+                                last_used: used,
+                            },
+                        );
                     }
-                    Ok(found)
-                })
-                .await?;
-            let (_, u) = found.ok_or(AppError::Unauthenticated)?;
+                    u
+                }
+            };
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             req.extensions_mut().insert(ApiLang(lang));

@@ -139,6 +139,7 @@ pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     let actor = post.auth.actor();
+    state.logins.forget(&sha256_hex(&token));
     state
         .db(move |conn, ctx| {
             user::session_delete(conn, &sha256_hex(&token))?;

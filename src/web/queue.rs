@@ -223,8 +223,9 @@ pub async fn page(
     );
     if state.queue_cache.get(&key).is_some() {
         let (cache, k) = (state.queue_cache.clone(), key.clone());
+        let now = state.ctx.clock.now_local();
         let kept = state
-            .db(move |conn, ctx| Ok(cache.fresh(conn, &k, ctx.clock.now_local())?))
+            .quick(move |conn| Ok(cache.fresh(conn, &k, now)?))
             .await?;
         if let Some(e) = kept {
             return Ok(HttpResponse::Ok()
@@ -497,12 +498,15 @@ pub async fn api(
     let cache = state.queue_cache.clone();
     let raw = req.query_string().to_string();
     let asked = inm.clone();
+    let key = format!("api|{}|{}|{raw}", user.id, state.ctx.clock.today());
+    if cache.get(&key).is_some() {
+        let (c, k, now) = (cache.clone(), key.clone(), state.ctx.clock.now_local());
+        if let Some(e) = state.quick(move |conn| Ok(c.fresh(conn, &k, now)?)).await? {
+            return Ok(answer(inm.as_deref(), Served::Kept(e)));
+        }
+    }
     let served = state
         .db(move |conn, ctx| {
-            let key = format!("api|{}|{}|{raw}", user.id, ctx.clock.today());
-            if let Some(e) = cache.fresh(conn, &key, ctx.clock.now_local())? {
-                return Ok(Served::Kept(e));
-            }
             let inm = asked.as_deref();
             let (clerk, a) = crate::db::snapshot(conn, |conn| {
                 let date = parse_day(given(&q.date), ctx.clock.today())?;
@@ -534,13 +538,18 @@ pub async fn api(
             Ok(Served::Built(p.etag, body))
         })
         .await?;
+    Ok(answer(inm.as_deref(), served))
+}
+
+/// The queue API's answer: the body, or `304` when the client has it.
+fn answer(inm: Option<&str>, served: Served) -> HttpResponse {
     let (tag, body) = match served {
-        Served::Kept(e) if queue::matches(inm.as_deref(), &e.etag) => (e.etag.clone(), None),
+        Served::Kept(e) if queue::matches(inm, &e.etag) => (e.etag.clone(), None),
         Served::Kept(e) => (e.etag.clone(), Some(e.body.clone())),
         Served::Built(tag, body) => (tag, Some(body)),
         Served::NotModified(tag) => (tag, None),
     };
-    Ok(match body {
+    match body {
         None => {
             let mut b = HttpResponse::NotModified();
             queue_headers(&mut b, &tag);
@@ -551,5 +560,5 @@ pub async fn api(
             queue_headers(&mut b, &tag);
             b.content_type("application/json").body(body)
         }
-    })
+    }
 }

@@ -1,3 +1,6 @@
+DROP TRIGGER queue_v_tokens ON api_tokens;
+DROP TRIGGER queue_v_sessions ON sessions;
+DROP FUNCTION queue_v_logins();
 DROP TRIGGER queue_v_events ON events;
 DROP TRIGGER queue_v_users ON users;
 DROP TRIGGER queue_v_visits ON visits;

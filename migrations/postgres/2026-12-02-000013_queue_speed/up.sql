@@ -98,3 +98,19 @@ BEGIN
 END $$;
 CREATE TRIGGER queue_v_events AFTER INSERT OR UPDATE ON events
     FOR EACH ROW EXECUTE FUNCTION queue_v_events();
+
+-- A login kept in memory is checked against its user's version: a session ended or a token
+-- revoked (from any process) bumps it, as does any change of the user (disabled, password).
+CREATE FUNCTION queue_v_logins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE queue_versions SET version = version + 1 WHERE user_id IN (OLD.user_id, NEW.user_id);
+    ELSE
+        UPDATE queue_versions SET version = version + 1 WHERE user_id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER queue_v_sessions AFTER DELETE ON sessions
+    FOR EACH ROW EXECUTE FUNCTION queue_v_logins();
+CREATE TRIGGER queue_v_tokens AFTER UPDATE OF revoked_at, user_id OR DELETE ON api_tokens
+    FOR EACH ROW EXECUTE FUNCTION queue_v_logins();

@@ -1,3 +1,6 @@
+DROP TRIGGER queue_v_tokens_del;
+DROP TRIGGER queue_v_tokens_upd;
+DROP TRIGGER queue_v_sessions_del;
 DROP TRIGGER queue_v_events_upd;
 DROP TRIGGER queue_v_events_ins;
 DROP TRIGGER queue_v_users_upd;

@@ -68,3 +68,15 @@ CREATE TRIGGER queue_v_events_upd AFTER UPDATE ON events BEGIN
     UPDATE queue_versions SET version = version + 1
      WHERE user_id IN (SELECT id FROM users WHERE store_id IN (OLD.store_id, NEW.store_id));
 END;
+
+-- A login kept in memory is checked against its user's version: a session ended or a token
+-- revoked (from any process) bumps it, as does any change of the user (disabled, password).
+CREATE TRIGGER queue_v_sessions_del AFTER DELETE ON sessions BEGIN
+    UPDATE queue_versions SET version = version + 1 WHERE user_id = OLD.user_id;
+END;
+CREATE TRIGGER queue_v_tokens_upd AFTER UPDATE OF revoked_at, user_id ON api_tokens BEGIN
+    UPDATE queue_versions SET version = version + 1 WHERE user_id IN (OLD.user_id, NEW.user_id);
+END;
+CREATE TRIGGER queue_v_tokens_del AFTER DELETE ON api_tokens BEGIN
+    UPDATE queue_versions SET version = version + 1 WHERE user_id = OLD.user_id;
+END;
