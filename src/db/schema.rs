@@ -612,3 +612,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     satisfaction_aspects,
     win_back_answers,
 );
+
+diesel::table! {
+    /// Issue 11: each user's queue version, bumped by triggers on every write their queue shows.
+    queue_versions (user_id) {
+        user_id -> Integer,
+        version -> BigInt,
+    }
+}

@@ -474,6 +474,12 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
             )
             .load(c)?;
+            // Issue 11's queue-version triggers would fire once per row of millions; they
+            // are dropped for the load too, and every version bumped after it.
+            let triggers: Vec<Ix> = diesel::sql_query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'queue_v_%'",
+            )
+            .load(c)?;
             drop(conn);
             drop(pool);
             let raw = sql::raw::Raw::open(&path)?;
@@ -488,6 +494,9 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
             for ix in &indexes {
                 w.exec(&format!("DROP INDEX {}", ix.name))?;
             }
+            for t in &triggers {
+                w.exec(&format!("DROP TRIGGER {}", t.name))?;
+            }
             w.exec("COMMIT")?;
             let result = g.run(&mut w, opts);
             // The indexes come back whatever happened.
@@ -495,13 +504,39 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
             for ix in &indexes {
                 w.exec(&format!("{};", ix.sql))?;
             }
+            for t in &triggers {
+                w.exec(&format!("{};", t.sql))?;
+            }
+            if !triggers.is_empty() {
+                w.exec(
+                    "INSERT INTO queue_versions (user_id, version) SELECT id, 0 FROM users \
+                     WHERE id NOT IN (SELECT user_id FROM queue_versions); \
+                     UPDATE queue_versions SET version = version + 1;",
+                )?;
+            }
             w.exec("COMMIT")?;
             w.exec("ANALYZE; PRAGMA journal_mode = WAL")?;
             result?;
         }
         crate::db::Target::Postgres(_) => {
             let mut w = sql::Writer::Pg(c);
-            g.run(&mut w, opts)?;
+            // Issue 11's queue-version triggers are off for the load (one row update per
+            // task row otherwise), and every version bumped after it.
+            const QUEUE_TRIGGERS: [(&str, &str); 4] = [
+                ("tasks", "queue_v_tasks"),
+                ("customers", "queue_v_customers"),
+                ("vehicles", "queue_v_vehicles"),
+                ("visits", "queue_v_visits"),
+            ];
+            for (table, trigger) in QUEUE_TRIGGERS {
+                w.exec(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}"))?;
+            }
+            let result = g.run(&mut w, opts);
+            for (table, trigger) in QUEUE_TRIGGERS {
+                w.exec(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"))?;
+            }
+            w.exec("UPDATE queue_versions SET version = version + 1")?;
+            result?;
             w.exec("ANALYZE")?;
         }
     }

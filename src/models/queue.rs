@@ -305,6 +305,37 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<KindCount>> {
     diesel::sql_query(sql).load(conn)
 }
 
+/// The earliest call-back (X2) agreed for the queue's day that is still to come after `now`
+/// (UTC): the moment the queue's rows change by themselves.
+pub fn next_callback(
+    conn: &mut DbConn,
+    s: &Scope,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = Nullable<diesel::sql_types::Timestamp>)]
+        t: Option<chrono::NaiveDateTime>,
+    }
+    if s.owners.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT MIN(callback_at) AS t FROM tasks WHERE {} AND callback_on = '{}' AND callback_at > ",
+        s.base(&s.owners_sql()),
+        s.date
+    );
+    let q = if conn.is_sqlite() {
+        format!("{sql}?")
+    } else {
+        format!("{sql}$1")
+    };
+    let r: Next = diesel::sql_query(q)
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .get_result(conn)?;
+    Ok(r.t)
+}
+
 /// Event notice calls of one event in the queue, as the page shows them: one row.
 #[derive(QueryableByName, Debug, Clone, serde::Serialize)]
 pub struct EventGroup {
@@ -377,4 +408,24 @@ pub fn explain(conn: &mut DbConn, s: &Scope) -> QueryResult<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// The queue versions of these users (migration 000013: bumped by triggers on every write a
+/// queue shows), in the order given; None when a user has no row (then nothing is cached).
+/// One primary-key lookup each, on a prepared statement.
+pub fn versions(conn: &mut DbConn, users: &[i32]) -> QueryResult<Option<Vec<i64>>> {
+    use crate::db::schema::queue_versions as qv;
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        match qv::table
+            .find(*u)
+            .select(qv::version)
+            .first::<i64>(conn)
+            .optional()?
+        {
+            Some(v) => out.push(v),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
 }

@@ -26,6 +26,7 @@ pub mod letters;
 pub mod merge;
 pub mod privacy;
 pub mod queue;
+pub mod queue_cache;
 pub mod sessions;
 pub mod setup;
 pub mod start;

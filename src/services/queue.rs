@@ -9,6 +9,7 @@
 //! leave holes. The ETag comes from the counts query (what changes whenever a task of the
 //! queue is worked), so an unchanged queue is answered `304` before any task is read.
 
+use super::queue_cache::Stamp;
 use super::Ctx;
 use crate::db::DbConn;
 use crate::domain::privacy::{shown, PhoneSight};
@@ -144,6 +145,11 @@ pub struct Page {
     pub prev: Option<Option<String>>,
     pub groups: Vec<EventGroup>,
     pub etag: String,
+    /// What the page was built on (the users whose queue versions it shows), read in the
+    /// caller's snapshot (`db::snapshot`); None when a user has no version (not kept).
+    pub stamp: Option<Stamp>,
+    /// The local time at which a call-back of today comes due, so the page changes by itself.
+    pub until: Option<chrono::NaiveDateTime>,
 }
 
 pub enum Answer {
@@ -278,17 +284,22 @@ fn counts(rows: &[q::KindCount], states: &[TaskState]) -> Counts {
     c
 }
 
-/// The tag of a page: who asks, what, whose tasks, and the counts query's figures (the
-/// number, ids, attempts, last change and call-backs of the open tasks, per kind).
+/// The tag of a page: who asks, what, whose tasks, the queue versions it was built on, the
+/// next call-back coming due today, and the counts query's figures (the number, ids,
+/// attempts, last change and call-backs of the open tasks, per kind).
 fn etag(
     viewer: Option<i32>,
     clerk_id: i32,
     p: &Params,
     ids: &[i32],
+    stamp: Option<&Stamp>,
+    until: Option<chrono::NaiveDateTime>,
     rows: &[q::KindCount],
 ) -> String {
     let mut h = Sha256::new();
-    h.update(format!("{viewer:?}|{clerk_id}|{p:?}|{ids:?}|"));
+    h.update(format!(
+        "{viewer:?}|{clerk_id}|{p:?}|{ids:?}|{stamp:?}|{until:?}|"
+    ));
     for r in rows {
         h.update(format!("{r:?}|"));
     }
@@ -317,9 +328,23 @@ pub fn page(
     if_none_match: Option<&str>,
 ) -> QueryResult<Answer> {
     let (covering, away, ids) = owners(conn, store_id, clerk_id, p.date, p.owner)?;
+    // Whose queue versions this page shows: the viewer (their sight, their name), the clerk
+    // (their absences, their cover), everyone covered, the colleague asked for.
+    let mut users: Vec<i32> = viewer.into_iter().chain([clerk_id]).collect();
+    users.extend(covering.iter().map(|(c, _)| *c));
+    if let Owner::Covering(c) = p.owner {
+        users.push(c);
+    }
+    let stamp = Stamp::read(conn, &users)?;
     let mut s = scope(ctx, store_id, ids.clone(), p);
     let rows = q::counts(conn, &s)?;
-    let tag = etag(viewer, clerk_id, p, &ids, &rows);
+    // X2: a call-back of today whose time is still to come changes the page when it comes.
+    let until = if p.date == ctx.clock.today() {
+        q::next_callback(conn, &s, ctx.clock.now_utc())?.map(|t| ctx.clock.to_local(t))
+    } else {
+        None
+    };
+    let tag = etag(viewer, clerk_id, p, &ids, stamp.as_ref(), until, &rows);
     if matches(if_none_match, &tag) {
         return Ok(Answer::NotModified(tag));
     }
@@ -364,6 +389,8 @@ pub fn page(
         prev,
         groups,
         etag: tag,
+        stamp,
+        until,
     })))
 }
 

@@ -6,6 +6,7 @@
 use super::error::{request_lang, AppError};
 use super::render::{Chrome, ChromeUser};
 use super::{roles_for, State};
+use crate::digest::sha256_hex;
 use crate::domain::role::Role;
 use crate::services::accounts::User;
 use crate::services::sessions;
@@ -14,6 +15,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Duration;
 use futures_util::future::LocalBoxFuture;
 use std::collections::HashMap;
 
@@ -49,6 +51,58 @@ pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static
         .finish();
     c.set_secure(secure);
     c
+}
+
+/// Issue 11: logins found valid, kept in memory so a request does not look its session or
+/// token up again. A kept login is used only while its user's queue version is unchanged (one
+/// primary-key lookup; triggers bump it when a session of the user ends, a token is revoked,
+/// or the user changes — from any process) and, for a session, before it expires; so log-out,
+/// disabling and expiry take effect at once.
+#[derive(Default)]
+pub struct LoginCache {
+    map: std::sync::Mutex<HashMap<String, Kept>>,
+}
+
+#[derive(Clone)]
+struct Kept {
+    user: User,
+    version: i64,
+    /// A session's CSRF token and end.
+    session: Option<(String, chrono::NaiveDateTime)>,
+    /// A token's last recorded use (written again after a minute).
+    last_used: Option<chrono::NaiveDateTime>,
+}
+
+impl LoginCache {
+    /// At most this many logins are kept (then the map starts again).
+    const MAX: usize = 10_000;
+
+    fn get(&self, hash: &str) -> Option<Kept> {
+        self.map.lock().ok()?.get(hash).cloned()
+    }
+
+    fn put(&self, hash: String, k: Kept) {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(hash, k);
+        }
+    }
+
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut m) = self.map.lock() {
+            m.remove(hash);
+        }
+    }
+}
+
+/// The user's version now equals the kept one.
+async fn still_valid(state: &State, k: &Kept) -> Result<bool, AppError> {
+    let (id, version) = (k.user.id, k.version);
+    state
+        .quick(move |conn| Ok(sessions::version_is(conn, id, version)?))
+        .await
 }
 
 /// The signed-in user of a page request.
@@ -213,10 +267,40 @@ impl FromRequest for Auth {
             if !same_origin(&req) {
                 return Err(AppError::Csrf);
             }
-            let found = state
-                .db(move |conn, ctx| Ok(sessions::signed_in(conn, ctx, &token)?))
-                .await?;
-            let (csrf, u) = found.ok_or(AppError::Unauthenticated)?;
+            let hash = sha256_hex(&token);
+            let hours = i64::from(state.ctx.config.settings.session_hours);
+            let now = sessions::now(&state.ctx);
+            let kept = state.logins.get(&hash).filter(|k| {
+                // Kept only while more than half the session is left (its expiry slides then).
+                k.session
+                    .as_ref()
+                    .is_some_and(|(_, end)| *end - now >= Duration::hours(hours) / 2)
+            });
+            let kept = match kept {
+                Some(k) if still_valid(&state, &k).await? => Some(k),
+                _ => None,
+            };
+            let (csrf, u) = match kept {
+                Some(k) => (k.session.map(|s| s.0).unwrap_or_default(), k.user),
+                None => {
+                    let found = state
+                        .db(move |conn, ctx| Ok(sessions::signed_in(conn, ctx, &token)?))
+                        .await?
+                        .ok_or(AppError::Unauthenticated)?;
+                    if let Some(version) = found.version {
+                        state.logins.put(
+                            hash,
+                            Kept {
+                                user: found.user.clone(),
+                                version,
+                                session: Some((found.csrf.clone(), found.expires_at)),
+                                last_used: None,
+                            },
+                        );
+                    }
+                    (found.csrf, found.user)
+                }
+            };
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             let auth = Auth {
@@ -273,10 +357,37 @@ impl FromRequest for ApiAuth {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_string())
                 .ok_or(AppError::Unauthenticated)?;
-            let found = state
-                .db(move |conn, ctx| Ok(sessions::token_user(conn, ctx, &token)?))
-                .await?;
-            let u = found.ok_or(AppError::Unauthenticated)?;
+            let hash = sha256_hex(&token);
+            let now = sessions::now(&state.ctx);
+            let kept = state
+                .logins
+                .get(&hash)
+                .filter(|k| k.session.is_none() && !sessions::token_use_is_stale(k.last_used, now));
+            let kept = match kept {
+                Some(k) if still_valid(&state, &k).await? => Some(k.user),
+                _ => None,
+            };
+            let u = match kept {
+                Some(u) => u,
+                None => {
+                    let found = state
+                        .db(move |conn, ctx| Ok(sessions::token_user(conn, ctx, &token)?))
+                        .await?
+                        .ok_or(AppError::Unauthenticated)?;
+                    if let Some(version) = found.version {
+                        state.logins.put(
+                            hash,
+                            Kept {
+                                user: found.user.clone(),
+                                version,
+                                session: None,
+                                last_used: found.last_used,
+                            },
+                        );
+                    }
+                    found.user
+                }
+            };
             let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
             let lang = user_lang(&u, &req, state.lang_default());
             req.extensions_mut().insert(ApiLang(lang));

@@ -4,6 +4,7 @@ use super::auth::{self, chrome, cookie, prelogin_cookie_name, AuthForm, Form};
 use super::error::request_lang;
 use super::render::html;
 use super::{AppError, AppResult, State};
+use crate::digest::sha256_hex;
 use crate::i18n::I18N;
 use crate::services::accounts::{self, LoginError};
 use crate::services::sessions;
@@ -138,6 +139,7 @@ pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     let actor = post.auth.actor();
+    state.logins.forget(&sha256_hex(&token));
     state
         .db(move |conn, ctx| Ok(sessions::sign_out(conn, ctx, &actor, &token)?))
         .await?;

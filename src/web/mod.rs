@@ -43,6 +43,10 @@ pub struct AppState {
     pub pool: Pool,
     pub ctx: Ctx,
     pub templates: render::Templates,
+    /// Issue 11: queue answers kept while nothing they show changed.
+    pub queue_cache: Arc<crate::services::queue_cache::QueueCache>,
+    /// Issue 11: logins found valid, checked again by their user's version.
+    pub logins: auth::LoginCache,
 }
 
 impl AppState {
@@ -54,16 +58,55 @@ impl AppState {
     {
         let pool = self.pool.clone();
         let ctx = self.ctx.clone();
-        web::block(move || {
+        // Issue 11: a request whose client has gone stops costing: when actix drops the
+        // handler's future, work still waiting for a thread or a connection is not started.
+        let gone = Gone::default();
+        let flag = gone.0.clone();
+        let out = web::block(move || {
+            let abandoned = || flag.load(std::sync::atomic::Ordering::Relaxed);
+            if abandoned() {
+                return Err(AppError::Internal(anyhow::anyhow!("the client has gone")));
+            }
             let mut conn = pool.get().map_err(|e| AppError::Internal(e.into()))?;
+            if abandoned() {
+                return Err(AppError::Internal(anyhow::anyhow!("the client has gone")));
+            }
             f(&mut conn, &ctx)
         })
-        .await?
+        .await?;
+        drop(gone);
+        out
+    }
+
+    /// A lookup of a few microseconds (the versions of issue 11). On SQLite it runs here when
+    /// a pooled connection is free at once, sparing the trip to the blocking pool; otherwise
+    /// (PostgreSQL's network round trip, or no free connection) as `db` does.
+    pub async fn quick<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(mut c) = self.pool.try_get() {
+            if c.is_sqlite() {
+                return f(&mut c);
+            }
+        }
+        self.db(move |c, _| f(c)).await
     }
 
     pub fn lang_default(&self) -> &'static str {
         crate::i18n::supported(Some(&self.ctx.config.settings.language))
             .unwrap_or(crate::i18n::DEFAULT_LANG)
+    }
+}
+
+/// Set when the future waiting for a database closure is dropped (its client has gone).
+#[derive(Default)]
+struct Gone(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Gone {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -311,6 +354,8 @@ impl Application {
             pool,
             ctx,
             templates: render::Templates::load()?,
+            queue_cache: Arc::default(),
+            logins: auth::LoginCache::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -4,7 +4,6 @@
 //! page, with the event notice calls of one event as one row.
 
 use super::auth::{chrome, ApiAuth, Auth};
-use super::render::html;
 use super::{AppError, AppResult, State};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
@@ -12,6 +11,7 @@ use crate::domain::task::{TaskKind, TaskState};
 use crate::domain::visit::parse_date;
 use crate::models::user::{self, User};
 use crate::services::queue::{self, Answer, Owner, Page, Params};
+use crate::services::queue_cache::Entry;
 use crate::services::Actor;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -211,6 +211,28 @@ pub async fn page(
     q: Option<QueueQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.unwrap_or_default();
+    // Issue 11: the same page for the same session while nothing it shows changed is served
+    // from memory (`services::queue_cache`; the page carries the session's CSRF token).
+    let key = format!(
+        "page|{}|{}|{}|{}|{}",
+        me.user.id,
+        me.csrf,
+        me.lang,
+        state.ctx.clock.today(),
+        req.query_string()
+    );
+    if state.queue_cache.get(&key).is_some() {
+        let (cache, k) = (state.queue_cache.clone(), key.clone());
+        let now = state.ctx.clock.now_local();
+        let kept = state
+            .quick(move |conn| Ok(cache.fresh(conn, &k, now)?))
+            .await?;
+        if let Some(e) = kept {
+            return Ok(HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(e.body.clone()));
+        }
+    }
     let actor = me.actor();
     let user = me.user.clone();
     let mut qq = q.clone();
@@ -221,48 +243,54 @@ pub async fn page(
     }
     let (clerk, page, clerks, event_title, p) = state
         .db(move |conn, ctx| {
-            let today = ctx.clock.today();
-            let date = parse_day(given(&qq.date), today)?;
-            let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &qq)?;
-            let mut p = params(&qq, date, PAGE_ROWS).map_err(AppError::Invalid)?;
-            // The page opens on today's work; "all" shows every state.
-            if given(&qq.state).is_none() && !all_states {
-                p.states = vec![TaskState::Overdue, TaskState::Due];
-            }
-            p.limit = PAGE_ROWS;
-            p.group_events = true;
-            p.want_prev = true;
-            p.owner = match given(&qq.owner) {
-                None => Owner::All,
-                Some("own") => Owner::Own,
-                Some(name) => match user::by_username(conn, name)? {
-                    Some(u) => Owner::Covering(u.id),
+            crate::db::snapshot(conn, |conn| {
+                let today = ctx.clock.today();
+                let date = parse_day(given(&qq.date), today)?;
+                let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &qq)?;
+                let mut p = params(&qq, date, PAGE_ROWS).map_err(AppError::Invalid)?;
+                // The page opens on today's work; "all" shows every state.
+                if given(&qq.state).is_none() && !all_states {
+                    p.states = vec![TaskState::Overdue, TaskState::Due];
+                }
+                p.limit = PAGE_ROWS;
+                p.group_events = true;
+                p.want_prev = true;
+                p.owner = match given(&qq.owner) {
                     None => Owner::All,
-                },
-            };
-            if p.event_id.is_some() {
-                p.kinds = vec![TaskKind::EventNotice];
-            }
-            let event_title = match p.event_id {
-                Some(e) => crate::models::event::by_id(conn, e)?
-                    .filter(|e| e.store_id == store)
-                    .map(|e| e.title),
-                None => None,
-            };
-            let page =
-                match queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, None)? {
-                    Answer::Page(p) => *p,
-                    Answer::NotModified(_) => unreachable!("no If-None-Match on the page"),
+                    Some("own") => Owner::Own,
+                    Some(name) => match user::by_username(conn, name)? {
+                        Some(u) => Owner::Covering(u.id),
+                        None => Owner::All,
+                    },
                 };
-            let clerks = match (actor.role, clerk.store_id) {
-                (Role::Supervisor | Role::Admin, Some(s)) => user::clerks_of_store(conn, s, false)?,
-                _ => Vec::new(),
-            };
-            Ok((clerk, page, clerks, event_title, p))
+                if p.event_id.is_some() {
+                    p.kinds = vec![TaskKind::EventNotice];
+                }
+                let event_title = match p.event_id {
+                    Some(e) => crate::models::event::by_id(conn, e)?
+                        .filter(|e| e.store_id == store)
+                        .map(|e| e.title),
+                    None => None,
+                };
+                let page =
+                    match queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, None)?
+                    {
+                        Answer::Page(p) => *p,
+                        Answer::NotModified(_) => unreachable!("no If-None-Match on the page"),
+                    };
+                let clerks = match (actor.role, clerk.store_id) {
+                    (Role::Supervisor | Role::Admin, Some(s)) => {
+                        user::clerks_of_store(conn, s, false)?
+                    }
+                    _ => Vec::new(),
+                };
+                Ok((clerk, page, clerks, event_title, p))
+            })
         })
         .await?;
     let today = state.ctx.clock.today();
-    render_page(
+    let (stamp, until, etag) = (page.stamp.clone(), page.until, page.etag.clone());
+    let body = render_page(
         &req,
         &state,
         &me,
@@ -273,7 +301,16 @@ pub async fn page(
         event_title,
         &p,
         today,
-    )
+    )?;
+    let body = bytes::Bytes::from(body);
+    if let Some(stamp) = stamp {
+        state
+            .queue_cache
+            .put(key, Entry::new(stamp, until, etag, body.clone()));
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -288,7 +325,7 @@ fn render_page(
     event_title: Option<String>,
     p: &Params,
     today: NaiveDate,
-) -> AppResult<HttpResponse> {
+) -> AppResult<String> {
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     ctx.insert("clerk", &clerk.display_name);
@@ -432,11 +469,24 @@ fn render_page(
         })
         .collect();
     ctx.insert("groups", &if page_no == 1 { groups } else { Vec::new() });
-    Ok(html(state.templates.render(me.lang, "queue.html", &ctx)?))
+    Ok(state.templates.render(me.lang, "queue.html", &ctx)?)
+}
+
+/// What the queue API answers: a kept answer, a fresh one, or "as you have it".
+enum Served {
+    Kept(std::sync::Arc<Entry>),
+    Built(String, bytes::Bytes),
+    NotModified(String),
+}
+
+fn queue_headers(b: &mut actix_web::HttpResponseBuilder, tag: &str) {
+    b.insert_header((header::ETAG, tag.to_string()))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"));
 }
 
 /// `GET /api/v1/queue?date=&clerk=&kind=&state=&limit=&after=`: CONTRACT.md's queue, a page
-/// at a time, with an `ETag` (`If-None-Match` → `304` while the queue is unchanged).
+/// at a time, with an `ETag` (`If-None-Match` → `304` while the queue is unchanged). The same
+/// question while nothing it shows changed is answered from memory (`services::queue_cache`).
 pub async fn api(
     req: HttpRequest,
     state: State,
@@ -451,39 +501,70 @@ pub async fn api(
         .get(header::IF_NONE_MATCH)
         .and_then(|h| h.to_str().ok())
         .map(str::to_string);
-    let (clerk, answer) = state
+    let cache = state.queue_cache.clone();
+    let raw = req.query_string().to_string();
+    let asked = inm.clone();
+    let key = format!("api|{}|{}|{raw}", user.id, state.ctx.clock.today());
+    if cache.get(&key).is_some() {
+        let (c, k, now) = (cache.clone(), key.clone(), state.ctx.clock.now_local());
+        if let Some(e) = state.quick(move |conn| Ok(c.fresh(conn, &k, now)?)).await? {
+            return Ok(answer(inm.as_deref(), Served::Kept(e)));
+        }
+    }
+    let served = state
         .db(move |conn, ctx| {
-            let date = parse_day(given(&q.date), ctx.clock.today())?;
-            let p = params(&q, date, queue::DEFAULT_LIMIT).map_err(AppError::BadParam)?;
-            let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &q)?;
-            let a = queue::page(
-                conn,
-                ctx,
-                store,
-                clerk.id,
-                actor.user_id,
-                &sight,
-                &p,
-                inm.as_deref(),
-            )?;
-            Ok((clerk, a))
-        })
-        .await?;
-    match answer {
-        Answer::NotModified(tag) => Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .finish()),
-        Answer::Page(p) => Ok(HttpResponse::Ok()
-            .insert_header((header::ETAG, p.etag.clone()))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .json(json!({
+            let inm = asked.as_deref();
+            let (clerk, a) = crate::db::snapshot(conn, |conn| {
+                let date = parse_day(given(&q.date), ctx.clock.today())?;
+                let p = params(&q, date, queue::DEFAULT_LIMIT).map_err(AppError::BadParam)?;
+                let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &q)?;
+                let a = queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, inm)?;
+                Ok::<_, AppError>((clerk, a))
+            })?;
+            let p = match a {
+                Answer::NotModified(tag) => return Ok(Served::NotModified(tag)),
+                Answer::Page(p) => p,
+            };
+            let body = serde_json::to_vec(&json!({
                 "date": p.date,
                 "clerk": clerk.username,
                 "counts": p.counts,
                 "total": p.total,
                 "tasks": p.tasks,
                 "next": p.next,
-            }))),
+            }))
+            .map_err(|e| AppError::Internal(e.into()))?;
+            let body = bytes::Bytes::from(body);
+            if let Some(stamp) = p.stamp.clone() {
+                cache.put(
+                    key,
+                    Entry::new(stamp, p.until, p.etag.clone(), body.clone()),
+                );
+            }
+            Ok(Served::Built(p.etag, body))
+        })
+        .await?;
+    Ok(answer(inm.as_deref(), served))
+}
+
+/// The queue API's answer: the body, or `304` when the client has it.
+fn answer(inm: Option<&str>, served: Served) -> HttpResponse {
+    let (tag, body) = match served {
+        Served::Kept(e) if queue::matches(inm, &e.etag) => (e.etag.clone(), None),
+        Served::Kept(e) => (e.etag.clone(), Some(e.body.clone())),
+        Served::Built(tag, body) => (tag, Some(body)),
+        Served::NotModified(tag) => (tag, None),
+    };
+    match body {
+        None => {
+            let mut b = HttpResponse::NotModified();
+            queue_headers(&mut b, &tag);
+            b.finish()
+        }
+        Some(body) => {
+            let mut b = HttpResponse::Ok();
+            queue_headers(&mut b, &tag);
+            b.content_type("application/json").body(body)
+        }
     }
 }

@@ -34,6 +34,7 @@ mod r6_events;
 mod r7_calls;
 mod r9_access;
 mod r9_queue;
+mod r9_queue_fresh;
 mod r9_queue_pages;
 mod registers;
 mod scale;

@@ -1,0 +1,18 @@
+DROP TRIGGER queue_v_tokens ON api_tokens;
+DROP TRIGGER queue_v_sessions ON sessions;
+DROP FUNCTION queue_v_logins();
+DROP TRIGGER queue_v_events ON events;
+DROP TRIGGER queue_v_users ON users;
+DROP TRIGGER queue_v_visits ON visits;
+DROP TRIGGER queue_v_vehicles ON vehicles;
+DROP TRIGGER queue_v_customers ON customers;
+DROP TRIGGER queue_v_absences ON absences;
+DROP TRIGGER queue_v_tasks ON tasks;
+DROP FUNCTION queue_v_events();
+DROP FUNCTION queue_v_users();
+DROP FUNCTION queue_v_visits();
+DROP FUNCTION queue_v_vehicles();
+DROP FUNCTION queue_v_customers();
+DROP FUNCTION queue_v_absences();
+DROP FUNCTION queue_v_tasks();
+DROP TABLE queue_versions;

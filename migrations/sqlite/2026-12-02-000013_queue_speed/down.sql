@@ -1,0 +1,17 @@
+DROP TRIGGER queue_v_tokens_del;
+DROP TRIGGER queue_v_tokens_upd;
+DROP TRIGGER queue_v_sessions_del;
+DROP TRIGGER queue_v_events_upd;
+DROP TRIGGER queue_v_events_ins;
+DROP TRIGGER queue_v_users_upd;
+DROP TRIGGER queue_v_users_ins;
+DROP TRIGGER queue_v_visits_upd;
+DROP TRIGGER queue_v_vehicles_upd;
+DROP TRIGGER queue_v_customers_upd;
+DROP TRIGGER queue_v_absences_del;
+DROP TRIGGER queue_v_absences_upd;
+DROP TRIGGER queue_v_absences_ins;
+DROP TRIGGER queue_v_tasks_del;
+DROP TRIGGER queue_v_tasks_upd;
+DROP TRIGGER queue_v_tasks_ins;
+DROP TABLE queue_versions;
