@@ -1,3 +1,7 @@
+DROP INDEX archives_on_id;
+DROP INDEX letter_register_on_id;
+DROP INDEX call_records_on_id;
+DROP INDEX call_register_on_id;
 DROP INDEX tasks_kind_status_window_end;
 DROP INDEX call_register_record;
 DROP TRIGGER summary_visits_advisor_new ON visits;

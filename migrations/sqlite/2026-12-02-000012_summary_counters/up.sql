@@ -189,5 +189,15 @@ END;
 -- the month's done maintenance reminders only.
 CREATE INDEX call_register_record ON call_register(call_record_id);
 CREATE INDEX tasks_kind_status_window_end ON tasks(kind, status, window_end);
+-- Issue 14: the export's first batch finds the ids around a date range of all stores (and
+-- streams by id) on these, reading the index only.
+CREATE INDEX call_register_on_id ON call_register(called_on, id);
+CREATE INDEX call_records_on_id ON call_records(called_on, id);
+CREATE INDEX letter_register_on_id ON letter_register(sent_on, id);
+CREATE INDEX archives_on_id ON archives(archived_on, id);
 -- Fresh statistics, so the planner weighs the new index against tasks_item fairly.
 ANALYZE tasks;
+ANALYZE call_register;
+ANALYZE call_records;
+ANALYZE letter_register;
+ANALYZE archives;
