@@ -12,7 +12,7 @@
 //! timeouts; the next request after that load), `calls` (calls recorded through `POST /api/v1/calls` by 8 concurrent
 //! clients), `import` (`aftercare import visits` of a 100,000-row file), `export`
 //! (`aftercare export call-register` of ~1,000,000 lines, time and peak RSS, beside
-//! `sqlite3 -csv` dumping the same columns), `summary` (`aftercare summary monthly` of the
+//! `sqlite3 -csv` dumping the same columns), `summary` (`aftercare summary monthly` and `yearly` beside the database grouping the month's and the previous month's tasks and calls, of the
 //! busiest month, skipped while that command does not exist). The server's peak RSS (VmHWM)
 //! is printed after the steps that use it.
 //!
@@ -788,22 +788,59 @@ impl Bench {
             - Duration::days(today.format("%d").to_string().parse::<i64>().unwrap_or(1)))
         .format("%Y-%m")
         .to_string();
-        let (secs, rss, _, err) = timed(&[
-            BIN,
-            "--database-url",
-            &self.url,
-            "--today",
-            &self.today,
-            "summary",
-            "monthly",
-            &month,
-            "--format",
-            "json",
-        ]);
-        println!(
-            "summary monthly {month} --format json: {secs:.2} s (process, with start-up), peak RSS {:.1} MiB (target ≤ 500 ms){}",
-            rss as f64 / 1024.0,
-            if err.contains("Exit status: 0") { "" } else { " — FAILED" }
+        let year = today.format("%Y").to_string();
+        // The ceiling (issue 14): the database grouping the month's and the previous month's
+        // tasks and calls by clerk and status, with the same client (sqlite3 or psql).
+        let first: NaiveDate = format!("{month}-01").parse().expect("month");
+        let prev = (first - Duration::days(1)).format("%Y-%m-01").to_string();
+        let last = (first + Duration::days(32))
+            .format("%Y-%m-01")
+            .to_string()
+            .parse::<NaiveDate>()
+            .expect("date")
+            - Duration::days(1);
+        let ceiling_sql = format!(
+            "SELECT clerk_id, kind, status, COUNT(*) FROM tasks WHERE window_end BETWEEN '{prev}' AND '{last}' GROUP BY clerk_id, kind, status; \
+             SELECT handled_by_id, direction, outcome, COUNT(*) FROM call_register WHERE called_on BETWEEN '{prev}' AND '{last}' GROUP BY handled_by_id, direction, outcome;"
         );
+        let ceiling = {
+            let started = Instant::now();
+            let ok = match self.url.strip_prefix("sqlite://") {
+                Some(path) => Command::new("/usr/bin/sqlite3")
+                    .args([path, &ceiling_sql])
+                    .stdout(Stdio::null())
+                    .status(),
+                None => Command::new("psql")
+                    .args([self.url.as_str(), "-q", "-c", &ceiling_sql])
+                    .stdout(Stdio::null())
+                    .status(),
+            };
+            matches!(ok, Ok(s) if s.success()).then(|| started.elapsed().as_secs_f64())
+        };
+        for (kind, period, target) in [
+            ("monthly", month.as_str(), 0.5),
+            ("yearly", year.as_str(), 1.0),
+        ] {
+            let (secs, rss, _, err) = timed(&[
+                BIN,
+                "--database-url",
+                &self.url,
+                "--today",
+                &self.today,
+                "summary",
+                kind,
+                period,
+                "--format",
+                "json",
+            ]);
+            let ratio = ceiling
+                .map(|c| format!("; ceiling (grouping {prev} … {last} tasks and calls by clerk and status) {c:.2} s, ratio {:.2}×", secs / c))
+                .unwrap_or_else(|| "; ceiling not run".into());
+            println!(
+                "summary {kind} {period} --format json: {secs:.2} s (process, with start-up), peak RSS {:.1} MiB (target ≤ {target} s){ratio}{}",
+                rss as f64 / 1024.0,
+                if err.contains("Exit status: 0") { "" } else { " — FAILED" }
+            );
+        }
     }
 }

@@ -170,6 +170,13 @@ pub enum SummaryCmd {
         #[arg(long)]
         store: Option<String>,
     },
+    /// Recomputes the counters the summaries keep from the rows (every month from --from on,
+    /// or all); `verify` reports counters that disagree with the rows.
+    Rebuild {
+        /// The first month to recompute (YYYY-MM).
+        #[arg(long)]
+        from: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -414,6 +421,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 format,
                 store.as_deref(),
             ),
+            SummaryCmd::Rebuild { from } => summary_rebuild(&cli, from.as_deref()),
         },
         Command::Demo {
             cmd:
@@ -891,6 +899,33 @@ fn summary(
     Ok(())
 }
 
+/// `aftercare summary rebuild [--from YYYY-MM]`: the summaries' counters recomputed from the
+/// rows; exit 2 on a bad month.
+fn summary_rebuild(cli: &Cli, from: Option<&str>) -> Result<(), Fail> {
+    use crate::domain::summary::{Kind, Period};
+    let (pool, ctx) = open(cli)?;
+    let l = lang(&ctx).to_string();
+    let from = match from {
+        None => None,
+        Some(f) => {
+            let mut errs = FieldErrors::default();
+            let p = errs.take(Period::parse(Kind::Monthly, f, ctx.clock.today()));
+            if !errs.is_empty() {
+                return Err(Fail(2, errors_text(&l, &errs)));
+            }
+            p
+        }
+    };
+    let mut c = conn(&pool)?;
+    let n = crate::services::summaries::rebuild(&mut c, &ctx, &Actor::cli(), from)
+        .map_err(|e| fail(&ctx, e))?;
+    println!(
+        "{}",
+        I18N.t_args(&l, "summary-rebuilt", &[("count", n.to_string())])
+    );
+    Ok(())
+}
+
 /// `aftercare verify [--heads FILE]`: exit 1 and every finding, each naming what was touched.
 fn verify(cli: &Cli, heads: Option<&std::path::Path>) -> Result<(), Fail> {
     let (pool, ctx) = open(cli)?;
@@ -911,6 +946,14 @@ fn verify(cli: &Cli, heads: Option<&std::path::Path>) -> Result<(), Fail> {
     let run = |c: &mut db::DbConn| -> diesel::QueryResult<_> {
         let mut broken = crate::registers::verify::verify(c)?;
         broken.extend(crate::registers::heads::check(c, &given)?);
+        // R10: the summaries' counters against the rows they count.
+        for (table, d) in crate::models::summary::disagreements(c, 100)? {
+            broken.push(crate::registers::chain::Broken::new(
+                table,
+                format!("{}: rows {}, counter {}", d.key, d.from_rows, d.kept),
+                "summary-counter-mismatch",
+            ));
+        }
         Ok(broken)
     };
     let broken = run(&mut c).map_err(|e| Fail(1, format!("verify: {e}")))?;

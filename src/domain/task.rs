@@ -78,6 +78,59 @@ text_enum!(
     Timeliness { Early = "early", OnTime = "on_time", Late = "late", Missed = "missed" }
 );
 
+impl CloseReason {
+    /// Closed for a reason that is not the clerk's to answer for (X4, anonymised, a cancelled
+    /// event, superseded): in the summaries neither due nor missed.
+    pub const EXCUSED: [CloseReason; 4] = [
+        CloseReason::RefusesChannel,
+        CloseReason::Anonymised,
+        CloseReason::EventCancelled,
+        CloseReason::Superseded,
+    ];
+}
+
+/// `state_on` as SQL, for the summaries' counting on either backend: where the date `date`
+/// lies against the window `start`…`end` — `-1` before (upcoming), `0` inside (due), `1`
+/// after (overdue), `9` when `date` is NULL. Dates are compared as dates (ISO text on SQLite).
+pub fn position_sql(date: &str, start: &str, end: &str) -> String {
+    format!(
+        "CASE WHEN {date} IS NULL THEN 9 WHEN {date} < {start} THEN -1 WHEN {date} > {end} THEN 1 ELSE 0 END"
+    )
+}
+
+/// `timeliness` as an SQL condition, for the summaries: `status` the stored status, `pos`
+/// where `done_on` lies (`position_sql`), `excused` the condition that the close reason is one
+/// of `CloseReason::EXCUSED` (excused closes are not missed), `open_ended` the condition that
+/// an open task's window ended before the end of the period being reported.
+pub fn timeliness_sql(
+    t: Timeliness,
+    status: &str,
+    pos: &str,
+    excused: &str,
+    open_ended: &str,
+) -> String {
+    let done = TaskStatus::Done.as_str();
+    match t {
+        Timeliness::Early => format!("({status} = '{done}' AND {pos} = -1)"),
+        Timeliness::OnTime => format!("({status} = '{done}' AND {pos} = 0)"),
+        Timeliness::Late => format!("({status} = '{done}' AND {pos} = 1)"),
+        Timeliness::Missed => format!(
+            "(({status} = '{}' AND NOT ({excused})) OR ({status} = '{}' AND {open_ended}))",
+            TaskStatus::Closed.as_str(),
+            TaskStatus::Open.as_str()
+        ),
+    }
+}
+
+/// The SQL condition that `reason` (text, '' for none) is one of `CloseReason::EXCUSED`.
+pub fn excused_sql(reason: &str) -> String {
+    let list: Vec<String> = CloseReason::EXCUSED
+        .iter()
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect();
+    format!("{reason} IN ({})", list.join(", "))
+}
+
 /// The state of an open task on date `on`: before, inside or after its window.
 pub fn state_on(window: Window, on: NaiveDate) -> TaskState {
     if on < window.start {

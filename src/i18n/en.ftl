@@ -812,6 +812,8 @@ verify-anonymisation-unproven = recorded as anonymised, but the anonymisation is
 verify-pass-left-open = an anonymisation pass is left open outside an anonymisation
 verify-head-lines-removed = the chain is shorter than the head given out: lines were removed
 verify-head-unknown-chain = no such store or year for this head
+verify-summary-counter-mismatch = the summary counter disagrees with the rows (run `aftercare summary rebuild`)
+summary-rebuilt = summary counters rebuilt from the rows: { $count } counter rows
 verify-unknown-register = not a register
 # The register pages and paper forms (R11)
 nav-registers = Registers

@@ -799,6 +799,8 @@ verify-anonymisation-unproven = 记为已匿名化，但审计哈希链中没有
 verify-pass-left-open = 匿名化之外留有匿名化通行记录
 verify-head-lines-removed = 哈希链比已交出的链头短：有登记行被删除
 verify-head-unknown-chain = 该链头的门店或年度不存在
+verify-summary-counter-mismatch = 小结计数与明细数据不符（请运行 `aftercare summary rebuild`）
+summary-rebuilt = 已按明细数据重建小结计数：{ $count } 行
 verify-unknown-register = 不是登记表
 # 四张表格的页面与纸质表格（第 11 条）
 nav-registers = 表格

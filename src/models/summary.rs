@@ -9,6 +9,7 @@
 use crate::db::schema::{summaries, users};
 use crate::db::DbConn;
 use crate::domain::summary::{SatisfactionSums, COUNTED};
+use crate::domain::task::{self, TaskKind};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
@@ -194,78 +195,160 @@ impl Source {
     }
 }
 
-/// Closed for a reason that is not the clerk's to answer for: neither due nor missed (X4).
-const EXCUSED: &str = "COALESCE(t.close_reason, '') IN ('refuses_channel', 'anonymised', 'event_cancelled', 'superseded')";
+/// The columns a task figure reads: of the `tasks` rows themselves (`TaskCols::ROWS`), or of
+/// the counters kept per store, clerk and month (`TaskCols::COUNTERS`, migration 000012).
+/// Each task figure is written once, over these, so the counters and the rows count alike.
+pub struct TaskCols {
+    kind: &'static str,
+    status: &'static str,
+    /// The close reason as text, '' for none.
+    reason: &'static str,
+    /// Where `done_on` lies against the window (`domain::task::position_sql`).
+    pos: String,
+    /// The date an open task's window ended (compared with the scope's `as_of`).
+    open_day: &'static str,
+}
+
+impl TaskCols {
+    pub fn rows() -> TaskCols {
+        TaskCols {
+            kind: "t.kind",
+            status: "t.status",
+            reason: "COALESCE(t.close_reason, '')",
+            pos: task::position_sql("t.done_on", "t.window_start", "t.window_end"),
+            open_day: "t.window_end",
+        }
+    }
+    pub fn counters() -> TaskCols {
+        TaskCols {
+            kind: "k.kind",
+            status: "k.status",
+            reason: "k.close_reason",
+            pos: "k.done_pos".into(),
+            open_day: "k.day",
+        }
+    }
+}
+
+/// The figures over a scope's tasks (RULES.md "Tasks", timeliness as `domain::task`), over the
+/// columns `c`; `None` for a key that is no such figure (or one that reads other tables).
+pub fn task_predicate(key: &str, s: &Scope, c: &TaskCols) -> Option<String> {
+    use task::Timeliness as T;
+    let excused = task::excused_sql(c.reason);
+    let open_ended = format!("{} < '{}'", c.open_day, s.as_of);
+    let tl = |t: T| task::timeliness_sql(t, c.status, &c.pos, &excused, &open_ended);
+    let kind = |k: TaskKind| format!("{} = '{}'", c.kind, k.as_str());
+    let due = |k: TaskKind| format!("{} AND NOT ({excused})", kind(k));
+    let done = |k: TaskKind| format!("{} AND {} = 'done'", kind(k), c.status);
+    let by_end = |k: TaskKind| format!("{} AND ({} OR {})", kind(k), tl(T::Early), tl(T::OnTime));
+    let follow_up = |k: TaskKind, what: &str| -> Option<String> {
+        Some(match what {
+            "due" => due(k),
+            "on_time" => format!("{} AND {}", kind(k), tl(T::OnTime)),
+            "early" => format!("{} AND {}", kind(k), tl(T::Early)),
+            "late" => format!("{} AND {}", kind(k), tl(T::Late)),
+            "missed" => format!("{} AND {}", kind(k), tl(T::Missed)),
+            _ => return None,
+        })
+    };
+    let p = match key {
+        // R2
+        "archives_due" => due(TaskKind::Archive),
+        "archives_on_time" => by_end(TaskKind::Archive),
+        "archives_late" => format!("{} AND {}", kind(TaskKind::Archive), tl(T::Late)),
+        "archives_missed" => format!("{} AND {}", kind(TaskKind::Archive), tl(T::Missed)),
+        // R4, R5
+        k if k.starts_with("first_follow_ups_") => {
+            follow_up(TaskKind::FirstFollowUp, &k["first_follow_ups_".len()..])?
+        }
+        k if k.starts_with("second_follow_ups_") => {
+            follow_up(TaskKind::SecondFollowUp, &k["second_follow_ups_".len()..])?
+        }
+        // R6
+        "event_notices_due" => due(TaskKind::EventNotice),
+        "event_notices_on_time" => by_end(TaskKind::EventNotice),
+        "event_letters_sent_on_time" => by_end(TaskKind::EventLetter),
+        "event_letters_waived" => format!(
+            "{} AND {} = 'closed' AND {} = '{}'",
+            kind(TaskKind::EventLetter),
+            c.status,
+            c.reason,
+            task::CloseReason::Waived.as_str()
+        ),
+        // N1
+        "maintenance_reminders_due" => due(TaskKind::MaintenanceReminder),
+        "maintenance_reminders_done" => done(TaskKind::MaintenanceReminder),
+        _ => return None,
+    };
+    Some(p)
+}
+
+/// The columns a call figure reads: of the call register's lines, or of their counters.
+pub struct CallCols {
+    direction: &'static str,
+    category: &'static str,
+    outcome: &'static str,
+    /// The condition that the call was made on a win-back task (X7).
+    win_back: &'static str,
+}
+
+impl CallCols {
+    pub fn rows() -> CallCols {
+        CallCols {
+            direction: "c.direction",
+            category: "c.category",
+            outcome: "c.outcome",
+            win_back: "EXISTS (SELECT 1 FROM call_records wr JOIN tasks wt ON wt.id = wr.task_id WHERE wr.id = c.call_record_id AND wt.kind = 'win_back')",
+        }
+    }
+    pub fn counters() -> CallCols {
+        CallCols {
+            direction: "c.direction",
+            category: "c.category",
+            outcome: "c.outcome",
+            win_back: "c.win_back = 1",
+        }
+    }
+}
+
+/// The figures over a scope's calls (R7, X1, X7), over the columns `c`.
+pub fn call_predicate(key: &str, c: &CallCols) -> Option<String> {
+    let outbound = format!("{} = 'outbound'", c.direction);
+    let inbound = |cat: &str| format!("{} = 'inbound' AND {} = '{cat}'", c.direction, c.category);
+    Some(match key {
+        "outbound_calls" => outbound,
+        "reached_calls" => format!("{outbound} AND {} = 'reached'", c.outcome),
+        k if k.starts_with("failed_calls.") => format!(
+            "{outbound} AND {} = '{}'",
+            c.outcome,
+            &k["failed_calls.".len()..]
+        ),
+        "inbound_inquiries" => inbound("inquiry"),
+        "inbound_complaints" => inbound("complaint"),
+        "win_back_calls" => c.win_back.to_string(),
+        _ => return None,
+    })
+}
 
 /// The rows a figure counts, as a predicate over its source's rows; `None` for a figure that
 /// is computed from others (rates, the median).
 pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)> {
+    if let Some(p) = task_predicate(key, s, &TaskCols::rows()) {
+        return COUNTED.contains(&key).then_some((Source::Tasks, p));
+    }
+    if let Some(p) = call_predicate(key, &CallCols::rows()) {
+        return COUNTED.contains(&key).then_some((Source::Calls, p));
+    }
     let kind = |k: &str| format!("t.kind = '{k}'");
-    let due = |k: &str| format!("{} AND NOT {EXCUSED}", kind(k));
     let done = |k: &str| format!("{} AND t.status = 'done'", kind(k));
-    let missed = |k: &str| {
-        format!(
-            "{} AND ((t.status = 'closed' AND NOT {EXCUSED}) OR (t.status = 'open' AND t.window_end < '{}'))",
-            kind(k),
-            s.as_of
-        )
-    };
-    let follow_up = |k: &str, what: &str| -> String {
-        match what {
-            "due" => due(k),
-            "on_time" => format!(
-                "{} AND t.done_on >= t.window_start AND t.done_on <= t.window_end",
-                done(k)
-            ),
-            "early" => format!("{} AND t.done_on < t.window_start", done(k)),
-            "late" => format!("{} AND t.done_on > t.window_end", done(k)),
-            _ => missed(k),
-        }
-    };
     let return_by = if sqlite {
         format!("date(t.window_end, '+{} days')", s.return_days)
     } else {
         format!("(t.window_end + {})", s.return_days)
     };
-    let outbound = "c.direction = 'outbound'";
     let (src, p) = match key {
         "visits" => (Source::Visits, "v.kind <> 'consultation'".to_string()),
         "consultations" => (Source::Visits, "v.kind = 'consultation'".to_string()),
-        // R2
-        "archives_due" => (Source::Tasks, due("archive")),
-        "archives_on_time" => (
-            Source::Tasks,
-            format!("{} AND t.done_on <= t.window_end", done("archive")),
-        ),
-        "archives_late" => (
-            Source::Tasks,
-            format!("{} AND t.done_on > t.window_end", done("archive")),
-        ),
-        "archives_missed" => (Source::Tasks, missed("archive")),
-        // R4, R5
-        k if k.starts_with("first_follow_ups_") => (
-            Source::Tasks,
-            follow_up("first_follow_up", &k["first_follow_ups_".len()..]),
-        ),
-        k if k.starts_with("second_follow_ups_") => (
-            Source::Tasks,
-            follow_up("second_follow_up", &k["second_follow_ups_".len()..]),
-        ),
-        // R7, X1
-        "outbound_calls" => (Source::Calls, outbound.to_string()),
-        "reached_calls" => (Source::Calls, format!("{outbound} AND c.outcome = 'reached'")),
-        k if k.starts_with("failed_calls.") => (
-            Source::Calls,
-            format!("{outbound} AND c.outcome = '{}'", &k["failed_calls.".len()..]),
-        ),
-        "inbound_inquiries" => (
-            Source::Calls,
-            "c.direction = 'inbound' AND c.category = 'inquiry'".to_string(),
-        ),
-        "inbound_complaints" => (
-            Source::Calls,
-            "c.direction = 'inbound' AND c.category = 'complaint'".to_string(),
-        ),
         // R4a–R4d
         "items_raised" => (Source::Items, "1 = 1".to_string()),
         "items_answered_on_call" => (Source::Items, "i.answered_on_call = TRUE".to_string()),
@@ -289,30 +372,12 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
         ),
         // R6
         "events" => (Source::Events, "1 = 1".to_string()),
-        "event_notices_due" => (Source::Tasks, due("event_notice")),
-        "event_notices_on_time" => (
-            Source::Tasks,
-            format!("{} AND t.done_on <= t.window_end", done("event_notice")),
-        ),
-        "event_letters_sent_on_time" => (
-            Source::Tasks,
-            format!("{} AND t.done_on <= t.window_end", done("event_letter")),
-        ),
-        "event_letters_waived" => (
-            Source::Tasks,
-            format!(
-                "{} AND t.status = 'closed' AND t.close_reason = 'waived'",
-                kind("event_letter")
-            ),
-        ),
         // R8
         k if k.starts_with("letters.") => (
             Source::Letters,
             format!("l.letter_kind = '{}'", &k["letters.".len()..]),
         ),
         // N1, X5
-        "maintenance_reminders_due" => (Source::Tasks, due("maintenance_reminder")),
-        "maintenance_reminders_done" => (Source::Tasks, done("maintenance_reminder")),
         "returned_within_30_days" => (
             Source::Tasks,
             format!(
@@ -326,10 +391,6 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
         "satisfaction_low" => (Source::Satisfaction, "cs.score <= 2".to_string()),
         // X7
         "lost_customers" => (Source::Lost, "1 = 1".to_string()),
-        "win_back_calls" => (
-            Source::Calls,
-            "EXISTS (SELECT 1 FROM call_records wr JOIN tasks wt ON wt.id = wr.task_id WHERE wr.id = c.call_record_id AND wt.kind = 'win_back')".to_string(),
-        ),
         // A visit that is the customer's first since a win-back task began.
         "won_back" => (
             Source::Visits,
@@ -433,18 +494,51 @@ fn advisor_group(src: Source, s: &Scope) -> (&'static str, &'static str) {
 }
 
 /// Every counted figure of a scope, per clerk and per service advisor (X8; `None`: rows of no
-/// clerk or no advisor): one aggregate query per source, grouped by both at once.
+/// clerk or no advisor). The task and call figures of whole months come from the counters
+/// (`from_counters`); everything else, and everything when `from_rows` is asked for, is
+/// counted from the rows: one aggregate query per source, grouped by clerk and advisor at once.
 pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
+    counts_with(conn, s, true)
+}
+
+/// Whether a scope covers whole months (the counters' grain).
+fn whole_months(s: &Scope) -> bool {
+    use chrono::Datelike;
+    s.from.day() == 1 && s.to.succ_opt().is_none_or(|d| d.day() == 1)
+}
+
+/// `counts`, choosing whether the task and call figures come from the counters (`false`: all
+/// from the rows — the reference the counters are tested and verified against).
+pub fn counts_with(
+    conn: &mut DbConn,
+    s: &Scope,
+    use_counters: bool,
+) -> QueryResult<(ByClerk, ByClerk)> {
     let sqlite = conn.is_sqlite();
+    let use_counters = use_counters && whole_months(s);
     let mut out: ByClerk = HashMap::new();
     let mut by_advisor: ByClerk = HashMap::new();
     for src in Source::ALL {
-        let figs: Vec<(&'static str, String)> = COUNTED
+        let mut figs: Vec<(&'static str, String)> = COUNTED
             .iter()
             .filter_map(|k| {
                 predicate(k, s, sqlite).and_then(|(x, p)| (x == src).then_some((*k, p)))
             })
             .collect();
+        if use_counters && matches!(src, Source::Tasks | Source::Calls) {
+            let kept: Vec<(&'static str, String)> = figs
+                .iter()
+                .filter_map(|(k, _)| {
+                    let p = match src {
+                        Source::Tasks => task_predicate(k, s, &TaskCols::counters()),
+                        _ => call_predicate(k, &CallCols::counters()),
+                    };
+                    p.map(|p| (*k, p))
+                })
+                .collect();
+            from_counters(conn, s, src, &kept, &mut out, &mut by_advisor)?;
+            figs.retain(|(k, _)| !kept.iter().any(|(x, _)| x == k));
+        }
         assert!(figs.len() <= WIDTH, "too many figures for one query");
         if figs.is_empty() {
             continue;
@@ -452,6 +546,14 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
         let (base, clerk) = src.base(s);
         let (joins, advisor) = advisor_group(src, s);
         let base = with_joins(base, joins);
+        // Only the rows some figure counts (the rest would add zeros): lets the
+        // figures left over beside the counters read their own index.
+        let narrow = if use_counters && src == Source::Tasks {
+            let any: Vec<String> = figs.iter().map(|(_, p)| format!("({p})")).collect();
+            format!(" AND ({})", any.join(" OR "))
+        } else {
+            String::new()
+        };
         let cols: Vec<String> = (0..WIDTH)
             .map(|i| match figs.get(i) {
                 Some((_, p)) => format!("COUNT(CASE WHEN {p} THEN 1 END) AS c{i}"),
@@ -459,10 +561,10 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
             })
             .collect();
         let sql = format!(
-            "SELECT {clerk} AS clerk_id, {advisor} AS advisor_id, {} {base} GROUP BY {clerk}, {advisor}",
+            "SELECT {clerk} AS clerk_id, {advisor} AS advisor_id, {} {base}{narrow} GROUP BY {clerk}, {advisor}",
             cols.join(", ")
         );
-        let rows: Vec<Counts> = diesel::sql_query(sql).load(conn)?;
+        let rows: Vec<Counts> = diesel::sql_query(&sql).load(conn)?;
         for r in rows {
             let all = r.all();
             for (group, key) in [(&mut out, r.clerk_id), (&mut by_advisor, r.advisor_id)] {
@@ -474,6 +576,78 @@ pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
         }
     }
     Ok((out, by_advisor))
+}
+
+/// The task or call figures `figs` of a whole-month scope, summed from the counters (one row
+/// per store, clerk or advisor, month and the facts a figure looks at; migration 000012).
+fn from_counters(
+    conn: &mut DbConn,
+    s: &Scope,
+    src: Source,
+    figs: &[(&'static str, String)],
+    out: &mut ByClerk,
+    by_advisor: &mut ByClerk,
+) -> QueryResult<()> {
+    if figs.is_empty() {
+        return Ok(());
+    }
+    assert!(figs.len() <= WIDTH, "too many figures for one query");
+    let (table, alias) = match src {
+        Source::Tasks => ("summary_task_counts", "k"),
+        _ => ("summary_call_counts", "c"),
+    };
+    let cols: Vec<String> = (0..WIDTH)
+        .map(|i| match figs.get(i) {
+            Some((_, p)) => {
+                format!(
+                    "CAST(COALESCE(SUM(CASE WHEN {p} THEN {alias}.n END), 0) AS BIGINT) AS c{i}"
+                )
+            }
+            None => format!("CAST(0 AS BIGINT) AS c{i}"),
+        })
+        .collect();
+    let store = s
+        .store_id
+        .map(|id| format!(" AND {alias}.store_id = {id}"))
+        .unwrap_or_default();
+    let groups = if s.advisors {
+        ""
+    } else {
+        " AND {a}.grp = 'clerk'"
+    }
+    .replace("{a}", alias);
+    let sql = format!(
+        "SELECT CASE WHEN {alias}.grp = 'clerk' THEN 1 ELSE 0 END AS is_clerk, \
+         CASE WHEN {alias}.grp = 'clerk' THEN {alias}.who END AS clerk_id, \
+         CASE WHEN {alias}.grp = 'advisor' AND {alias}.who <> 0 THEN {alias}.who END AS advisor_id, {} \
+         FROM {table} {alias} WHERE {alias}.month BETWEEN '{}' AND '{}'{store}{groups} \
+         GROUP BY {alias}.grp, {alias}.who",
+        cols.join(", "),
+        s.from,
+        s.to
+    );
+    let rows: Vec<CounterRow> = diesel::sql_query(sql).load(conn)?;
+    for r in rows {
+        let all = r.counts.all();
+        let (group, key) = if r.is_clerk == 1 {
+            (&mut *out, r.counts.clerk_id)
+        } else {
+            (&mut *by_advisor, r.counts.advisor_id)
+        };
+        let entry = group.entry(key).or_default();
+        for (i, (k, _)) in figs.iter().enumerate() {
+            *entry.entry(k).or_insert(0) += all[i];
+        }
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName, Debug)]
+struct CounterRow {
+    #[diesel(sql_type = Integer)]
+    is_clerk: i32,
+    #[diesel(embed)]
+    counts: Counts,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -875,4 +1049,174 @@ pub fn file(
         summaries::updated_by.eq(by.1),
     ))
     .execute(conn)
+}
+
+/// The counters the summaries keep (migration 000012): each table, the view that says what
+/// it must hold (computed from the rows), and the columns a counter row is keyed by.
+const KEPT: [(&str, &str, &[&str]); 2] = [
+    (
+        "summary_task_counts",
+        "summary_task_facts",
+        &[
+            "store_id",
+            "grp",
+            "who",
+            "month",
+            "day",
+            "kind",
+            "status",
+            "close_reason",
+            "done_pos",
+        ],
+    ),
+    (
+        "summary_call_counts",
+        "summary_call_facts",
+        &[
+            "store_id",
+            "grp",
+            "who",
+            "month",
+            "direction",
+            "category",
+            "outcome",
+            "win_back",
+        ],
+    ),
+];
+
+/// `aftercare summary rebuild [--from YYYY-MM]`: recomputes the counters from the rows, of
+/// every month from `from` on (all when `None`); returns the counter rows written. Run it in
+/// one transaction.
+pub fn rebuild(conn: &mut DbConn, from: Option<NaiveDate>) -> QueryResult<usize> {
+    let since = from
+        .map(|d| format!(" WHERE month >= '{d}'"))
+        .unwrap_or_default();
+    let mut written = 0;
+    for (table, view, keys) in KEPT {
+        let keys = keys.join(", ");
+        diesel::sql_query(format!("DELETE FROM {table}{since}")).execute(conn)?;
+        written += diesel::sql_query(format!(
+            "INSERT INTO {table} ({keys}, n) SELECT {keys}, COUNT(*) FROM {view}{since} GROUP BY {keys}"
+        ))
+        .execute(conn)?;
+    }
+    Ok(written)
+}
+
+/// A counter that disagrees with the rows: which table, its key (store, clerk or advisor,
+/// month, day and facts) and both numbers.
+#[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = BigInt)]
+    pub from_rows: i64,
+    #[diesel(sql_type = BigInt)]
+    pub kept: i64,
+}
+
+/// `aftercare verify`: every counter that disagrees with the rows, per table, at most
+/// `limit` each.
+pub fn disagreements(
+    conn: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(&'static str, Disagreement)>> {
+    let mut out = Vec::new();
+    for (table, view, keys) in KEPT {
+        let label = |a: &str| -> String {
+            keys.iter()
+                .map(|k| format!("'{k}=' || CAST({a}.{k} AS TEXT)"))
+                .collect::<Vec<_>>()
+                .join(" || ' ' || ")
+        };
+        let on = |a: &str, b: &str| -> String {
+            keys.iter()
+                .map(|k| format!("{a}.{k} = {b}.{k}"))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        let list = keys.join(", ");
+        let sql = format!(
+            "SELECT {} AS key, f.n AS from_rows, COALESCE(k.n, 0) AS kept \
+             FROM (SELECT {list}, COUNT(*) AS n FROM {view} GROUP BY {list}) f \
+             LEFT JOIN {table} k ON {} WHERE k.n IS NULL OR k.n <> f.n \
+             UNION ALL \
+             SELECT {}, CAST(0 AS BIGINT), k.n FROM {table} k WHERE k.n <> 0 \
+             AND NOT EXISTS (SELECT 1 FROM {view} f WHERE {}) \
+             LIMIT {limit}",
+            label("f"),
+            on("k", "f"),
+            label("k"),
+            on("f", "k"),
+        );
+        let rows: Vec<Disagreement> = diesel::sql_query(sql).load(conn)?;
+        out.extend(rows.into_iter().map(|d| (table, d)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::cadence::Window;
+    use crate::domain::task::{self, TaskStatus, Timeliness};
+    use chrono::NaiveDate;
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    #[derive(QueryableByName)]
+    struct Got {
+        #[diesel(sql_type = Text)]
+        t: String,
+    }
+
+    /// Issue 15's one source: the summaries' SQL conditions (`timeliness_sql` over
+    /// `position_sql`) give what `domain::task::timeliness` gives, for every status, done date
+    /// and period end around a window (an excused close aside, which the summary leaves out).
+    #[test]
+    fn r10_the_summary_sql_counts_timeliness_as_the_domain_defines_it() {
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let d = |n: i64| NaiveDate::from_ymd_opt(2026, 3, 10).unwrap() + chrono::Duration::days(n);
+        let w = Window {
+            start: d(0),
+            end: d(4),
+        };
+        for status in TaskStatus::ALL {
+            for done in (-3..8).map(Some).chain([None]) {
+                let done_on = done.filter(|_| *status == TaskStatus::Done).map(d);
+                if (*status == TaskStatus::Done) != done_on.is_some() {
+                    continue;
+                }
+                for end in -2..9 {
+                    let period_end = d(end);
+                    let lit = |x: Option<NaiveDate>| {
+                        x.map(|x| format!("'{x}'")).unwrap_or_else(|| "NULL".into())
+                    };
+                    let pos =
+                        task::position_sql(&lit(done_on), &lit(Some(w.start)), &lit(Some(w.end)));
+                    let open_ended = format!("'{}' < '{period_end}'", w.end);
+                    let st = format!("'{}'", status.as_str());
+                    let arms: Vec<String> = Timeliness::ALL
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "WHEN {} THEN '{}'",
+                                task::timeliness_sql(*t, &st, &pos, "1 = 0", &open_ended),
+                                t.as_str()
+                            )
+                        })
+                        .collect();
+                    let sql = format!("SELECT CASE {} ELSE '' END AS t", arms.join(" "));
+                    let got: Got = diesel::sql_query(sql).get_result(&mut c).unwrap();
+                    let want = task::timeliness(w, *status, done_on, period_end)
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default();
+                    assert_eq!(
+                        got.t, want,
+                        "{status} done {done_on:?} period end {period_end}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -704,3 +704,28 @@ pub fn lines(
     model::lines(conn, &s, figure, clerk_id, advisor_id, 5000)?
         .ok_or(ServiceError::NotFound("figure"))
 }
+
+/// `aftercare summary rebuild [--from YYYY-MM]`: recomputes the summaries' counters from the
+/// rows (of every month from `from` on, or all), in one transaction; returns the counter rows
+/// written.
+pub fn rebuild(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    from: Option<Period>,
+) -> SResult<usize> {
+    write_tx(conn, |c| {
+        let n = model::rebuild(c, from.map(|p| p.first()))?;
+        let subject = from.map(|p| p.to_string()).unwrap_or_else(|| "all".into());
+        audit::record(
+            c,
+            ctx,
+            actor,
+            "summary.rebuild",
+            &subject,
+            &n.to_string(),
+            "ok",
+        )?;
+        Ok(n)
+    })
+}

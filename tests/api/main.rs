@@ -18,6 +18,7 @@ mod demo;
 mod i18n;
 mod import;
 mod migrations;
+mod r10_counters;
 mod r10_summaries;
 mod r11_amend;
 mod r11_concurrency;
