@@ -10,7 +10,7 @@
 //! counted; everything else is.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Every module of `src/` with its code (comments, strings and tests removed).
 fn modules() -> BTreeMap<String, String> {
@@ -31,7 +31,7 @@ fn modules() -> BTreeMap<String, String> {
     out
 }
 
-fn module_name(root: &Path, path: &PathBuf) -> String {
+fn module_name(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).expect("under src");
     let mut parts: Vec<String> = rel
         .iter()

@@ -68,7 +68,7 @@ pub fn list(
         Some(s) => user::clerks_of_store(conn, s, false)?,
         None => Vec::new(),
     };
-    let sight = super::privacy::sight(conn, ctx, &actor)?;
+    let sight = super::privacy::sight(conn, ctx, actor)?;
     Ok(ListPage {
         rows: rows
             .into_iter()

@@ -389,13 +389,16 @@ pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
     Ok(due.len())
 }
 
+/// The grants in force, and the auditors (id, name) who may be given one.
+pub type GrantsAndAuditors = (Vec<crate::models::privacy::GrantRow>, Vec<(i32, String)>);
+
 /// The export grants in force today in a store, and the auditors who may be given one (not
 /// disabled; of the store or of the whole group), by id and name.
 pub fn grants_and_auditors(
     conn: &mut DbConn,
     ctx: &Ctx,
     store_id: Option<i32>,
-) -> SResult<(Vec<crate::models::privacy::GrantRow>, Vec<(i32, String)>)> {
+) -> SResult<GrantsAndAuditors> {
     let grants = crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
     let auditors = crate::models::user::all(conn)?
         .into_iter()
