@@ -496,3 +496,13 @@ pub fn staff(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Vec<(i32, Stri
         .map(|u| (u.id, u.display_name))
         .collect())
 }
+
+/// The user of a username, if there is one.
+pub fn by_username(conn: &mut DbConn, name: &str) -> SResult<Option<User>> {
+    Ok(user::by_username(conn, name)?)
+}
+
+/// The clerks of a store (to choose whose queue to see, or to reassign to).
+pub fn clerks_of_store(conn: &mut DbConn, store_id: i32) -> SResult<Vec<User>> {
+    Ok(user::clerks_of_store(conn, store_id, false)?)
+}

@@ -227,3 +227,10 @@ pub fn open_letters(
         .map(|tid| Ok(super::letters::for_task(conn, ctx, actor, tid, lang)?.0))
         .collect()
 }
+
+/// The title of an event of `store`, if it is one (a queue filtered to its notice calls).
+pub fn title_in_store(conn: &mut DbConn, id: i32, store: i32) -> SResult<Option<String>> {
+    Ok(event_model::by_id(conn, id)?
+        .filter(|e| e.store_id == store)
+        .map(|e| e.title))
+}

@@ -9,7 +9,7 @@ use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskState};
 use crate::domain::visit::parse_date;
-use crate::models::user::{self, User};
+use crate::services::accounts::{self, User};
 use crate::services::queue::{self, Answer, Owner, Page, Params};
 use crate::services::queue_cache::Entry;
 use crate::services::Actor;
@@ -56,7 +56,7 @@ fn resolve_clerk(
             if !matches!(actor.role, Role::Supervisor | Role::Admin) {
                 return Err(AppError::Forbidden);
             }
-            let u = user::by_username(conn, n)?.ok_or_else(|| {
+            let u = accounts::by_username(conn, n)?.ok_or_else(|| {
                 AppError::Invalid(
                     FieldError::new("clerk", "user-unknown")
                         .arg("value", n)
@@ -258,7 +258,7 @@ pub async fn page(
                 p.owner = match given(&qq.owner) {
                     None => Owner::All,
                     Some("own") => Owner::Own,
-                    Some(name) => match user::by_username(conn, name)? {
+                    Some(name) => match accounts::by_username(conn, name)? {
                         Some(u) => Owner::Covering(u.id),
                         None => Owner::All,
                     },
@@ -267,9 +267,7 @@ pub async fn page(
                     p.kinds = vec![TaskKind::EventNotice];
                 }
                 let event_title = match p.event_id {
-                    Some(e) => crate::models::event::by_id(conn, e)?
-                        .filter(|e| e.store_id == store)
-                        .map(|e| e.title),
+                    Some(e) => crate::services::events::title_in_store(conn, e, store)?,
                     None => None,
                 };
                 let page =
@@ -280,7 +278,7 @@ pub async fn page(
                     };
                 let clerks = match (actor.role, clerk.store_id) {
                     (Role::Supervisor | Role::Admin, Some(s)) => {
-                        user::clerks_of_store(conn, s, false)?
+                        accounts::clerks_of_store(conn, s)?
                     }
                     _ => Vec::new(),
                 };
