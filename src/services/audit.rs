@@ -32,3 +32,26 @@ pub fn record(
     )
     .map(|_| ())
 }
+
+/// An audit entry and the audit page's filter, as the page and its export read them.
+pub use crate::models::audit::{AuditRow, Filter};
+
+/// One page of the audit log under `f`, the number of entries it holds, and every action
+/// recorded (the filter's choices).
+pub fn page(
+    conn: &mut DbConn,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<AuditRow>, i64, Vec<String>)> {
+    Ok((
+        audit::list(conn, f, limit, offset)?,
+        audit::count(conn, f)?,
+        audit::actions(conn)?,
+    ))
+}
+
+/// The next `n` entries under `f` after id `last` (the export reads the log in batches).
+pub fn batch_after(conn: &mut DbConn, f: &Filter, last: i32, n: i64) -> QueryResult<Vec<AuditRow>> {
+    audit::batch_after(conn, f, last, n)
+}

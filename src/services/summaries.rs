@@ -8,7 +8,9 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
 use crate::domain::summary::{Figures, Kind, Period, Report, COUNTED};
-use crate::models::summary::{self as model, Scope, Stored};
+use crate::models::summary::{self as model, Scope};
+/// A stored summary (draft or filed version) and where its figures came from, as the pages show them.
+pub use crate::models::summary::{Source, Stored};
 use crate::models::trunc;
 use crate::registers::numbering::Register;
 use chrono::{Datelike, NaiveDate};

@@ -10,7 +10,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::error::FieldErrors;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
-use crate::models::audit::{self, AuditRow, Filter};
+use crate::services::audit::{self, AuditRow, Filter};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -120,11 +120,12 @@ pub async fn page(
     let ff = f.clone();
     let (rows, total, actions) = state
         .db(move |conn, ctx| {
-            let rows: Vec<Shown> = audit::list(conn, &ff, PAGE, (page - 1) * PAGE)?
+            let (rows, total, actions) = audit::page(conn, &ff, PAGE, (page - 1) * PAGE)?;
+            let rows: Vec<Shown> = rows
                 .into_iter()
                 .map(|r| shown(r, &ctx.clock, lang))
                 .collect();
-            Ok((rows, audit::count(conn, &ff)?, audit::actions(conn)?))
+            Ok((rows, total, actions))
         })
         .await?;
     let mut query = vec![];
@@ -201,7 +202,7 @@ fn record_export(
     f: &Filter,
     lines: usize,
 ) -> anyhow::Result<()> {
-    crate::services::audit::record(
+    audit::record(
         conn,
         ctx,
         actor,

@@ -460,7 +460,7 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
 /// A stored version with its filing time in the shop's local time (`filed_at` is UTC).
 fn with_local(
     clock: &crate::clock::Clock,
-    v: &crate::models::summary::Stored,
+    v: &crate::services::summaries::Stored,
 ) -> serde_json::Value {
     let mut j = serde_json::to_value(v).unwrap_or_default();
     j["filed_at"] = match v.filed_at {
@@ -794,7 +794,7 @@ pub async fn lines(
         })
         .await?;
     let link = |id: i32, customer: Option<i32>| -> Option<String> {
-        use crate::models::summary::Source;
+        use crate::services::summaries::Source;
         match src {
             Source::Calls => Some(format!("/registers/call-register/{id}")),
             Source::Letters => Some(format!("/registers/letter-register/{id}")),
