@@ -42,6 +42,12 @@ impl Clock {
     }
 
     /// Now, in the shop's local time.
+    /// The local time now as a form's `datetime-local` value (to the minute): what a time
+    /// field starts with.
+    pub fn now_for_form(&self) -> String {
+        self.now_local().format("%Y-%m-%dT%H:%M").to_string()
+    }
+
     pub fn now_local(&self) -> NaiveDateTime {
         let real = Utc::now().with_timezone(&self.tz).naive_local();
         match self.fixed {

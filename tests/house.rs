@@ -299,20 +299,10 @@ fn uses_of(prefix: &str, target: &str) -> Vec<String> {
     found
 }
 
-/// Handlers whose queries are still to move into services (issue 15, in steps that stay
-/// green); each leaves this list when it does. An empty list is the goal.
-const WEB_STILL_USING_MODELS: &[&str] = &["web::calls"];
-
 #[test]
 fn house_web_imports_neither_models_nor_the_schema() {
-    let pending = |line: &String| {
-        WEB_STILL_USING_MODELS
-            .iter()
-            .any(|m| line.starts_with(&format!("{m} ")))
-    };
     let mut found = uses_of("web", "models");
     found.extend(uses_of("web", "db::schema"));
-    found.retain(|l| !pending(l));
     let mods = modules();
     for (m, code) in &mods {
         // The error policy is where a library's error gets its meaning: it names diesel's

@@ -4,6 +4,7 @@
 
 pub mod migrate;
 pub mod schema;
+pub mod slow_log;
 
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
@@ -142,12 +143,14 @@ impl ManageConnection for Manager {
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 c.batch_execute(SQLITE_PRAGMAS)
                     .map_err(r2d2::Error::QueryError)?;
+                slow_log::attach(&mut c);
                 Ok(DbConn::Sqlite(c))
             }
             Target::Postgres(url) => {
                 let mut c = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
                 c.batch_execute("SET TIME ZONE 'UTC'")
                     .map_err(r2d2::Error::QueryError)?;
+                slow_log::attach(&mut c);
                 Ok(DbConn::Postgresql(c))
             }
         }

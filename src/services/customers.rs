@@ -243,7 +243,7 @@ pub fn page(
         calls,
         items: crate::models::call::items_of_customer(conn, c.id)?,
         clerks: user::clerks_of_store(conn, c.store_id, false)?,
-        now_local: clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
+        now_local: clock.now_for_form(),
         customer: c,
     })
 }

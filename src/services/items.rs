@@ -296,7 +296,7 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<Ite
         can_escalate: status.can_escalate(),
         can_solve: status.can_solve(),
         timeline,
-        now_local: clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
+        now_local: clock.now_for_form(),
         customer: c,
         item,
     })

@@ -14,6 +14,7 @@ pub mod amend;
 pub mod archive;
 pub mod assign;
 pub mod audit;
+pub mod call_form;
 pub mod calls;
 pub mod cover;
 pub mod customers;

@@ -136,11 +136,7 @@ async fn render_sheet(
         d.visit.next_maintenance_date.map(|x| x.to_string()),
     );
     fill(&mut v, "desired_services", d.visit.desired_services.clone());
-    fill(
-        &mut v,
-        "archived_at",
-        Some(clock.now_local().format("%Y-%m-%dT%H:%M").to_string()),
-    );
+    fill(&mut v, "archived_at", Some(clock.now_for_form()));
     let (plan, errors, status) = match shown {
         Some(s) => {
             v.extend(s.typed);

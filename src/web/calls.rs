@@ -6,32 +6,16 @@ use super::auth::{chrome, ApiAuth, Auth, AuthForm, Form};
 use super::{AppError, AppResult, State};
 use crate::domain::call::{CallInput, Category, EventAnswer, ItemInput, ItemKind, Outcome, Topic};
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::plate;
 use crate::domain::satisfaction::{SatisfactionInput, WinBackReason, ASPECTS};
-use crate::domain::task::{state_on, TaskKind};
 use crate::i18n::I18N;
-use crate::models::{call as call_model, customer, task, visit};
-use crate::services::{calls, ServiceError};
+use crate::services::{call_form, calls, ServiceError};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 /// Rows for items on the form (empty ones are ignored).
 const ITEM_ROWS: usize = 3;
-
-#[derive(Serialize)]
-struct EarlierCall {
-    record_no: String,
-    called_at: String,
-    direction: String,
-    category: String,
-    outcome: String,
-    topics: Vec<String>,
-    key_points: String,
-    handled_by: String,
-}
 
 /// The values of a call form, as typed.
 fn input_of(form: &Form) -> CallInput {
@@ -69,67 +53,6 @@ fn input_of(form: &Form) -> CallInput {
         win_back_reason: form.opt("win_back_reason"),
         win_back_text: form.opt("win_back_text"),
     }
-}
-
-/// What the call form shows for a customer (and a task): earlier calls, open items.
-fn customer_context(
-    conn: &mut crate::db::DbConn,
-    ctx: &crate::services::Ctx,
-    actor: &crate::services::Actor,
-    customer_id: i32,
-    t: &mut tera::Context,
-) -> AppResult<customer::Customer> {
-    let c = customer::by_id(conn, customer_id)?.ok_or(AppError::NotFound)?;
-    let sight = crate::services::privacy::sight(conn, ctx, actor)?;
-    let clock = ctx.clock;
-    let plates: Vec<String> = customer::vehicles_of(conn, c.id)?
-        .iter()
-        .map(|v| plate::display(&v.plate))
-        .collect();
-    let clerk = match c.clerk_id {
-        Some(k) => Some(crate::models::user::by_id(conn, k)?.display_name),
-        None => None,
-    };
-    t.insert("phone", &sight.show(c.clerk_id, &c.phone));
-    t.insert("plates", &plates);
-    t.insert("clerk", &clerk);
-    // ASVS 8.2.2: another clerk's customer, for an inbound call: the card, not the history.
-    if crate::services::access::card_only(conn, actor, &c, clock.today())? {
-        t.insert("customer", &json!({"id": c.id, "name": c.name}));
-        t.insert("earlier", &Vec::<EarlierCall>::new());
-        t.insert("open_items", &Vec::<call_model::Item>::new());
-        t.insert("card_only", &true);
-        return Ok(c);
-    }
-    let earlier: Vec<EarlierCall> = call_model::of_customer(conn, c.id, 20)?
-        .into_iter()
-        .map(|r| EarlierCall {
-            record_no: r.record_no,
-            called_at: clock
-                .to_local(r.called_at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            direction: r.direction,
-            category: r.category,
-            outcome: r.outcome,
-            topics: r
-                .topics
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-            key_points: r.key_points,
-            handled_by: r.handled_by,
-        })
-        .collect();
-    let open_items: Vec<call_model::Item> = call_model::items_of_customer(conn, c.id)?
-        .into_iter()
-        .filter(|i| i.status != "answered" && i.status != "closed")
-        .collect();
-    t.insert("customer", &c);
-    t.insert("earlier", &earlier);
-    t.insert("open_items", &open_items);
-    Ok(c)
 }
 
 fn form_lists(t: &mut tera::Context) {
@@ -223,57 +146,13 @@ async fn render_task_form(
     back: Option<String>,
 ) -> AppResult<HttpResponse> {
     let actor = me.actor();
-    let t = state
+    let form = state
         .db(move |conn, ctx| {
-            let task = task::by_id(conn, task_id)?.ok_or(AppError::NotFound)?;
-            let today = ctx.clock.today();
-            crate::services::cover::may_work_on(conn, &actor, task.store_id, task.clerk_id, today)
-                .map_err(|e| match e {
-                    ServiceError::Forbidden => AppError::NotFound,
-                    e => e.into(),
-                })?;
-            let mut t = tera::Context::new();
-            customer_context(conn, ctx, &actor, task.customer_id, &mut t)?;
-            let visit = match task.visit_id {
-                Some(v) => visit::by_id(conn, v)?,
-                None => None,
-            };
-            t.insert("visit", &visit);
-            t.insert("visit_date", &visit.as_ref().map(|v| v.visit_date));
-            t.insert(
-                "visit_items",
-                &visit.as_ref().map(|v| v.item_list()).unwrap_or_default(),
-            );
-            t.insert("task_state", state_on(task.window(), today).as_str());
-            t.insert(
-                "is_call",
-                &TaskKind::parse(&task.kind).is_some_and(|k| calls::CALL_KINDS.contains(&k)),
-            );
-            t.insert(
-                "can_close_unreachable",
-                &(task.attempts >= ctx.cadence().unreachable_after_attempts as i32
-                    || today > task.window_end),
-            );
-            // X6: a first or second follow-up asks the satisfaction first.
-            let sat = &ctx.config.settings.satisfaction;
-            t.insert(
-                "asks_satisfaction",
-                &(sat.enabled
-                    && matches!(
-                        TaskKind::parse(&task.kind),
-                        Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)
-                    )),
-            );
-            t.insert("aspects", &sat.aspects);
-            t.insert("task", &task);
-            t.insert("back", &back);
-            t.insert(
-                "now_local",
-                &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string(),
-            );
-            Ok(t)
+            call_form::task_form(conn, ctx, &actor, task_id).map_err(AppError::from)
         })
         .await?;
+    let mut t = super::render::context_of(&form)?;
+    t.insert("back", &back);
     render_call_form(req, state, me, t, shown, "calls/task.html")
 }
 
@@ -383,23 +262,13 @@ async fn render_inbound(
     let store = me.user.store_id;
     let query = q.clone();
     let actor = me.actor();
-    let mut t = state
+    let form = state
         .db(move |conn, ctx| {
-            let mut t = tera::Context::new();
-            let found = if query.trim().is_empty() { Vec::new() } else { customer::search(conn, store, &query, None, None, 20, 0)?.0 };
-            let sight = crate::services::privacy::sight(conn, ctx, &actor)?;
-            let found: Vec<Value> = found
-                .into_iter()
-                .map(|r| json!({"id": r.customer.id, "name": r.customer.name, "phone": sight.show(r.customer.clerk_id, &r.customer.phone), "plates": r.plates, "clerk": r.clerk}))
-                .collect();
-            t.insert("found", &found);
-            if let Some(id) = customer_id {
-                customer_context(conn, ctx, &actor, id, &mut t)?;
-            }
-            t.insert("now_local", &ctx.clock.now_local().format("%Y-%m-%dT%H:%M").to_string());
-            Ok(t)
+            call_form::inbound_form(conn, ctx, &actor, store, &query, customer_id)
+                .map_err(AppError::from)
         })
         .await?;
+    let mut t = super::render::context_of(&form)?;
     t.insert(
         "categories",
         &[

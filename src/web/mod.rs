@@ -42,7 +42,7 @@ use std::sync::{Arc, LazyLock};
 pub struct AppState {
     pub pool: Pool,
     pub ctx: Ctx,
-    pub templates: render::Templates,
+    pub templates: Arc<render::Templates>,
     /// Issue 11: queue answers kept while nothing they show changed.
     pub queue_cache: Arc<crate::services::queue_cache::QueueCache>,
     /// Issue 11: logins found valid, checked again by their user's version.

@@ -6,6 +6,7 @@ use crate::i18n::{I18N, LANGS};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera, Value};
 
 /// Compiles a template into the binary by its path under `templates/`.
@@ -64,13 +65,27 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn load() -> anyhow::Result<Templates> {
+    /// The templates, parsed once per process: they are compiled into the binary and never
+    /// change while it runs, and parsing them is most of what starting the app costs (every
+    /// test starts one).
+    pub fn load() -> anyhow::Result<Arc<Templates>> {
+        static SHARED: OnceLock<Result<Arc<Templates>, String>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Templates::parse().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(anyhow::Error::msg)
+    }
+
+    fn parse() -> anyhow::Result<Templates> {
+        let mut parsed = Tera::default();
+        parsed
+            .add_raw_templates(TEMPLATES.iter().copied())
+            .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
+        parsed.autoescape_on(vec![".html"]);
         let mut by_lang = Vec::new();
         for lang in LANGS {
-            let mut tera = Tera::default();
-            tera.add_raw_templates(TEMPLATES.iter().copied())
-                .map_err(|e| anyhow::anyhow!("templates: {e:?}"))?;
-            tera.autoescape_on(vec![".html"]);
+            // The same templates, with the translation functions of one language.
+            let mut tera = parsed.clone();
             tera.register_function("t", move |args: &HashMap<String, Value>| {
                 let key = args
                     .get("k")

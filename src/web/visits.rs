@@ -29,15 +29,7 @@ async fn render(
     ctx.insert("v", &values);
     ctx.insert("errors", &errors);
     ctx.insert("stores", &stores);
-    ctx.insert(
-        "now_local",
-        &state
-            .ctx
-            .clock
-            .now_local()
-            .format("%Y-%m-%dT%H:%M")
-            .to_string(),
-    );
+    ctx.insert("now_local", &state.ctx.clock.now_for_form());
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(state.templates.render(me.lang, "visits/new.html", &ctx)?))
@@ -47,15 +39,7 @@ pub async fn new_form(req: HttpRequest, state: State, me: Auth) -> AppResult<Htt
     let mut v = HashMap::new();
     v.insert("kind".to_string(), "maintenance".to_string());
     // A visit is usually recorded as it happens: check-in defaults to now.
-    v.insert(
-        "checked_in_at".to_string(),
-        state
-            .ctx
-            .clock
-            .now_local()
-            .format("%Y-%m-%dT%H:%M")
-            .to_string(),
-    );
+    v.insert("checked_in_at".to_string(), state.ctx.clock.now_for_form());
     render(&req, &state, &me, v, HashMap::new(), StatusCode::OK).await
 }
 
