@@ -136,3 +136,172 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
     }
     Ok(x)
 }
+
+/// How a register's cell may break across lines, on its page and on its paper form. Decided
+/// once per column key here, so that no template guesses: numbers, plates, phones, dates and
+/// codes never break (a plate cut in two is misread); names and short labels break only
+/// between words; free text breaks anywhere only where a word is longer than its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wrap {
+    /// The CSS class `nowrap` (the one the rest of the app uses for tokens).
+    Nowrap,
+    /// The CSS class `word`.
+    Word,
+    /// The CSS class `text`.
+    Text,
+}
+
+impl Wrap {
+    pub fn class(self) -> &'static str {
+        match self {
+            Wrap::Nowrap => "nowrap",
+            Wrap::Word => "word",
+            Wrap::Text => "text",
+        }
+    }
+}
+
+/// The wrap of a register column (`export::keys`).
+pub fn wrap(key: &str) -> Wrap {
+    match key {
+        "archive_no"
+        | "record_no"
+        | "register_no"
+        | "amends"
+        | "phone"
+        | "plate"
+        | "visit_date"
+        | "next_maintenance_date"
+        | "due_date"
+        | "archived_on"
+        | "date"
+        | "sent_on"
+        | "called_at"
+        | "direction"
+        | "category"
+        | "outcome"
+        | "letter_kind" => Wrap::Nowrap,
+        "customer_name"
+        | "vehicle_model"
+        | "vehicle_type"
+        | "maintenance_interval"
+        | "handled_by"
+        | "archived_by"
+        | "store"
+        | "satisfaction" => Wrap::Word,
+        _ => Wrap::Text,
+    }
+}
+
+/// The columns a register's page shows at 1366 px (about 11); the others are on each line's
+/// own page, which shows every column. The paper form and the exports keep every column.
+pub fn on_screen(register: Register) -> &'static [&'static str] {
+    match register {
+        Register::Archives => &[
+            "archive_no",
+            "customer_name",
+            "phone",
+            "plate",
+            "vehicle_model",
+            "visit_date",
+            "next_maintenance_date",
+            "due_date",
+            "archived_on",
+            "archived_by",
+            "store",
+            "amends",
+        ],
+        Register::CallRecords => &[
+            "record_no",
+            "called_at",
+            "category",
+            "customer_name",
+            "phone",
+            "plate",
+            "key_points",
+            "handled_by",
+            "satisfaction",
+            "store",
+            "amends",
+        ],
+        Register::CallRegister => &[
+            "register_no",
+            "date",
+            "customer_name",
+            "phone",
+            "direction",
+            "category",
+            "outcome",
+            "handled_by",
+            "record_no",
+            "store",
+            "amends",
+        ],
+        Register::LetterRegister => &[
+            "register_no",
+            "sent_on",
+            "customer_name",
+            "address",
+            "letter_kind",
+            "subject",
+            "handled_by",
+            "related_to",
+            "store",
+            "amends",
+        ],
+    }
+}
+
+/// Every store's code and name: a page shows the 门店 cell by name (the exports keep the code,
+/// CONTRACT.md).
+pub fn store_names(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    stores::table
+        .select((stores::code, stores::name))
+        .order(stores::id)
+        .load(conn)
+}
+
+/// The store cell of each line, by name instead of code.
+pub fn name_stores(
+    register: Register,
+    rows: &mut [(i32, Vec<String>)],
+    names: &[(String, String)],
+) {
+    let Some(at) = super::export::keys(register)
+        .iter()
+        .position(|k| *k == "store")
+    else {
+        return;
+    };
+    for (_, cells) in rows.iter_mut() {
+        if let Some(cell) = cells.get_mut(at) {
+            if let Some((_, name)) = names.iter().find(|(code, _)| code == cell) {
+                *cell = name.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_shown_on_screen_is_a_column_of_its_register() {
+        for r in Register::ALL {
+            let keys = super::super::export::keys(r);
+            for k in on_screen(r) {
+                assert!(keys.contains(k), "{k} of {}", r.key());
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_never_wrap_and_free_text_does() {
+        assert_eq!(wrap("plate"), Wrap::Nowrap);
+        assert_eq!(wrap("phone"), Wrap::Nowrap);
+        assert_eq!(wrap("store"), Wrap::Word);
+        assert_eq!(wrap("key_points"), Wrap::Text);
+    }
+}

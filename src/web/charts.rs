@@ -68,7 +68,7 @@ pub fn bars(rows: Vec<BarRow>) -> Bars {
             let y = TOP + i as f64 * ROW_H;
             let mut x = LABEL_W;
             let mut total = 0;
-            let segments = segs
+            let segments: Vec<Segment> = segs
                 .into_iter()
                 .map(|(class, value)| {
                     if !legend.contains(&class) {
@@ -81,6 +81,8 @@ pub fn bars(rows: Vec<BarRow>) -> Bars {
                     s
                 })
                 .collect();
+            // A link with nothing drawn in it would be an empty, unnamed tab stop.
+            let drawn = segments.iter().any(|s| s.w > 0.0);
             Bar {
                 label,
                 y,
@@ -88,7 +90,7 @@ pub fn bars(rows: Vec<BarRow>) -> Bars {
                 segments,
                 total,
                 total_x: x + 6.0,
-                href,
+                href: href.filter(|_| drawn),
             }
         })
         .collect::<Vec<_>>();
@@ -119,6 +121,9 @@ pub fn shares(class: &'static str, rows: Vec<(String, Option<f64>, Option<String
             s.w = v.unwrap_or(0.0).clamp(0.0, 1.0) * BAR_W;
         }
         bar.total_x = LABEL_W + v.unwrap_or(0.0).clamp(0.0, 1.0) * BAR_W + 6.0;
+        if !bar.segments.iter().any(|s| s.w > 0.0) {
+            bar.href = None;
+        }
     }
     b.unit = "%";
     b
@@ -247,6 +252,16 @@ mod tests {
         assert!((a.segments[0].w - BAR_W * 0.75).abs() < 1e-9);
         assert!((a.segments[1].x - (LABEL_W + BAR_W * 0.75)).abs() < 1e-9);
         assert!((b.bars[1].segments[0].w - BAR_W * 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn r10_a_bar_with_nothing_drawn_links_nowhere() {
+        let b = bars(vec![
+            ("a".into(), vec![("on-time", 2)], Some("/a".into())),
+            ("b".into(), vec![("on-time", 0)], Some("/b".into())),
+        ]);
+        assert_eq!(b.bars[0].href.as_deref(), Some("/a"));
+        assert_eq!(b.bars[1].href, None);
     }
 
     #[test]

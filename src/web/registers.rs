@@ -254,22 +254,58 @@ struct Clerk {
     name: String,
 }
 
-/// A line of a register: its id and its cells, in the register's column order.
+/// A line of a register: its id and the cells it shows, in the register's column order.
 #[derive(Serialize)]
 struct Line {
     id: i32,
-    cells: Vec<String>,
-    /// The same cells by column key (for the archive sheets).
+    cells: Vec<Cell>,
+    /// Every cell by column key (for the archive sheets).
     by_key: HashMap<&'static str, String>,
 }
 
-fn lines(register: Register, rows: Vec<(i32, Vec<String>)>) -> Vec<Line> {
+/// A cell and how it may wrap (`view::wrap`: `nowrap`, `word` or `text`).
+#[derive(Serialize)]
+struct Cell {
+    value: String,
+    class: &'static str,
+}
+
+/// Where the shown columns are in the export's cells: all of them on paper, the register's
+/// screen columns on its page (`view::on_screen`).
+fn shown(register: Register, screen: bool) -> Vec<usize> {
     let keys = export::keys(register);
+    if !screen {
+        return (0..keys.len()).collect();
+    }
+    let wanted = view::on_screen(register);
+    (0..keys.len())
+        .filter(|i| wanted.contains(&keys[*i]))
+        .collect()
+}
+
+/// The headers of the shown columns.
+fn headers(register: Register, lang: &str, screen: bool) -> Vec<String> {
+    let all = export::headers(register, lang);
+    shown(register, screen)
+        .into_iter()
+        .map(|i| all[i].clone())
+        .collect()
+}
+
+fn lines(register: Register, rows: Vec<(i32, Vec<String>)>, screen: bool) -> Vec<Line> {
+    let keys = export::keys(register);
+    let at = shown(register, screen);
     rows.into_iter()
         .map(|(id, cells)| Line {
             id,
-            by_key: keys.iter().copied().zip(cells.iter().cloned()).collect(),
-            cells,
+            cells: at
+                .iter()
+                .map(|&i| Cell {
+                    value: cells[i].clone(),
+                    class: view::wrap(keys[i]).class(),
+                })
+                .collect(),
+            by_key: keys.iter().copied().zip(cells).collect(),
         })
         .collect()
 }
@@ -303,7 +339,8 @@ pub async fn page(
     let (rows, total, clerks) = state
         .db(move |conn, ctx| {
             let tz = ctx.clock.tz();
-            let rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
+            let mut rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
+            view::name_stores(qq.register, &mut rows, &view::store_names(conn)?);
             let total = export::count(conn, &qq, &ff)?;
             let clerks: Vec<Clerk> = crate::services::accounts::staff(conn, store_id)?
                 .into_iter()
@@ -316,8 +353,8 @@ pub async fn page(
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
-    ctx.insert("headers", &export::headers(reg, me.lang));
-    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("headers", &headers(reg, me.lang, true));
+    ctx.insert("lines", &lines(reg, rows, true));
     ctx.insert("total", &total);
     ctx.insert("page", &page);
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
@@ -413,10 +450,9 @@ async fn detail_page(
     let actor = me.actor();
     let (row, extra) = state
         .db(move |conn, ctx| {
-            let row = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?
-                .into_iter()
-                .next()
-                .ok_or(AppError::NotFound)?;
+            let mut rows = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?;
+            view::name_stores(reg, &mut rows, &view::store_names(conn)?);
+            let row = rows.into_iter().next().ok_or(AppError::NotFound)?;
             if reveal && reg != Register::LetterRegister {
                 crate::services::privacy::reveal_line(conn, ctx, &actor, &row.1[0])?;
             }
@@ -459,7 +495,8 @@ pub async fn print(
     let (qq, ff) = (q.clone(), f.clone());
     let (rows, store) = state
         .db(move |conn, ctx| {
-            let rows = export::rows(conn, &qq, &ff, ctx.clock.tz(), PRINT_MAX + 1, 0)?;
+            let mut rows = export::rows(conn, &qq, &ff, ctx.clock.tz(), PRINT_MAX + 1, 0)?;
+            view::name_stores(qq.register, &mut rows, &view::store_names(conn)?);
             Ok((rows, view::store_name(conn, qq.store_id)?))
         })
         .await?;
@@ -470,8 +507,8 @@ pub async fn print(
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
-    ctx.insert("headers", &export::headers(reg, me.lang));
-    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("headers", &headers(reg, me.lang, false));
+    ctx.insert("lines", &lines(reg, rows, false));
     ctx.insert("truncated", &truncated);
     ctx.insert("max", &PRINT_MAX);
     ctx.insert("store", &store);

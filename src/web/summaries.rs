@@ -106,32 +106,55 @@ fn sections(cur: &sum::Figures, prev: &sum::Figures) -> Vec<Section> {
         .collect()
 }
 
-/// The per-clerk table's columns (the CSV has every figure).
-const CLERK_COLUMNS: &[&str] = &[
-    "visits",
-    "archives_due",
-    "archives_on_time",
-    "first_follow_ups_due",
-    "first_follow_ups_on_time",
-    "first_follow_ups_late",
-    "first_follow_ups_missed",
-    "second_follow_ups_on_time",
-    "second_follow_ups_late",
-    "second_follow_ups_missed",
-    "outbound_calls",
-    "reach_rate",
-    "items_raised",
-    "items_satisfied",
-    "maintenance_reminders_done",
-    "return_rate",
-    "satisfaction_answers",
-    "satisfaction_mean",
-    "satisfaction_low",
-    "csi",
-    "lost_customers",
-    "win_back_calls",
-    "won_back",
+/// The per-clerk figures as two tables of related columns (the CSV has every figure): what
+/// was done and how timely, then what came of it — one table of 23 columns ran off a 1366 px
+/// screen. The first is the table `#clerks`, the second `#clerks-results`.
+const CLERK_GROUPS: &[(&str, &str, &[&str])] = &[
+    (
+        "clerks",
+        "sum-clerks-work",
+        &[
+            "visits",
+            "archives_due",
+            "archives_on_time",
+            "first_follow_ups_due",
+            "first_follow_ups_on_time",
+            "first_follow_ups_late",
+            "first_follow_ups_missed",
+            "second_follow_ups_on_time",
+            "second_follow_ups_late",
+            "second_follow_ups_missed",
+            "outbound_calls",
+            "reach_rate",
+        ],
+    ),
+    (
+        "clerks-results",
+        "sum-clerks-results",
+        &[
+            "items_raised",
+            "items_satisfied",
+            "maintenance_reminders_done",
+            "return_rate",
+            "satisfaction_answers",
+            "satisfaction_mean",
+            "satisfaction_low",
+            "csi",
+            "lost_customers",
+            "win_back_calls",
+            "won_back",
+        ],
+    ),
 ];
+
+/// One of the per-clerk tables: its id, its caption's key, its columns and the clerks' rows.
+#[derive(Serialize)]
+struct ClerkTable {
+    id: &'static str,
+    title: &'static str,
+    columns: &'static [&'static str],
+    clerks: Vec<ClerkLine>,
+}
 
 /// X8: the per-advisor table's columns: satisfaction, complaints and the return rate.
 const ADVISOR_COLUMNS: &[&str] = &[
@@ -234,17 +257,24 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
     ctx.insert("period", &s.period);
     ctx.insert("snapshot", s);
     ctx.insert("sections", &sections(&s.totals, &s.previous));
-    let clerks: Vec<ClerkLine> = s
-        .clerks
+    let clerk_tables: Vec<ClerkTable> = CLERK_GROUPS
         .iter()
-        .map(|c| ClerkLine {
-            id: c.id,
-            name: c.display_name.clone(),
-            cells: cells(&c.figures, CLERK_COLUMNS),
+        .map(|&(id, title, columns)| ClerkTable {
+            id,
+            title,
+            columns,
+            clerks: s
+                .clerks
+                .iter()
+                .map(|c| ClerkLine {
+                    id: c.id,
+                    name: c.display_name.clone(),
+                    cells: cells(&c.figures, columns),
+                })
+                .collect(),
         })
         .collect();
-    ctx.insert("clerk_columns", CLERK_COLUMNS);
-    ctx.insert("clerks", &clerks);
+    ctx.insert("clerk_tables", &clerk_tables);
     // X8: the same figures per service advisor.
     let advisors: Vec<ClerkLine> = s
         .advisors

@@ -10,6 +10,11 @@
     }
   });
 
+  // A refused form: the error summary takes the focus, so a screen reader reads it and the
+  // keyboard starts from it (it carries tabindex="-1": focusable by script, not by Tab).
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) { summary.focus(); }
+
   // Print buttons (letters, registers): no inline script under the CSP.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
     b.addEventListener("click", function () { window.print(); });

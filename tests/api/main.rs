@@ -8,7 +8,9 @@ mod pg_server;
 
 mod auth;
 mod browser;
+mod browser_a11y;
 mod browser_items;
+mod browser_layout;
 mod browser_queue;
 mod browser_registers;
 mod browser_satisfaction;

@@ -295,3 +295,60 @@ both_backends!(r11_register_pages_refuse_clerks_and_bad_filters, |b| {
         403
     );
 });
+
+both_backends!(
+    r11_the_printed_register_keeps_tokens_whole_names_its_store_and_has_no_heading_in_a_cell,
+    |b| {
+        let (_env, app, _api) = month(b);
+        let mut web = Browser::new(&app);
+        web.login("audit");
+        let r = web.get("/registers/call-records/print?from=2026-11-01&to=2026-11-30");
+        assert_eq!(r.status, 200, "{}", r.body);
+        // No h1 (no heading element at all) inside a table cell: the only HTML error the
+        // checker found on the paper form.
+        let mut rest = r.body.as_str();
+        while let Some(i) = rest.find("<th") {
+            let cell = &rest[i..];
+            let cell = &cell[..cell.find("</th>").expect("a closed th")];
+            assert!(!cell.contains("<h1"), "a heading inside a th: {cell}");
+            rest = &rest[i + cell.len()..];
+        }
+        assert!(r.body.contains("<h1") || r.body.contains("role=\"heading\""));
+        // Plates, phones, dates and numbers never wrap; the key points wrap as text.
+        assert!(
+            r.body.contains("<td class=\"nowrap\">沪H·10001</td>"),
+            "{}",
+            r.body
+        );
+        assert!(r
+            .body
+            .contains("<td class=\"nowrap no\">JL-2026-000001</td>"));
+        assert!(r
+            .body
+            .contains("<td class=\"nowrap\">2026-11-22 10:00</td>"));
+        assert!(r.body.contains("<td class=\"text\">客户对保养满意"));
+        // 门店 is the store's name, not its code.
+        assert!(
+            r.body.contains("<td class=\"word\">本店</td>"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(">main</td>"));
+
+        // On screen the archive register shows its main columns; every column is on the
+        // line's own page.
+        let r = web.get("/registers/archives?from=2026-11-01&to=2026-11-30");
+        assert_eq!(r.status, 200, "{}", r.body);
+        let head = &r.body[r.body.find("<thead>").unwrap()..];
+        let head = &head[..head.find("</thead>").unwrap()];
+        assert_eq!(head.matches("<th>").count(), 12, "{head}");
+        assert!(!head.contains("<th>地址</th>"));
+        assert!(r.body.contains("class=\"table-scroll\""));
+        let id = first_id(&r.body, "archives");
+        let line = web.get(&format!("/registers/archives/{id}"));
+        assert!(
+            line.text().contains("地址"),
+            "every field on the line's page"
+        );
+    }
+);
