@@ -263,15 +263,24 @@ struct Line {
     by_key: HashMap<&'static str, String>,
 }
 
-fn lines(register: Register, rows: Vec<(i32, Vec<String>)>) -> Vec<Line> {
+fn lines(register: Register, rows: Vec<(i32, Vec<String>)>, lang: &str) -> Vec<Line> {
     let keys = export::keys(register);
     rows.into_iter()
+        .map(|(id, cells)| (id, in_lang(register, cells, lang)))
         .map(|(id, cells)| Line {
             id,
             by_key: keys.iter().copied().zip(cells.iter().cloned()).collect(),
             cells,
         })
         .collect()
+}
+
+/// A line's cells as the reader reads them: a letter's subject and 关联 in their language.
+fn in_lang(register: Register, mut cells: Vec<String>, lang: &str) -> Vec<String> {
+    if register == Register::LetterRegister {
+        view::letter_cells_in(lang, &mut cells);
+    }
+    cells
 }
 
 /// The query string of a request's filters (for the pager, print and export links).
@@ -316,8 +325,8 @@ pub async fn page(
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
-    ctx.insert("headers", &export::headers(reg, me.lang));
-    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("headers", &export::labels(reg, me.lang));
+    ctx.insert("lines", &lines(reg, rows, me.lang));
     ctx.insert("total", &total);
     ctx.insert("page", &page);
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
@@ -335,9 +344,9 @@ pub async fn page(
     ctx.insert(
         "clerk_column",
         &if reg == Register::Archives {
-            "col-archives-archived-by"
+            "column-archived_by"
         } else {
-            "col-call-register-handled-by"
+            "column-handled_by"
         },
     );
     ctx.insert("filters", &filter_query(&q, &f));
@@ -424,9 +433,9 @@ async fn detail_page(
             Ok((row, extra))
         })
         .await?;
-    let fields: Vec<(String, String)> = export::headers(reg, me.lang)
+    let fields: Vec<(String, String)> = export::labels(reg, me.lang)
         .into_iter()
-        .zip(row.1.iter().cloned())
+        .zip(in_lang(reg, row.1.clone(), me.lang))
         .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
@@ -470,8 +479,8 @@ pub async fn print(
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
-    ctx.insert("headers", &export::headers(reg, me.lang));
-    ctx.insert("lines", &lines(reg, rows));
+    ctx.insert("headers", &export::labels(reg, me.lang));
+    ctx.insert("lines", &lines(reg, rows, me.lang));
     ctx.insert("truncated", &truncated);
     ctx.insert("max", &PRINT_MAX);
     ctx.insert("store", &store);
