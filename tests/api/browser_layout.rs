@@ -174,8 +174,24 @@ fn browser_layout_no_register_summary_or_queue_page_is_wider_than_the_window_and
                 fits(&c, &sum, p, width).await;
             }
         }
+        // English labels are longer: the summary and a register in English, on both screens.
+        for (base, user, path) in [
+            (&sum, "zhuguan", "/summaries/monthly/2026-10".to_string()),
+            (&reg, "sup", format!("/registers/call-records?{RANGE}")),
+        ] {
+            login(&c, base, user).await;
+            click(&c, "button[name=lang][value=en]").await;
+            find(&c, "html[lang=en]").await;
+            for width in [1366, 390] {
+                c.set_window_size(width as u32, 800).await.expect("window size");
+                fits(&c, base, &path, width).await;
+            }
+            click(&c, "button[name=lang][value=zh-CN]").await;
+            find(&c, "html[lang=zh-CN]").await;
+        }
         // The per-clerk figures: two tables, each inside its box at 1366 px.
         c.set_window_size(1366, 800).await.expect("window size");
+        login(&c, &sum, "zhuguan").await;
         c.goto(&format!("{sum}/summaries/monthly/2026-10"))
             .await
             .expect("summary");
