@@ -181,7 +181,10 @@ archives-count = { $count ->
    *[other] { $count } sheets
 }
 archives-empty = No customer archives completed yet.
-interval-days = { $n } days
+interval-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
 interval-km = { $n } km
 
 stores-title = Stores
@@ -251,7 +254,10 @@ ok-token-revoked = Token revoked.
 
 import-summary = imported { $imported }, updated { $updated }, rejected { $rejected }
 import-rejects-file = rejected rows and their reasons were written to { $path }
-import-some-rejected = { $rejected } rows were rejected
+import-some-rejected = { $rejected ->
+    [one] 1 row was rejected
+   *[other] { $rejected } rows were rejected
+}
 
 field-plan-entry = Plan entry { $n }
 field-file = File
@@ -481,7 +487,10 @@ absence-current = Now
 absence-past = Over
 absence-planned = Planned
 
-digest-title = Morning digest: { $count } tasks became overdue since yesterday
+digest-title = Morning digest: { $count ->
+    [one] 1 task became
+   *[other] { $count } tasks became
+} overdue since yesterday
 digest-all-handled = Every task that became overdue has been handled.
 home-jobs = Scheduled jobs
 job-backup = Database backup
@@ -581,7 +590,10 @@ item-step-solved = Solution
 item-step-told = Customer told
 item-step-satisfied = Customer satisfied
 item-step-reopened = Customer not satisfied: reopened
-item-age = { $days } days
+item-age = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
 item-escalate-by = Escalate by
 item-escalation-late = Not escalated within two days
 item-timeline = History
@@ -792,7 +804,10 @@ store-default-name = Our service centre
 
 verify-ok = Every register's numbering and hash chain, the audit log's chain and the anonymisations are intact.
 verify-broken = { $register }: { $line } ({ $reason })
-verify-failed = verification failed: { $count } findings
+verify-failed = verification failed: { $count ->
+    [one] 1 finding
+   *[other] { $count } findings
+}
 verify-missing-from-chain = not in the hash chain
 verify-chain-broken = the chain is broken
 verify-personal-changed = personal fields were changed
@@ -824,7 +839,10 @@ register-title-call-register = Follow-up call register
 register-title-letter-register = Follow-up letter register
 registers-col-register = Register
 registers-col-lines = Lines this month
-registers-count = { $count } lines
+registers-count = { $count ->
+    [one] 1 line
+   *[other] { $count } lines
+}
 registers-empty = No lines in this period
 registers-any = All
 registers-filter-clerk = Handled by
@@ -865,7 +883,10 @@ err-date-in-past = must not be in the past
 err-grant-too-long = a grant may run at most { $max } days
 err-customer-anonymised = this customer is already anonymised
 err-grant-revoked = this grant was already revoked
-export-done = { $lines } lines exported, SHA-256 { $sha }
+export-done = { $lines ->
+    [one] 1 line
+   *[other] { $lines } lines
+} exported, SHA-256 { $sha }
 field-encoding = Character set
 encoding-utf-8 = UTF-8 (Excel 2016 and later)
 encoding-gb18030 = GB18030 (older Excel)
@@ -879,7 +900,10 @@ reveal-hint = Showing it is recorded in the audit log.
 nav-audit = Audit log
 audit-title = Audit log
 audit-lead = Every login and failed login, permission denial, export, phone-number reveal, amendment, user and role change, absence, reassignment and anonymisation — who, what, when, from where, and the result. Nobody can change or delete a row.
-audit-count = { $count } rows
+audit-count = { $count ->
+    [one] 1 row
+   *[other] { $count } rows
+}
 audit-empty = No rows for this filter.
 audit-col-id = No.
 audit-col-at = When
@@ -995,7 +1019,10 @@ sum-legend-reached = reached
 sum-legend-failed = failed
 sum-legend-callback = call back later
 sum-legend-funnel = items
-sum-lines-count = { $count } lines
+sum-lines-count = { $count ->
+    [one] 1 line
+   *[other] { $count } lines
+}
 sum-lines-none = No lines.
 sum-line-date = Date
 sum-line-ref = Line
@@ -1269,3 +1296,40 @@ letter-related-event = Event
 letter-related-task = Follow-up task
 field-store-phone = Shop telephone
 hint-store-phone = the number the letter to an unreachable customer asks them to call
+
+# Issue 12: register columns on screen, on paper and in workbooks, one key per column (the CSV keeps col-<register>-<key>, CONTRACT.md)
+column-archive_no = Archive no.
+column-customer_name = Customer name
+column-address = Address
+column-phone = Phone
+column-visit_date = Visit or consultation date
+column-vehicle_model = Vehicle model
+column-plate = Plate
+column-vehicle_type = Vehicle type
+column-items = Repair and maintenance items
+column-maintenance_interval = Maintenance interval
+column-next_maintenance_date = Next maintenance date
+column-desired_services = Services the customer wants
+column-service_history = Service history
+column-due_date = Archive due
+column-archived_on = Archived on
+column-archived_by = Archived by
+column-record_no = Record no.
+column-called_at = Called at
+column-direction = Outbound/inbound
+column-category = Category
+column-key_points = Key points
+column-items_raised = Requests, wishes, complaints
+column-handling = Handling
+column-handled_by = Handled by
+column-satisfaction = Satisfaction
+column-register_no = Register no.
+column-date = Date
+column-outcome = Outcome
+column-sent_on = Sent on
+column-letter_kind = Letter kind
+column-subject = Subject
+column-related_to = Related to
+column-store = Store
+column-amends = Amends
+column-amend_reason = Amendment reason

@@ -352,7 +352,7 @@ pub fn write_xlsx(
     let keys = keys(q.register);
     let kinds = keys.iter().map(|k| column_kind(k)).collect();
     let name = I18N.t(q.lang, &format!("register-title-{}", q.register.key()));
-    let book = super::xlsx::Book::new(&name, &headers(q.register, q.lang), kinds)?;
+    let book = super::xlsx::Book::new(&name, &labels(q.register, q.lang), kinds)?;
     let mut hash = HashWriter(sha2::Sha256::new());
     hash.write_all(b"\xEF\xBB\xBF")?;
     let mut sink = XlsxSink {
@@ -614,6 +614,16 @@ pub fn headers(register: Register, lang: &str) -> Vec<String> {
     keys(register)
         .iter()
         .map(|c| I18N.t(lang, &format!("{prefix}-{}", c.replace('_', "-"))))
+        .collect()
+}
+
+/// The column labels of a register in `lang` (`column-<key>`), for the page, the paper form
+/// and the workbook: words a reader understands in both languages. The CSV keeps `headers`,
+/// whose English names are CONTRACT.md's identifiers that scripts read.
+pub fn labels(register: Register, lang: &str) -> Vec<String> {
+    keys(register)
+        .iter()
+        .map(|c| I18N.t(lang, &format!("column-{c}")))
         .collect()
 }
 

@@ -305,3 +305,128 @@ mod tests {
         assert_eq!(wrap("key_points"), Wrap::Text);
     }
 }
+
+/// Issue 12: a letter-register line's subject and 关联 in the reader's language. Both are
+/// stored as the sender wrote them (the hash chain covers them, and the CSV gives them as
+/// stored); where they follow a shipped wording of another language — the default subject of
+/// a letter kind, the "跟踪任务 #586：第一次跟踪服务" sentence — the page says them again in
+/// `lang`. A shop's own wording, and names and texts inside them, stay as written.
+pub fn letter_cells_in(lang: &str, cells: &mut [String]) {
+    let keys = super::export::keys(Register::LetterRegister);
+    let at = |k: &str| keys.iter().position(|c| *c == k);
+    if let Some(i) = at("subject").filter(|i| *i < cells.len()) {
+        if let Some(s) = subject_in(lang, &cells[i]) {
+            cells[i] = s;
+        }
+    }
+    if let Some(i) = at("related_to").filter(|i| *i < cells.len()) {
+        if let Some(s) = related_in(lang, &cells[i]) {
+            cells[i] = s;
+        }
+    }
+}
+
+const LETTER_KINDS: [&str; 4] = ["notice", "invitation", "reply", "unreachable"];
+
+fn other_langs(lang: &str) -> impl Iterator<Item = &'static str> + '_ {
+    crate::i18n::LANGS.into_iter().filter(move |l| *l != lang)
+}
+
+/// A shipped subject of another language, said in `lang` with the same merge values.
+fn subject_in(lang: &str, stored: &str) -> Option<String> {
+    use crate::domain::letter::{letter_date, merge, parse_letter_date, unmerge};
+    for from in other_langs(lang) {
+        for kind in LETTER_KINDS {
+            let key = format!("letter-{kind}-subject");
+            let Some(values) = unmerge(&I18N.t(from, &key), stored) else {
+                continue;
+            };
+            let values: std::collections::HashMap<&str, String> = values
+                .iter()
+                .map(|(k, v)| {
+                    let v = match parse_letter_date(v) {
+                        Some(d) => letter_date(lang, d),
+                        None => v.clone(),
+                    };
+                    (k.as_str(), v)
+                })
+                .collect();
+            return Some(merge(&I18N.t(lang, &key), &values));
+        }
+    }
+    None
+}
+
+/// A "what #id: text" sentence of another language (`letter-related`), said in `lang`; the
+/// text is translated when it names a task kind, kept when it is an event's or item's own.
+fn related_in(lang: &str, stored: &str) -> Option<String> {
+    use crate::domain::letter::unmerge;
+    use crate::domain::task::TaskKind;
+    let whats = ["letter-related-event", "letter-related-task"]
+        .into_iter()
+        .map(String::from)
+        .chain(
+            ["request", "wish", "complaint"]
+                .into_iter()
+                .map(|k| format!("item-kind-{k}")),
+        );
+    for what in whats {
+        for from in other_langs(lang) {
+            let pattern = I18N.t_args(
+                from,
+                "letter-related",
+                &[
+                    ("what", I18N.t(from, &what)),
+                    ("id", "{{id}}".into()),
+                    ("text", "{{text}}".into()),
+                ],
+            );
+            let Some(v) = unmerge(&pattern, stored) else {
+                continue;
+            };
+            let text = TaskKind::ALL
+                .iter()
+                .map(|k| format!("kind-{}", k.as_str()))
+                .find(|k| I18N.t(from, k) == v["text"])
+                .map(|k| I18N.t(lang, &k))
+                .unwrap_or_else(|| v["text"].clone());
+            return Some(I18N.t_args(
+                lang,
+                "letter-related",
+                &[
+                    ("what", I18N.t(lang, &what)),
+                    ("id", v["id"].clone()),
+                    ("text", text),
+                ],
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_letter_line_is_said_again_in_the_readers_language() {
+        assert_eq!(
+            subject_in("en", "免费检测周通知").unwrap(),
+            "Notice: 免费检测周"
+        );
+        assert_eq!(
+            subject_in("en", "关于您2026年11月3日来店的回访").unwrap(),
+            "About your visit of 3 November 2026"
+        );
+        assert_eq!(subject_in("zh-CN", "Our reply").unwrap(), "答复函");
+        assert_eq!(
+            related_in("en", "跟踪任务 #586：第一次跟踪服务").unwrap(),
+            "Follow-up task #586: First follow-up"
+        );
+        assert_eq!(
+            related_in("en", "投诉 #12：保养后发动机有异响").unwrap(),
+            "Complaint #12: 保养后发动机有异响"
+        );
+        assert!(related_in("en", "task 586").is_none());
+    }
+}

@@ -96,11 +96,7 @@ pub fn save_template(
 
 /// Dates as a letter writes them: 2026年11月24日, or 24 November 2026.
 pub fn letter_date(lang: &str, d: NaiveDate) -> String {
-    if lang == "en" {
-        d.format("%-d %B %Y").to_string()
-    } else {
-        d.format("%Y年%-m月%-d日").to_string()
-    }
+    crate::domain::letter::letter_date(lang, d)
 }
 
 /// A letter ready to print.

@@ -285,17 +285,23 @@ fn shown(register: Register, screen: bool) -> Vec<usize> {
 
 /// The headers of the shown columns.
 fn headers(register: Register, lang: &str, screen: bool) -> Vec<String> {
-    let all = export::headers(register, lang);
+    let all = export::labels(register, lang);
     shown(register, screen)
         .into_iter()
         .map(|i| all[i].clone())
         .collect()
 }
 
-fn lines(register: Register, rows: Vec<(i32, Vec<String>)>, screen: bool) -> Vec<Line> {
+fn lines(
+    register: Register,
+    rows: Vec<(i32, Vec<String>)>,
+    lang: &str,
+    screen: bool,
+) -> Vec<Line> {
     let keys = export::keys(register);
     let at = shown(register, screen);
     rows.into_iter()
+        .map(|(id, cells)| (id, in_lang(register, cells, lang)))
         .map(|(id, cells)| Line {
             id,
             cells: at
@@ -308,6 +314,14 @@ fn lines(register: Register, rows: Vec<(i32, Vec<String>)>, screen: bool) -> Vec
             by_key: keys.iter().copied().zip(cells).collect(),
         })
         .collect()
+}
+
+/// A line's cells as the reader reads them: a letter's subject and 关联 in their language.
+fn in_lang(register: Register, mut cells: Vec<String>, lang: &str) -> Vec<String> {
+    if register == Register::LetterRegister {
+        view::letter_cells_in(lang, &mut cells);
+    }
+    cells
 }
 
 /// The query string of a request's filters (for the pager, print and export links).
@@ -354,7 +368,7 @@ pub async fn page(
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
     ctx.insert("headers", &headers(reg, me.lang, true));
-    ctx.insert("lines", &lines(reg, rows, true));
+    ctx.insert("lines", &lines(reg, rows, me.lang, true));
     ctx.insert("total", &total);
     ctx.insert("page", &page);
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
@@ -372,9 +386,9 @@ pub async fn page(
     ctx.insert(
         "clerk_column",
         &if reg == Register::Archives {
-            "col-archives-archived-by"
+            "column-archived_by"
         } else {
-            "col-call-register-handled-by"
+            "column-handled_by"
         },
     );
     ctx.insert("filters", &filter_query(&q, &f));
@@ -460,9 +474,9 @@ async fn detail_page(
             Ok((row, extra))
         })
         .await?;
-    let fields: Vec<(String, String)> = export::headers(reg, me.lang)
+    let fields: Vec<(String, String)> = export::labels(reg, me.lang)
         .into_iter()
-        .zip(row.1.iter().cloned())
+        .zip(in_lang(reg, row.1.clone(), me.lang))
         .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
@@ -508,7 +522,7 @@ pub async fn print(
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
     ctx.insert("headers", &headers(reg, me.lang, false));
-    ctx.insert("lines", &lines(reg, rows, false));
+    ctx.insert("lines", &lines(reg, rows, me.lang, false));
     ctx.insert("truncated", &truncated);
     ctx.insert("max", &PRINT_MAX);
     ctx.insert("store", &store);

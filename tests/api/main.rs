@@ -18,6 +18,7 @@ mod browser_summary;
 mod cli;
 mod demo;
 mod i18n;
+mod i18n_screens;
 mod import;
 mod migrations;
 mod r10_counters;

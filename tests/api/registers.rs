@@ -167,12 +167,14 @@ both_backends!(
         );
         assert_eq!(web.get("/registers/call-register/999999").status, 404);
 
-        // In English: the contract's identifiers as headers, English values.
+        // In English: English headers (issue 12: no CONTRACT.md identifier on screen), English
+        // values.
         let mut en = Browser::new(&app);
         en.accept_language = "en".into();
         en.login("audit");
         let r = en.get("/registers/call-register?from=2026-11-01&to=2026-11-30");
-        assert!(r.body.contains("<th>register_no</th>"), "{}", r.body);
+        assert!(r.text().contains("Register no."), "{}", r.body);
+        assert!(!r.text().contains("register_no"), "{}", r.body);
         assert!(r.text().contains("Follow-up call register"));
         assert!(r.text().contains("No answer"));
 

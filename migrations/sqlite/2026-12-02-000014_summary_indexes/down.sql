@@ -1,0 +1,2 @@
+DROP INDEX tasks_event;
+DROP INDEX visits_customer_date;
