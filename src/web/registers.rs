@@ -292,12 +292,7 @@ fn headers(register: Register, lang: &str, screen: bool) -> Vec<String> {
         .collect()
 }
 
-fn lines(
-    register: Register,
-    rows: Vec<(i32, Vec<String>)>,
-    lang: &str,
-    screen: bool,
-) -> Vec<Line> {
+fn lines(register: Register, rows: Vec<(i32, Vec<String>)>, lang: &str, screen: bool) -> Vec<Line> {
     let keys = export::keys(register);
     let at = shown(register, screen);
     rows.into_iter()
