@@ -407,7 +407,7 @@ fn related_in(lang: &str, stored: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+mod wrap_tests {
     use super::*;
 
     #[test]
