@@ -194,8 +194,8 @@ pub fn wrap(key: &str) -> Wrap {
     }
 }
 
-/// The columns a register's page shows at 1366 px (about 11); the others are on each line's
-/// own page, which shows every column. The paper form and the exports keep every column.
+/// The columns a register's page shows at 1366 px (about 11; the two ledgers, short-celled,
+/// show all theirs); the others are on each line's own page, which shows every column. The paper form and the exports keep every column.
 pub fn on_screen(register: Register) -> &'static [&'static str] {
     match register {
         Register::Archives => &[
@@ -237,6 +237,7 @@ pub fn on_screen(register: Register) -> &'static [&'static str] {
             "record_no",
             "store",
             "amends",
+            "amend_reason",
         ],
         Register::LetterRegister => &[
             "register_no",
@@ -249,6 +250,7 @@ pub fn on_screen(register: Register) -> &'static [&'static str] {
             "related_to",
             "store",
             "amends",
+            "amend_reason",
         ],
     }
 }
@@ -405,7 +407,7 @@ fn related_in(lang: &str, stored: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+mod wrap_tests {
     use super::*;
 
     #[test]

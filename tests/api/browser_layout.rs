@@ -3,7 +3,7 @@
 //! scrolls inside its own box — and on the printed register a phone number, a plate, a date or
 //! a line number never breaks across lines.
 
-use crate::browser::{click, find, type_in, Driver};
+use crate::browser::{click, find, screenshot, type_in, Driver};
 use crate::helpers::*;
 use fantoccini::Client;
 use serde_json::json;
@@ -117,6 +117,11 @@ async fn fits(c: &Client, base: &str, path: &str, width: i64) {
         (window - width).abs() <= 20,
         "the window is {window} px, not about {width}"
     );
+    let name = format!(
+        "layout-{width}{}.png",
+        path.replace(['/', '?', '&', '='], "-")
+    );
+    screenshot(c, &name).await;
     assert!(
         page <= window,
         "{path} at {width} px: the page is {page} px wide in a {window} px window: {culprits}"
@@ -169,8 +174,24 @@ fn browser_layout_no_register_summary_or_queue_page_is_wider_than_the_window_and
                 fits(&c, &sum, p, width).await;
             }
         }
+        // English labels are longer: the summary and a register in English, on both screens.
+        for (base, user, path) in [
+            (&sum, "zhuguan", "/summaries/monthly/2026-10".to_string()),
+            (&reg, "sup", format!("/registers/call-records?{RANGE}")),
+        ] {
+            login(&c, base, user).await;
+            click(&c, "button[name=lang][value=en]").await;
+            find(&c, "html[lang=en]").await;
+            for width in [1366, 390] {
+                c.set_window_size(width as u32, 800).await.expect("window size");
+                fits(&c, base, &path, width).await;
+            }
+            click(&c, "button[name=lang][value=zh-CN]").await;
+            find(&c, "html[lang=zh-CN]").await;
+        }
         // The per-clerk figures: two tables, each inside its box at 1366 px.
         c.set_window_size(1366, 800).await.expect("window size");
+        login(&c, &sum, "zhuguan").await;
         c.goto(&format!("{sum}/summaries/monthly/2026-10"))
             .await
             .expect("summary");
@@ -193,8 +214,22 @@ fn browser_layout_no_register_summary_or_queue_page_is_wider_than_the_window_and
                 .await
                 .expect("print view");
             find(&c, "#paper-form").await;
+            screenshot(&c, &format!("layout-print-{r}.png")).await;
             let broken = broken_tokens(&c).await;
             assert!(broken.is_empty(), "{r}: broken across lines: {broken:?}");
+            // Whole tokens still leave the form inside its sheet (277 mm, as on A4 landscape).
+            let v = c
+                .execute(
+                    "const t = document.querySelector('#paper-form').getBoundingClientRect();
+                     const p = document.querySelector('main.paper');
+                     const r = p.getBoundingClientRect();
+                     return [t.right, r.right - parseFloat(getComputedStyle(p).paddingRight)];",
+                    vec![],
+                )
+                .await
+                .expect("the sheet");
+            let (form, sheet) = (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+            assert!(form <= sheet + 1.0, "{r}: the form ends at {form}, the sheet at {sheet}");
         }
         c.close().await.expect("close the browser");
         driver.session.take();
