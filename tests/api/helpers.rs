@@ -205,8 +205,9 @@ impl TestEnv {
                 let _ = app.server.await;
             });
         });
+        // Bounded, with room for a loaded 2-core machine (30 s was once too short at load 10).
         let (addr, handle) = rx
-            .recv_timeout(Duration::from_secs(30))
+            .recv_timeout(Duration::from_secs(90))
             .expect("app started");
         TestApp {
             base: format!("http://{addr}"),
