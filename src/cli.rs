@@ -276,6 +276,11 @@ fn lang(ctx: &Ctx) -> &str {
     &ctx.config.settings.language
 }
 
+/// A confirmation on standard output, in the configured language (issue 12).
+fn say(ctx: &Ctx, key: &str, args: &[(&str, String)]) {
+    println!("{}", I18N.t_args(lang(ctx), key, args));
+}
+
 /// A service error as the command line reports it.
 fn fail(ctx: &Ctx, e: ServiceError) -> Fail {
     let l = lang(ctx);
@@ -301,8 +306,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
     match &cli.command {
         Command::Serve { bind, demo } => serve(&cli, bind, *demo),
         Command::Migrate => {
-            open(&cli)?;
-            println!("migrated {}", db::redact(&cli.database_url));
+            let (_, ctx) = open(&cli)?;
+            say(
+                &ctx,
+                "cli-migrated",
+                &[("url", db::redact(&cli.database_url))],
+            );
             Ok(())
         }
         Command::Store {
@@ -312,7 +321,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut conn = conn(&pool)?;
             crate::services::stores::add(&mut conn, &ctx, &Actor::cli(), code, name, None)
                 .map_err(|e| fail(&ctx, e))?;
-            println!("store {code} added");
+            say(&ctx, "cli-store-added", &[("code", code.clone())]);
             Ok(())
         }
         Command::User {
@@ -340,7 +349,12 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let mut conn = conn(&pool)?;
             accounts::create_user(&mut conn, &ctx, &Actor::cli(), &input)
                 .map_err(|e| fail(&ctx, e))?;
-            println!("user {name} created ({role})");
+            let role_name = I18N.t(lang(&ctx), &format!("role-{role}"));
+            say(
+                &ctx,
+                "cli-user-created",
+                &[("name", name.clone()), ("role", role_name)],
+            );
             Ok(())
         }
         Command::User {
@@ -349,7 +363,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let (pool, ctx) = open(&cli)?;
             accounts::disable_user(&mut *conn(&pool)?, &ctx, &Actor::cli(), name)
                 .map_err(|e| fail(&ctx, e))?;
-            println!("user {name} disabled");
+            say(&ctx, "cli-user-disabled", &[("name", name.clone())]);
             Ok(())
         }
         Command::Token {
@@ -465,7 +479,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             let (pool, ctx) = open(&cli)?;
             let done = crate::jobs::run_due(&pool, &ctx)?;
             if done.is_empty() {
-                println!("no job is due");
+                say(&ctx, "cli-no-job-due", &[]);
             }
             for (job, result) in done {
                 println!("{job}: {result}");
@@ -484,24 +498,26 @@ fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
     if demo {
         let mut c = conn(&pool)?;
         let loaded = services::demo::load(&mut c, &ctx)?;
-        println!(
-            "{}",
+        say(
+            &ctx,
             if loaded {
-                "demo data loaded"
+                "cli-demo-loaded"
             } else {
-                "the database already has users: demo data not loaded again"
-            }
+                "cli-demo-not-loaded"
+            },
+            &[],
         );
-        println!("demo logins (username / password / role):");
+        say(&ctx, "cli-demo-logins", &[]);
         for (u, p, r) in services::demo::logins()? {
             println!("  {u:<10} {p:<22} {r}");
         }
     }
     if let Some(d) = ctx.clock.fixed() {
-        println!("business date fixed at {d}");
+        say(&ctx, "cli-date-fixed", &[("date", d.to_string())]);
     }
     crate::jobs::spawn(pool.clone(), ctx.clone());
     db::spawn_checkpointer(&cli.database_url);
+    let stopped = I18N.t(lang(&ctx), "cli-stopped");
     let rt = actix_web::rt::System::new();
     rt.block_on(async move {
         let app = crate::web::Application::build(pool, ctx, bind)?;
@@ -514,7 +530,7 @@ fn serve(cli: &Cli, bind: &str, demo: bool) -> Result<(), Fail> {
     // At shutdown the WAL is copied back and cut to nothing: the database is one file again.
     if let Some(path) = db::sqlite_path(&cli.database_url) {
         db::checkpoint(&path, true, 5000).map_err(|e| Fail(1, format!("checkpoint: {e}")))?;
-        println!("stopped; WAL checkpointed");
+        println!("{stopped}");
     }
     Ok(())
 }
@@ -624,7 +640,17 @@ fn import_visits(
             )
         );
         for r in report.rejected.iter().take(20) {
-            eprintln!("line {}: {}", r.line, errors_text(&l, &r.errors));
+            eprintln!(
+                "{}",
+                I18N.t_args(
+                    &l,
+                    "cli-import-line",
+                    &[
+                        ("line", r.line.to_string()),
+                        ("errors", errors_text(&l, &r.errors))
+                    ]
+                )
+            );
         }
         return Err(Fail(
             2,
@@ -675,23 +701,28 @@ fn write_rejects(
 }
 
 fn backup(cli: &Cli, file: &std::path::Path) -> Result<(), Fail> {
-    let (pool, _ctx) = open(cli)?;
+    let (pool, ctx) = open(cli)?;
     let mut c = conn(&pool)?;
     match &mut *c {
-        DbConn::Postgresql(_) => Err(Fail(
-            2,
-            "this is a PostgreSQL database: use pg_dump for a consistent copy".into(),
-        )),
+        DbConn::Postgresql(_) => Err(Fail(2, I18N.t(lang(&ctx), "cli-backup-postgres"))),
         DbConn::Sqlite(_) => {
             if file.exists() {
                 return Err(Fail(
                     2,
-                    format!("{}: the file exists; choose a new name", file.display()),
+                    I18N.t_args(
+                        lang(&ctx),
+                        "cli-backup-exists",
+                        &[("path", file.display().to_string())],
+                    ),
                 ));
             }
             crate::jobs::sqlite_copy(&mut c, file)
                 .map_err(|e| Fail(1, format!("backup: {e:#}")))?;
-            println!("backup written to {}", file.display());
+            say(
+                &ctx,
+                "cli-backup-written",
+                &[("path", file.display().to_string())],
+            );
             Ok(())
         }
     }
@@ -880,7 +911,7 @@ fn summary(
         _ => {
             let view = svc::view(&mut c, &ctx, store_id, p, None).map_err(|e| fail(&ctx, e))?;
             if format == "csv" {
-                String::from_utf8(svc::clerks_csv(&view.snapshot)?).context("csv")?
+                String::from_utf8(svc::clerks_csv(&view.snapshot, &l)?).context("csv")?
             } else {
                 let templates = crate::web::render::Templates::load()?;
                 crate::web::summaries::print_html(

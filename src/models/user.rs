@@ -305,3 +305,23 @@ pub fn attempts_purge_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryR
     diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before)))
         .execute(conn)
 }
+
+/// The display names of the users with these logins (issue 12: an audit row's subject that
+/// is a person).
+pub fn display_names_by_login(
+    conn: &mut DbConn,
+    logins: &[&str],
+) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::username.eq_any(logins))
+        .select((users::username, users::display_name))
+        .load(conn)
+}
+
+/// The display names of the users `ids` (issue 12: the audit log names people).
+pub fn display_names(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(conn)
+}

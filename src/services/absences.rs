@@ -111,7 +111,11 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput)
             actor,
             "absence.create",
             &clerk.username,
-            &format!("{from}…{to} covered by {}", sub.username),
+            &audit::detail(&[
+                ("from", from.to_string().into()),
+                ("to", to.to_string().into()),
+                ("substitute", sub.display_name.clone().into()),
+            ]),
             "ok",
         )?;
         Ok(id)

@@ -140,7 +140,7 @@ pub fn create_user(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &UserInpu
             actor,
             "user.create",
             &username,
-            &format!("role {}", role.as_str()),
+            &audit::detail(&[("role", role.as_str().into())]),
             "ok",
         )?;
         Ok(id)
@@ -356,7 +356,7 @@ pub fn login(
             &actor,
             "login",
             &username,
-            "throttled",
+            &audit::detail(&[("reason", "throttled".into())]),
             "refused",
         )?;
         return Err(LoginError::Throttled);
@@ -377,7 +377,7 @@ pub fn login(
             &actor,
             "login",
             &username,
-            "bad credentials",
+            &audit::detail(&[("reason", "bad_credentials".into())]),
             "refused",
         )?;
         return Err(LoginError::Invalid);

@@ -57,7 +57,7 @@ pub fn add(
             actor,
             "advisor.add",
             &format!("advisor {id}"),
-            &format!("{name}, {linked} visits linked"),
+            &audit::detail(&[("name", name.into()), ("visits_linked", linked.into())]),
             "ok",
         )?;
         Ok((id, linked))

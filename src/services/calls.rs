@@ -498,7 +498,7 @@ pub fn close_unreachable(
             actor,
             "task.unreachable",
             &format!("task {}", t.id),
-            &format!("attempts {}", t.attempts),
+            &super::audit::detail(&[("attempts", t.attempts.into())]),
             "ok",
         )?;
         Ok(Unreachable {

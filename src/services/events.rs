@@ -77,7 +77,7 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &EventInput) -
             actor,
             "event.create",
             &e.title,
-            &format!("{} invitees", invitees.len()),
+            &audit::detail(&[("invitees", invitees.len().into())]),
             "ok",
         )?;
         Ok(id)

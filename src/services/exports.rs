@@ -112,6 +112,25 @@ impl<W: Write> Write for Tally<W> {
     }
 }
 
+/// What the audit log keeps of an export cut short (issue 12: structured, shown translated):
+/// its range and why — the client gone (a broken pipe) or another write error, whose text is
+/// kept as the library said it.
+fn interrupted_detail(q: &Query, e: &anyhow::Error) -> String {
+    let gone = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    audit::detail(&[
+        ("from", q.from.to_string().into()),
+        ("to", q.to.to_string().into()),
+        (
+            "reason",
+            if gone { "client_gone" } else { "write_failed" }.into(),
+        ),
+        ("error", e.to_string().into()),
+    ])
+}
+
 /// Writes the export (after `authorise`) and records it. An export that fails half-way (the
 /// client gone, the disk full) is logged as interrupted and returns the error.
 pub fn run(
@@ -137,7 +156,7 @@ pub fn run(
                 actor,
                 "register.export",
                 q.register.key(),
-                &format!("{}…{}: {e}", q.from, q.to),
+                &interrupted_detail(q, &e),
                 "interrupted",
             );
             return Err(e);
@@ -259,7 +278,7 @@ pub fn run_xlsx(
             actor,
             "register.export",
             q.register.key(),
-            &format!("{}…{}: {e}", q.from, q.to),
+            &interrupted_detail(q, e),
             "interrupted",
         );
     };

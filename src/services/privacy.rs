@@ -121,7 +121,11 @@ pub fn grant(
             actor,
             "export.grant",
             &auditor.username,
-            &format!("grant {id} until {until}: {}", reason.trim()),
+            &audit::detail(&[
+                ("grant", id.into()),
+                ("until", until.to_string().into()),
+                ("grant_reason", reason.trim().into()),
+            ]),
             "ok",
         )?;
         Ok(id)

@@ -149,14 +149,12 @@ fn clerks_table(s: &Snapshot) -> (Vec<String>, Vec<Vec<String>>) {
 
 /// The per-clerk table as CSV (UTF-8 with BOM): one line per clerk and one for the store,
 /// every figure by its key.
-pub fn clerks_csv(s: &Snapshot) -> anyhow::Result<Vec<u8>> {
+pub fn clerks_csv(s: &Snapshot, lang: &str) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
         let (keys, rows) = clerks_table(s);
-        let mut head = vec!["period".to_string(), "clerk".into(), "name".into()];
-        head.extend(keys.iter().cloned());
-        w.write_record(&head)?;
+        w.write_record(clerks_head(&keys, lang))?;
         for r in rows {
             w.write_record(&r)?;
         }
@@ -165,17 +163,10 @@ pub fn clerks_csv(s: &Snapshot) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The per-clerk table as an Excel workbook: headers in `lang`, figures as numbers, and a
-/// sheet saying which period, store and version it is.
-pub fn clerks_xlsx(
-    s: &Snapshot,
-    lang: &str,
-    filed: Option<i32>,
-    out: &mut (dyn std::io::Write + Send),
-) -> anyhow::Result<()> {
+/// The per-clerk table's header row in `lang` (issue 12: CONTRACT.md fixes the JSON's keys,
+/// not this table's columns, so the CSV speaks the reader's language like the workbook).
+fn clerks_head(keys: &[String], lang: &str) -> Vec<String> {
     use crate::i18n::I18N;
-    use crate::registers::xlsx::{Book, Kind};
-    let (keys, rows) = clerks_table(s);
     let mut head = vec![
         I18N.t(lang, "sum-col-period"),
         I18N.t(lang, "sum-col-clerk"),
@@ -189,6 +180,21 @@ pub fn clerks_xlsx(
             k.clone()
         }
     }));
+    head
+}
+
+/// The per-clerk table as an Excel workbook: headers in `lang`, figures as numbers, and a
+/// sheet saying which period, store and version it is.
+pub fn clerks_xlsx(
+    s: &Snapshot,
+    lang: &str,
+    filed: Option<i32>,
+    out: &mut (dyn std::io::Write + Send),
+) -> anyhow::Result<()> {
+    use crate::i18n::I18N;
+    use crate::registers::xlsx::{Book, Kind};
+    let (keys, rows) = clerks_table(s);
+    let head = clerks_head(&keys, lang);
     let mut kinds = vec![Kind::Text; 3];
     kinds.extend(keys.iter().map(|_| Kind::Number));
     let mut book = Book::new(&I18N.t(lang, "sum-clerks-title"), &head, kinds)?;
@@ -428,7 +434,8 @@ pub fn view(
     p: Period,
     version: Option<i32>,
 ) -> SResult<View> {
-    let versions = model::versions(conn, store_id, p.kind.as_str(), &p.to_string())?;
+    let mut versions = model::versions(conn, store_id, p.kind.as_str(), &p.to_string())?;
+    named(conn, &mut versions)?;
     let current = match version {
         None => versions.first().cloned(),
         Some(v) => Some(
@@ -600,7 +607,7 @@ pub fn file(
             actor,
             "summary.file",
             &format!("{} {p}", p.kind.as_str()),
-            &format!("version {}", d.version),
+            &audit::detail(&[("version", d.version.into())]),
             "ok",
         )?;
         Ok(d.id)
@@ -683,7 +690,27 @@ pub fn store_drafts(conn: &mut DbConn, ctx: &Ctx, p: Period) -> SResult<usize> {
 
 /// The archive of summaries (every stored version, newest period first).
 pub fn archive(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Vec<Stored>> {
-    Ok(model::archive(conn, store_id)?)
+    let mut all = model::archive(conn, store_id)?;
+    named(conn, &mut all)?;
+    Ok(all)
+}
+
+/// Issue 12: who filed a version, by their name ("存档人 王主管", not the login); a version
+/// filed from the command line, or by a user since removed, keeps what was stored.
+fn named(conn: &mut DbConn, versions: &mut [Stored]) -> SResult<()> {
+    let mut names: HashMap<i32, String> = HashMap::new();
+    for v in versions.iter_mut() {
+        let Some(id) = v.filed_by_id else { continue };
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
+            if let Ok(u) = crate::models::user::by_id(conn, id) {
+                e.insert(u.display_name);
+            }
+        }
+        if let Some(n) = names.get(&id) {
+            v.filed_by = Some(n.clone());
+        }
+    }
+    Ok(())
 }
 
 /// The lines behind one figure of a period (of one clerk, or all); `figure` must be a counted
@@ -725,7 +752,7 @@ pub fn rebuild(
             actor,
             "summary.rebuild",
             &subject,
-            &n.to_string(),
+            &audit::detail(&[("rows", n.into())]),
             "ok",
         )?;
         Ok(n)

@@ -130,7 +130,7 @@ pub fn record_valid(
                     actor,
                     "customer.update",
                     &format!("customer {}", c.id),
-                    &format!("visit: {}", what.join(", ")),
+                    &super::audit::detail(&[("source", "visit".into()), ("changed", what.into())]),
                     "ok",
                 )?;
             }

@@ -70,23 +70,109 @@ fn parse(p: &AuditQuery, me: &Auth) -> AppResult<(Filter, i64)> {
     ))
 }
 
-/// A row as the page and the export show it.
+/// A row as the page and the export show it: the export keeps the stored codes, the page
+/// reads them in the reader's language (issue 12).
 #[derive(Serialize)]
 struct Shown {
     id: i32,
     at_utc: String,
     at_local: String,
     actor: String,
+    /// The person's name (the login when the user is unknown, or the command line).
+    actor_name: String,
     action: String,
     action_label: String,
     subject: String,
+    subject_label: String,
     detail: String,
+    /// A structured detail as labelled fields; empty for free text (rows written before).
+    fields: Vec<(String, String)>,
     ip: String,
     result: String,
+    result_label: String,
 }
 
-fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str) -> Shown {
-    let key = format!("audit-action-{}", r.action.replace('.', "-"));
+/// `family-value` in `lang`, else the value as stored.
+fn coded(lang: &str, family: &str, value: &str) -> String {
+    let key = format!("{family}-{}", value.replace('.', "-"));
+    if I18N.has(lang, &key) {
+        I18N.t(lang, &key)
+    } else {
+        value.to_string()
+    }
+}
+
+/// A subject as stored ("task 12", "customer 3 into 5", "call-register", "monthly 2026-10")
+/// said in `lang`; anything else as it was written.
+fn subject_label(lang: &str, subject: &str) -> String {
+    let words: Vec<&str> = subject.split(' ').collect();
+    let key = |w: &str| format!("audit-subject-{w}");
+    match words.as_slice() {
+        [w, id] if I18N.has(lang, &key(w)) => {
+            I18N.t_args(lang, &key(w), &[("id", format!("#{id}"))])
+        }
+        ["customer", a, "into", b] => I18N.t_args(
+            lang,
+            "audit-subject-merge",
+            &[("from", format!("#{a}")), ("into", format!("#{b}"))],
+        ),
+        [kind @ ("monthly" | "yearly"), period] => I18N.t_args(
+            lang,
+            &format!("sum-title-{kind}"),
+            &[("period", period.to_string())],
+        ),
+        [reg] if I18N.has(lang, &format!("register-title-{reg}")) => {
+            I18N.t(lang, &format!("register-title-{reg}"))
+        }
+        _ => subject.to_string(),
+    }
+}
+
+/// A detail stored as a JSON object, as labelled fields in `lang`; `None` for free text.
+fn fields(lang: &str, detail: &str) -> Option<Vec<(String, String)>> {
+    let serde_json::Value::Object(map) = serde_json::from_str(detail).ok()? else {
+        return None;
+    };
+    Some(
+        map.iter()
+            .map(|(k, v)| (coded(lang, "audit-detail", k), value(lang, k, v)))
+            .collect(),
+    )
+}
+
+/// One value of a structured detail: coded values (a role, a reason) translated, lists
+/// joined, objects (an export's chain heads) written compactly.
+fn value(lang: &str, key: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => match key {
+            "role" => coded(lang, "role", s),
+            "reason" => coded(lang, "audit-reason", s),
+            "register" => coded(lang, "register-title", s),
+            "changed" => coded(lang, "audit-changed", s),
+            "source" => coded(lang, "audit-source", s),
+            _ => s.clone(),
+        },
+        Value::Null => String::new(),
+        Value::Bool(b) => coded(lang, "audit-bool", &b.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| value(lang, key, i))
+            .collect::<Vec<_>>()
+            .join(if lang == "en" { ", " } else { "、" }),
+        Value::Number(n) => n.to_string(),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// The names of the people of a page: by user id (who acted) and by login (whom it was about).
+#[derive(Default)]
+struct Names {
+    by_id: std::collections::HashMap<i32, String>,
+    by_login: std::collections::HashMap<String, String>,
+}
+
+fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str, names: &Names) -> Shown {
     Shown {
         id: r.id,
         at_utc: r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -94,16 +180,23 @@ fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str) -> Shown {
             .with_offset(r.at)
             .format("%Y-%m-%d %H:%M:%S %:z")
             .to_string(),
-        action_label: if I18N.has(lang, &key) {
-            I18N.t(lang, &key)
-        } else {
-            r.action.clone()
-        },
+        action_label: coded(lang, "audit-action", &r.action),
+        actor_name: r
+            .actor_id
+            .and_then(|id| names.by_id.get(&id).cloned())
+            .unwrap_or_else(|| r.actor.clone()),
         actor: r.actor,
         action: r.action,
+        subject_label: names
+            .by_login
+            .get(&r.subject)
+            .cloned()
+            .unwrap_or_else(|| subject_label(lang, &r.subject)),
         subject: r.subject,
+        fields: fields(lang, &r.detail).unwrap_or_default(),
         detail: r.detail,
         ip: r.ip.unwrap_or_default(),
+        result_label: coded(lang, "audit-result", &r.result),
         result: r.result,
     }
 }
@@ -120,12 +213,22 @@ pub async fn page(
     let ff = f.clone();
     let (rows, total, actions) = state
         .db(move |conn, ctx| {
-            let (rows, total, actions) = audit::page(conn, &ff, PAGE, (page - 1) * PAGE)?;
-            let rows: Vec<Shown> = rows
+            let p = audit::page(conn, &ff, PAGE, (page - 1) * PAGE)?;
+            let names = Names {
+                by_id: p.names,
+                by_login: p.subjects,
+            };
+            let rows: Vec<Shown> = p
+                .rows
                 .into_iter()
-                .map(|r| shown(r, &ctx.clock, lang))
+                .map(|r| shown(r, &ctx.clock, lang, &names))
                 .collect();
-            Ok((rows, total, actions))
+            let actions: Vec<(String, String)> = p
+                .actions
+                .into_iter()
+                .map(|a| (coded(lang, "audit-action", &a), a))
+                .collect();
+            Ok((rows, p.total, actions))
         })
         .await?;
     let mut query = vec![];
@@ -176,7 +279,7 @@ fn each_row(
         }
         for r in batch {
             last = r.id;
-            let s = shown(r, clock, lang);
+            let s = shown(r, clock, lang, &Names::default());
             line(vec![
                 s.id.to_string(),
                 s.at_utc,
@@ -208,11 +311,11 @@ fn record_export(
         actor,
         "audit.export",
         "audit_log",
-        &format!(
-            "{}…{}, {lines} rows",
-            f.from.map(|d| d.to_string()).unwrap_or_default(),
-            f.to.map(|d| d.to_string()).unwrap_or_default()
-        ),
+        &audit::detail(&[
+            ("from", f.from.map(|d| d.to_string()).into()),
+            ("to", f.to.map(|d| d.to_string()).into()),
+            ("rows", lines.into()),
+        ]),
         "ok",
     )?;
     Ok(())

@@ -946,7 +946,7 @@ async fn clerks_table(
         (body, super::exports::XLSX, "xlsx")
     } else {
         (
-            svc::clerks_csv(&view.snapshot)?,
+            svc::clerks_csv(&view.snapshot, me.lang)?,
             "text/csv; charset=utf-8",
             "csv",
         )

@@ -159,7 +159,7 @@ both_backends!(
         assert_eq!(bad.status, 422);
         let text = bad.text();
         assert!(
-            text.contains("不是本店在职的稽核员") && text.contains("不能早于今天"),
+            text.contains("不是本店在职的审计员") && text.contains("不能早于今天"),
             "{text}"
         );
         let auditor_id = env.with(|c| {

@@ -260,7 +260,11 @@ both_backends!(
         });
         assert_eq!(
             logged,
-            vec![("boss".to_string(), "visit: name".to_string())]
+            // Issue 12: the detail is stored as structured values, shown translated.
+            vec![(
+                "boss".to_string(),
+                r#"{"changed":["name"],"source":"visit"}"#.to_string()
+            )]
         );
     }
 );

@@ -250,7 +250,8 @@ both_backends!(jobs_run_twice_changes_nothing_the_second_time, |b| {
         None,
     );
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), "no job is due");
+    // Issue 12: in the configured language (the default, zh-CN).
+    assert_eq!(out.trim(), "没有到期的定时任务");
     assert_eq!(count_rows!(env, digests), digests);
     if b == Backend::Sqlite {
         assert_eq!(
