@@ -54,6 +54,18 @@ impl I18n {
         self.bundle(lang).has_message(key)
     }
 
+    /// A stored code (`outcome` `reached`, `audit-action` `absence.create`) as the message
+    /// `family-value` in `lang` (a dot becomes a dash: Fluent ids have none); a code with no
+    /// message is shown as stored, so a value written before its word existed still reads.
+    pub fn coded(&self, lang: &str, family: &str, value: &str) -> String {
+        let key = format!("{family}-{}", value.replace('.', "-"));
+        if self.has(lang, &key) {
+            self.t(lang, &key)
+        } else {
+            value.to_string()
+        }
+    }
+
     /// The message `key` in `lang`; a missing key shows itself (and fails the tests).
     pub fn t(&self, lang: &str, key: &str) -> String {
         self.t_args(lang, key, &[])

@@ -194,12 +194,7 @@ fn coded(lang: &str, family: &str, value: &str) -> String {
         {
             return x.3.clone();
         }
-        let key = format!("{family}-{value}");
-        let v = if I18N.has(lang, &key) {
-            I18N.t(lang, &key)
-        } else {
-            value.to_string()
-        };
+        let v = I18N.coded(lang, family, value);
         c.borrow_mut()
             .push((lang.into(), family.into(), value.into(), v.clone()));
         v
@@ -431,7 +426,7 @@ fn drive(
     tz: chrono_tz::Tz,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<Written> {
-    let store_codes = store_codes(conn)?;
+    let store_codes = stores_as(conn, StoreCell::Code)?;
     let clock = crate::clock::Clock::new(tz, None);
     let all = Filters::default();
     sink.header(&headers(q.register, q.lang))?;
@@ -641,9 +636,10 @@ pub struct Filters {
     pub id: Option<i32>,
 }
 
-/// The lines of a register for `q` and `f`, in register-number order (store, number), as
-/// `(id, cells)`: the cells are the export's, in the export's column order (`keys`), not yet
-/// neutralised for a spreadsheet. `limit` lines from `offset`.
+/// The lines of a register for `q` and `f` as a page shows them, in register-number order
+/// (store, number), as `(id, cells)`: the cells are the export's, in the export's column order
+/// (`keys`), not yet neutralised for a spreadsheet, except that 门店 is the store's name (the
+/// export files keep its code, CONTRACT.md). `limit` lines from `offset`.
 pub fn rows(
     conn: &mut DbConn,
     q: &Query,
@@ -652,14 +648,14 @@ pub fn rows(
     limit: i64,
     offset: i64,
 ) -> anyhow::Result<Vec<(i32, Vec<String>)>> {
-    let store_codes = store_codes(conn)?;
+    let store_names = stores_as(conn, StoreCell::Name)?;
     let clock = crate::clock::Clock::new(tz, None);
     fetch(
         conn,
         q,
         f,
         &clock,
-        &store_codes,
+        &store_names,
         Window::Page { limit, offset },
     )
 }
@@ -723,10 +719,25 @@ pub fn count(conn: &mut DbConn, q: &Query, f: &Filters) -> anyhow::Result<i64> {
     })
 }
 
-fn store_codes(conn: &mut DbConn) -> anyhow::Result<Vec<(i32, String)>> {
-    Ok(stores::table
-        .select((stores::id, stores::code))
-        .load(conn)?)
+/// How a line's 门店 cell names its store.
+#[derive(Clone, Copy)]
+enum StoreCell {
+    /// The code, as the export files give it (CONTRACT.md).
+    Code,
+    /// The name, as a page shows it (issue 12).
+    Name,
+}
+
+/// Each store's id and the text its lines' 门店 cell shows.
+fn stores_as(conn: &mut DbConn, cell: StoreCell) -> anyhow::Result<Vec<(i32, String)>> {
+    Ok(match cell {
+        StoreCell::Code => stores::table
+            .select((stores::id, stores::code))
+            .load(conn)?,
+        StoreCell::Name => stores::table
+            .select((stores::id, stores::name))
+            .load(conn)?,
+    })
 }
 
 /// A call-register line as the export reads it: id, store, then the cells' raw values.

@@ -53,15 +53,6 @@ pub struct Extra {
     pub body: Option<String>,
 }
 
-fn coded(lang: &str, family: &str, value: &str) -> String {
-    let key = format!("{family}-{value}");
-    if I18N.has(lang, &key) {
-        I18N.t(lang, &key)
-    } else {
-        value.to_string()
-    }
-}
-
 /// The details of line `id` of `register` (already known to exist and to be the reader's).
 pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> QueryResult<Extra> {
     let mut x = Extra::default();
@@ -94,14 +85,16 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
                 label: I18N.t(lang, k),
                 value: v,
             };
-            x.facts
-                .push(fact("field-outcome", coded(lang, "outcome", &r.outcome)));
+            x.facts.push(fact(
+                "field-outcome",
+                I18N.coded(lang, "outcome", &r.outcome),
+            ));
             let topics: Vec<String> = r
                 .topics
                 .split(',')
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
-                .map(|t| format!("{t} {}", coded(lang, "topic", t)))
+                .map(|t| format!("{t} {}", I18N.coded(lang, "topic", t)))
                 .collect();
             if !topics.is_empty() {
                 x.facts.push(fact("field-topics", topics.join("；")));
@@ -109,11 +102,13 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
             if let Some(s) = r.satisfied {
                 let v = if s { "yes" } else { "no" };
                 x.facts
-                    .push(fact("field-satisfied", coded(lang, "satisfied", v)));
+                    .push(fact("field-satisfied", I18N.coded(lang, "satisfied", v)));
             }
             if let Some(a) = &r.event_answer {
-                x.facts
-                    .push(fact("field-event_answer", coded(lang, "event-answer", a)));
+                x.facts.push(fact(
+                    "field-event_answer",
+                    I18N.coded(lang, "event-answer", a),
+                ));
             }
             let raised: Vec<crate::models::call::Item> = items::table
                 .filter(items::call_record_id.eq(id))
@@ -123,9 +118,9 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
             x.items = raised
                 .into_iter()
                 .map(|i| RaisedItem {
-                    kind: coded(lang, "item-kind", &i.kind),
+                    kind: I18N.coded(lang, "item-kind", &i.kind),
                     text: i.text,
-                    status: coded(lang, "item-status", &i.status),
+                    status: I18N.coded(lang, "item-status", &i.status),
                     answer: i.answer,
                     solution: i.solution,
                     raised_on: i.raised_on.to_string(),
@@ -194,11 +189,12 @@ pub fn wrap(key: &str) -> Wrap {
     }
 }
 
-/// The columns a register's page shows at 1366 px (about 11; the two ledgers, short-celled,
-/// show all theirs); the others are on each line's own page, which shows every column. The paper form and the exports keep every column.
-pub fn on_screen(register: Register) -> &'static [&'static str] {
+/// The columns a register's page shows at 1366 px when it cannot show them all (about 11);
+/// the others are on each line's own page, which shows every column. `None`: the two ledgers,
+/// short-celled, show every column. The paper form and the exports keep every column.
+pub fn on_screen(register: Register) -> Option<&'static [&'static str]> {
     match register {
-        Register::Archives => &[
+        Register::Archives => Some(&[
             "archive_no",
             "customer_name",
             "phone",
@@ -211,8 +207,8 @@ pub fn on_screen(register: Register) -> &'static [&'static str] {
             "archived_by",
             "store",
             "amends",
-        ],
-        Register::CallRecords => &[
+        ]),
+        Register::CallRecords => Some(&[
             "record_no",
             "called_at",
             "category",
@@ -224,87 +220,8 @@ pub fn on_screen(register: Register) -> &'static [&'static str] {
             "satisfaction",
             "store",
             "amends",
-        ],
-        Register::CallRegister => &[
-            "register_no",
-            "date",
-            "customer_name",
-            "phone",
-            "direction",
-            "category",
-            "outcome",
-            "handled_by",
-            "record_no",
-            "store",
-            "amends",
-            "amend_reason",
-        ],
-        Register::LetterRegister => &[
-            "register_no",
-            "sent_on",
-            "customer_name",
-            "address",
-            "letter_kind",
-            "subject",
-            "handled_by",
-            "related_to",
-            "store",
-            "amends",
-            "amend_reason",
-        ],
-    }
-}
-
-/// Every store's code and name: a page shows the 门店 cell by name (the exports keep the code,
-/// CONTRACT.md).
-pub fn store_names(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
-    stores::table
-        .select((stores::code, stores::name))
-        .order(stores::id)
-        .load(conn)
-}
-
-/// The store cell of each line, by name instead of code.
-pub fn name_stores(
-    register: Register,
-    rows: &mut [(i32, Vec<String>)],
-    names: &[(String, String)],
-) {
-    let Some(at) = super::export::keys(register)
-        .iter()
-        .position(|k| *k == "store")
-    else {
-        return;
-    };
-    for (_, cells) in rows.iter_mut() {
-        if let Some(cell) = cells.get_mut(at) {
-            if let Some((_, name)) = names.iter().find(|(code, _)| code == cell) {
-                *cell = name.clone();
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_column_shown_on_screen_is_a_column_of_its_register() {
-        for r in Register::ALL {
-            let keys = super::super::export::keys(r);
-            for k in on_screen(r) {
-                assert!(keys.contains(k), "{k} of {}", r.key());
-            }
-        }
-    }
-
-    #[test]
-    fn tokens_never_wrap_and_free_text_does() {
-        assert_eq!(wrap("plate"), Wrap::Nowrap);
-        assert_eq!(wrap("phone"), Wrap::Nowrap);
-        assert_eq!(wrap("store"), Wrap::Word);
-        assert_eq!(wrap("key_points"), Wrap::Text);
+        ]),
+        Register::CallRegister | Register::LetterRegister => None,
     }
 }
 
@@ -407,8 +324,26 @@ fn related_in(lang: &str, stored: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod wrap_tests {
+mod tests {
     use super::*;
+
+    #[test]
+    fn every_column_shown_on_screen_is_a_column_of_its_register() {
+        for r in Register::ALL {
+            let keys = super::super::export::keys(r);
+            for k in on_screen(r).unwrap_or_default() {
+                assert!(keys.contains(k), "{k} of {}", r.key());
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_never_wrap_and_free_text_does() {
+        assert_eq!(wrap("plate"), Wrap::Nowrap);
+        assert_eq!(wrap("phone"), Wrap::Nowrap);
+        assert_eq!(wrap("store"), Wrap::Word);
+        assert_eq!(wrap("key_points"), Wrap::Text);
+    }
 
     #[test]
     fn a_letter_line_is_said_again_in_the_readers_language() {

@@ -44,9 +44,16 @@ pub struct Page {
     pub rows: Vec<AuditRow>,
     pub total: i64,
     pub actions: Vec<String>,
-    pub names: HashMap<i32, String>,
-    /// The names of the people some rows are about (their subject is a login).
-    pub subjects: HashMap<String, String>,
+    pub names: Names,
+}
+
+/// The names of the people of a page of the log (none for the export, which keeps logins).
+#[derive(Default)]
+pub struct Names {
+    /// Who acted, by user id.
+    pub by_id: HashMap<i32, String>,
+    /// Whom a row is about, by the login its subject names.
+    pub by_login: HashMap<String, String>,
 }
 
 pub fn page(conn: &mut DbConn, f: &Filter, limit: i64, offset: i64) -> QueryResult<Page> {
@@ -61,14 +68,16 @@ pub fn page(conn: &mut DbConn, f: &Filter, limit: i64, offset: i64) -> QueryResu
         .collect();
     logins.sort_unstable();
     logins.dedup();
-    let subjects = crate::models::user::display_names_by_login(conn, &logins)?
-        .into_iter()
-        .collect();
-    Ok(Page {
-        subjects,
-        names: crate::models::user::display_names(conn, &ids)?
+    let names = Names {
+        by_id: crate::models::user::display_names(conn, &ids)?
             .into_iter()
             .collect(),
+        by_login: crate::models::user::display_names_by_login(conn, &logins)?
+            .into_iter()
+            .collect(),
+    };
+    Ok(Page {
+        names,
         total: audit::count(conn, f)?,
         actions: audit::actions(conn)?,
         rows,

@@ -77,6 +77,19 @@ impl Actor {
         }
     }
 
+    /// A stored user acting outside a request (the demo's shop at work); an unknown role is
+    /// an error, not a guess.
+    pub fn of_user(u: &crate::models::user::User) -> anyhow::Result<Actor> {
+        Ok(Actor {
+            user_id: Some(u.id),
+            name: u.username.clone(),
+            role: Role::parse(&u.role)
+                .ok_or_else(|| anyhow::anyhow!("user {}: unknown role {}", u.username, u.role))?,
+            store_id: u.store_id,
+            ip: None,
+        })
+    }
+
     /// Whether this actor may act in `store_id`: users of a store only there; users without
     /// a store (admins, auditors of the group) everywhere.
     pub fn in_store(&self, store_id: i32) -> bool {

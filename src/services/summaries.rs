@@ -172,14 +172,7 @@ fn clerks_head(keys: &[String], lang: &str) -> Vec<String> {
         I18N.t(lang, "sum-col-clerk"),
         I18N.t(lang, "sum-line-clerk"),
     ];
-    head.extend(keys.iter().map(|k| {
-        let key = format!("sum-fig-{}", k.replace('.', "-"));
-        if I18N.has(lang, &key) {
-            I18N.t(lang, &key)
-        } else {
-            k.clone()
-        }
-    }));
+    head.extend(keys.iter().map(|k| I18N.coded(lang, "sum-fig", k)));
     head
 }
 

@@ -10,7 +10,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::error::FieldErrors;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
-use crate::services::audit::{self, AuditRow, Filter};
+use crate::services::audit::{self, AuditRow, Filter, Names};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -92,16 +92,6 @@ struct Shown {
     result_label: String,
 }
 
-/// `family-value` in `lang`, else the value as stored.
-fn coded(lang: &str, family: &str, value: &str) -> String {
-    let key = format!("{family}-{}", value.replace('.', "-"));
-    if I18N.has(lang, &key) {
-        I18N.t(lang, &key)
-    } else {
-        value.to_string()
-    }
-}
-
 /// A subject as stored ("task 12", "customer 3 into 5", "call-register", "monthly 2026-10")
 /// said in `lang`; anything else as it was written.
 fn subject_label(lang: &str, subject: &str) -> String {
@@ -135,7 +125,7 @@ fn fields(lang: &str, detail: &str) -> Option<Vec<(String, String)>> {
     };
     Some(
         map.iter()
-            .map(|(k, v)| (coded(lang, "audit-detail", k), value(lang, k, v)))
+            .map(|(k, v)| (I18N.coded(lang, "audit-detail", k), value(lang, k, v)))
             .collect(),
     )
 }
@@ -146,15 +136,15 @@ fn value(lang: &str, key: &str, v: &serde_json::Value) -> String {
     use serde_json::Value;
     match v {
         Value::String(s) => match key {
-            "role" => coded(lang, "role", s),
-            "reason" => coded(lang, "audit-reason", s),
-            "register" => coded(lang, "register-title", s),
-            "changed" => coded(lang, "audit-changed", s),
-            "source" => coded(lang, "audit-source", s),
+            "role" => I18N.coded(lang, "role", s),
+            "reason" => I18N.coded(lang, "audit-reason", s),
+            "register" => I18N.coded(lang, "register-title", s),
+            "changed" => I18N.coded(lang, "audit-changed", s),
+            "source" => I18N.coded(lang, "audit-source", s),
             _ => s.clone(),
         },
         Value::Null => String::new(),
-        Value::Bool(b) => coded(lang, "audit-bool", &b.to_string()),
+        Value::Bool(b) => I18N.coded(lang, "audit-bool", &b.to_string()),
         Value::Array(items) => items
             .iter()
             .map(|i| value(lang, key, i))
@@ -165,13 +155,6 @@ fn value(lang: &str, key: &str, v: &serde_json::Value) -> String {
     }
 }
 
-/// The names of the people of a page: by user id (who acted) and by login (whom it was about).
-#[derive(Default)]
-struct Names {
-    by_id: std::collections::HashMap<i32, String>,
-    by_login: std::collections::HashMap<String, String>,
-}
-
 fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str, names: &Names) -> Shown {
     Shown {
         id: r.id,
@@ -180,7 +163,7 @@ fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str, names: &Names) ->
             .with_offset(r.at)
             .format("%Y-%m-%d %H:%M:%S %:z")
             .to_string(),
-        action_label: coded(lang, "audit-action", &r.action),
+        action_label: I18N.coded(lang, "audit-action", &r.action),
         actor_name: r
             .actor_id
             .and_then(|id| names.by_id.get(&id).cloned())
@@ -196,7 +179,7 @@ fn shown(r: AuditRow, clock: &crate::clock::Clock, lang: &str, names: &Names) ->
         fields: fields(lang, &r.detail).unwrap_or_default(),
         detail: r.detail,
         ip: r.ip.unwrap_or_default(),
-        result_label: coded(lang, "audit-result", &r.result),
+        result_label: I18N.coded(lang, "audit-result", &r.result),
         result: r.result,
     }
 }
@@ -214,19 +197,15 @@ pub async fn page(
     let (rows, total, actions) = state
         .db(move |conn, ctx| {
             let p = audit::page(conn, &ff, PAGE, (page - 1) * PAGE)?;
-            let names = Names {
-                by_id: p.names,
-                by_login: p.subjects,
-            };
             let rows: Vec<Shown> = p
                 .rows
                 .into_iter()
-                .map(|r| shown(r, &ctx.clock, lang, &names))
+                .map(|r| shown(r, &ctx.clock, lang, &p.names))
                 .collect();
             let actions: Vec<(String, String)> = p
                 .actions
                 .into_iter()
-                .map(|a| (coded(lang, "audit-action", &a), a))
+                .map(|a| (I18N.coded(lang, "audit-action", &a), a))
                 .collect();
             Ok((rows, p.total, actions))
         })

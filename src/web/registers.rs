@@ -274,13 +274,12 @@ struct Cell {
 /// screen columns on its page (`view::on_screen`).
 fn shown(register: Register, screen: bool) -> Vec<usize> {
     let keys = export::keys(register);
-    if !screen {
-        return (0..keys.len()).collect();
+    match view::on_screen(register).filter(|_| screen) {
+        Some(wanted) => (0..keys.len())
+            .filter(|i| wanted.contains(&keys[*i]))
+            .collect(),
+        None => (0..keys.len()).collect(),
     }
-    let wanted = view::on_screen(register);
-    (0..keys.len())
-        .filter(|i| wanted.contains(&keys[*i]))
-        .collect()
 }
 
 /// The headers of the shown columns.
@@ -348,8 +347,7 @@ pub async fn page(
     let (rows, total, clerks) = state
         .db(move |conn, ctx| {
             let tz = ctx.clock.tz();
-            let mut rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
-            view::name_stores(qq.register, &mut rows, &view::store_names(conn)?);
+            let rows = export::rows(conn, &qq, &ff, tz, PAGE, (page - 1) * PAGE)?;
             let total = export::count(conn, &qq, &ff)?;
             let clerks: Vec<Clerk> = crate::services::accounts::staff(conn, store_id)?
                 .into_iter()
@@ -459,8 +457,7 @@ async fn detail_page(
     let actor = me.actor();
     let (row, extra) = state
         .db(move |conn, ctx| {
-            let mut rows = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?;
-            view::name_stores(reg, &mut rows, &view::store_names(conn)?);
+            let rows = export::rows(conn, &q, &f, ctx.clock.tz(), 1, 0)?;
             let row = rows.into_iter().next().ok_or(AppError::NotFound)?;
             if reveal && reg != Register::LetterRegister {
                 crate::services::privacy::reveal_line(conn, ctx, &actor, &row.1[0])?;
@@ -504,8 +501,7 @@ pub async fn print(
     let (qq, ff) = (q.clone(), f.clone());
     let (rows, store) = state
         .db(move |conn, ctx| {
-            let mut rows = export::rows(conn, &qq, &ff, ctx.clock.tz(), PRINT_MAX + 1, 0)?;
-            view::name_stores(qq.register, &mut rows, &view::store_names(conn)?);
+            let rows = export::rows(conn, &qq, &ff, ctx.clock.tz(), PRINT_MAX + 1, 0)?;
             Ok((rows, view::store_name(conn, qq.store_id)?))
         })
         .await?;

@@ -31,35 +31,22 @@ pub(super) fn ctx_at(ctx: &Ctx, day: NaiveDate, hour: u32) -> Ctx {
     }
 }
 
-fn actor_of(u: &user::User) -> Actor {
-    Actor {
-        user_id: Some(u.id),
-        name: u.username.clone(),
-        role: Role::parse(&u.role).unwrap_or(Role::Clerk),
-        store_id: u.store_id,
-        ip: None,
-    }
-}
-
 pub(super) fn supervisor(conn: &mut DbConn) -> anyhow::Result<Actor> {
     let sup = user::all(conn)?
         .into_iter()
         .find(|u| u.role == Role::Supervisor.as_str())
         .context("demo supervisor")?;
-    Ok(actor_of(&sup))
+    Actor::of_user(&sup)
 }
 
 /// Who works `clerk`'s tasks on `day`: the clerk, or their substitute while they are away
-/// (R9), with the clerk covered for.
-pub(super) fn worker(
-    conn: &mut DbConn,
-    clerk: i32,
-    day: NaiveDate,
-) -> anyhow::Result<(Actor, Option<i32>)> {
-    Ok(match absence::of_clerk_on(conn, clerk, day)? {
-        Some(a) => (actor_of(&user::by_id(conn, a.substitute_id)?), Some(clerk)),
-        None => (actor_of(&user::by_id(conn, clerk)?), None),
-    })
+/// (R9; the services record the cover themselves).
+pub(super) fn worker(conn: &mut DbConn, clerk: i32, day: NaiveDate) -> anyhow::Result<Actor> {
+    let who = match absence::of_clerk_on(conn, clerk, day)? {
+        Some(a) => a.substitute_id,
+        None => clerk,
+    };
+    Actor::of_user(&user::by_id(conn, who)?)
 }
 
 /// Before the calls are worked: the past absence, the win-back job's run and the event.
@@ -182,7 +169,7 @@ fn send_letters(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
         if day >= today || t.window_start >= today - Duration::days(1) {
             continue;
         }
-        let (actor, _) = worker(conn, t.clerk_id, day)?;
+        let actor = worker(conn, t.clerk_id, day)?;
         letters::send_task(conn, &ctx_at(ctx, day, 11), &actor, t.id, "zh-CN")
             .map_err(|e| anyhow::anyhow!("demo letter for task {}: {e:?}", t.id))?;
     }

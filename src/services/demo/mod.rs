@@ -17,7 +17,6 @@ use super::{accounts, Actor, Ctx};
 use crate::db::DbConn;
 
 use crate::domain::archive::PlanInput;
-use crate::domain::role::Role;
 use crate::domain::visit::VisitInput;
 use crate::models::{customer, user};
 use anyhow::Context;
@@ -119,13 +118,7 @@ pub fn load(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<bool> {
         };
         let cust = customer::by_id(conn, rec.customer_id)?.context("demo customer")?;
         let clerk = user::by_id(conn, cust.clerk_id.context("demo clerk")?)?;
-        let actor = Actor {
-            user_id: Some(clerk.id),
-            name: clerk.username.clone(),
-            role: Role::Clerk,
-            store_id: clerk.store_id,
-            ip: None,
-        };
+        let actor = Actor::of_user(&clerk)?;
         let draft = archive::draft(conn, &actor, rec.visit_id, today)
             .map_err(|e| anyhow::anyhow!("demo draft: {e:?}"))?;
         let visit_date = draft.visit.visit_date;

@@ -6,7 +6,7 @@
 
 use super::history::{at, ctx_at, supervisor, worker};
 use crate::db::DbConn;
-use crate::domain::call::{CallInput, ItemInput, Outcome};
+use crate::domain::call::{CallInput, ItemInput, ItemKind, Outcome};
 use crate::domain::task::TaskKind;
 use crate::models::task::{OpenFilter, Task};
 use crate::services::{calls, items, Ctx};
@@ -124,29 +124,19 @@ fn reach(
         };
         record(conn, ctx, t, day - Duration::days(1), 10, &failed)?;
     }
-    let mut items = Vec::new();
-    if n % 7 == 0 {
-        items.push(ItemInput {
-            kind: Some("complaint".into()),
-            text: Some("上次保养后发动机有异响".into()),
-            answered_on_call: false,
-            answer: None,
-        });
+    let items = if n % 7 == 0 {
+        vec![item(ItemKind::Complaint, "上次保养后发动机有异响", None)]
     } else if n % 9 == 0 {
-        items.push(ItemInput {
-            kind: Some("request".into()),
-            text: Some("希望提供原厂配件的价格清单".into()),
-            answered_on_call: false,
-            answer: None,
-        });
+        vec![item(ItemKind::Request, "希望提供原厂配件的价格清单", None)]
     } else if n % 6 == 0 {
-        items.push(ItemInput {
-            kind: Some("wish".into()),
-            text: Some("希望保养前短信提醒".into()),
-            answered_on_call: true,
-            answer: Some("已登记，保养前三天短信提醒".into()),
-        });
-    }
+        vec![item(
+            ItemKind::Wish,
+            "希望保养前短信提醒",
+            Some("已登记，保养前三天短信提醒"),
+        )]
+    } else {
+        Vec::new()
+    };
     let reached = CallInput {
         outcome: Some("reached".into()),
         called_at: Some(at(day, 15, minute)),
@@ -156,7 +146,7 @@ fn reach(
         satisfied: Some(true),
         event_answer: Some(if n % 4 == 0 { "undecided" } else { "coming" }.into()),
         // X6: the follow-ups ask satisfaction; mostly 4–5, now and then low or declined.
-        satisfaction: demo_satisfaction(&t.kind, n),
+        satisfaction: demo_satisfaction(kind, n),
         // X7: why a lost customer stopped coming.
         win_back_reason: (kind == Some(TaskKind::WinBack)).then(|| "price".into()),
         ..CallInput::default()
@@ -195,7 +185,7 @@ fn unreachable(
         };
         record(conn, ctx, t, *d, 11, &failed)?;
     }
-    let (actor, _) = worker(conn, t.clerk_id, last)?;
+    let actor = worker(conn, t.clerk_id, last)?;
     calls::close_unreachable(conn, &ctx_at(ctx, last, 17), &actor, t.id)
         .map_err(|e| anyhow::anyhow!("demo unreachable {}: {e:?}", t.id))?;
     Ok(true)
@@ -228,7 +218,7 @@ pub(super) fn inbound(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
             continue;
         };
         let day = today - Duration::days(days_ago);
-        let (actor, _) = worker(conn, c.clerk_id.unwrap_or(1), day)?;
+        let actor = worker(conn, c.clerk_id.unwrap_or(1), day)?;
         let input = CallInput {
             direction: Some("inbound".into()),
             category: Some(category.into()),
@@ -236,12 +226,7 @@ pub(super) fn inbound(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
             called_at: Some(at(day, 14, 20)),
             key_points: Some(points.into()),
             items: complaint
-                .map(|text| ItemInput {
-                    kind: Some("complaint".into()),
-                    text: Some(text.into()),
-                    answered_on_call: false,
-                    answer: None,
-                })
+                .map(|text| item(ItemKind::Complaint, text, None))
                 .into_iter()
                 .collect(),
             ..CallInput::default()
@@ -259,6 +244,16 @@ pub(super) fn inbound(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An item raised on a call; `answer`: answered there and then (R4b).
+fn item(kind: ItemKind, text: &str, answer: Option<&str>) -> ItemInput {
+    ItemInput {
+        kind: Some(kind.as_str().into()),
+        text: Some(text.into()),
+        answered_on_call: answer.is_some(),
+        answer: answer.map(Into::into),
+    }
+}
+
 /// Records a call on the task `hour` o'clock on `day`, by whoever works the clerk's tasks then.
 fn record(
     conn: &mut DbConn,
@@ -268,7 +263,7 @@ fn record(
     hour: u32,
     input: &CallInput,
 ) -> anyhow::Result<()> {
-    let (actor, _) = worker(conn, t.clerk_id, day)?;
+    let actor = worker(conn, t.clerk_id, day)?;
     calls::record(
         conn,
         &ctx_at(ctx, day, hour + 1),
@@ -297,8 +292,8 @@ pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<
         }
         let day1 = it.raised_on + Duration::days(1);
         let day2 = it.raised_on + Duration::days(2);
-        let (actor, _) = worker(conn, it.clerk_id, day1)?;
-        if it.kind == "request" {
+        let actor = worker(conn, it.clerk_id, day1)?;
+        if ItemKind::parse(&it.kind) == Some(ItemKind::Request) {
             items::note(
                 conn,
                 &ctx_at(ctx, day1, 9),
@@ -342,7 +337,7 @@ pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<
             satisfied: Some(satisfied),
             ..CallInput::default()
         };
-        let (actor, _) = worker(conn, it.clerk_id, day2)?;
+        let actor = worker(conn, it.clerk_id, day2)?;
         calls::record(
             conn,
             &ctx_at(ctx, day2, 17),
@@ -362,9 +357,15 @@ pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<
 
 /// X6: a demo answer for a reached follow-up (none on other calls): mostly 4–5, one in eleven
 /// declined, one in thirteen low (which opens a complaint).
-fn demo_satisfaction(kind: &str, n: i64) -> crate::domain::satisfaction::SatisfactionInput {
+fn demo_satisfaction(
+    kind: Option<TaskKind>,
+    n: i64,
+) -> crate::domain::satisfaction::SatisfactionInput {
     use crate::domain::satisfaction::{SatisfactionInput, ASPECTS};
-    if kind != "first_follow_up" && kind != "second_follow_up" {
+    if !matches!(
+        kind,
+        Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)
+    ) {
         return SatisfactionInput::default();
     }
     let overall = match n % 13 {
