@@ -49,10 +49,11 @@ pub(super) fn calls(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
         for row in open {
             let t = row.task;
             let n = i64::from(t.id);
-            // Some recent tasks are left for today's queue (a few of them overdue); older ones
-            // were called, most inside their window.
+            // Some recent tasks are left for today's queue (a few of them overdue, none from
+            // before the demo's two months); older ones were called, most inside their window.
             let recent = t.window_end >= today - Duration::days(4);
-            if t.window_start >= today || (recent && n % 3 == 0) || n % 23 == 0 {
+            let forgotten = n % 23 == 0 && t.window_end >= today - Duration::days(60);
+            if t.window_start >= today || (recent && n % 3 == 0) || forgotten {
                 continue;
             }
             let kind = TaskKind::parse(&t.kind);
@@ -278,18 +279,24 @@ fn record(
 
 /// Items older than two days: a request researched first (a note), then each escalated the
 /// next day, solved by the supervisor and the customer told the day after — satisfied, except
-/// the first, who is not, so it is reopened (R4d); the newest are still being followed.
+/// for the latest of them, which is reopened (R4d); the last two days' items are still being
+/// followed.
 /// Returns the last item closed and the day it was solved (its reply letter follows).
 pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<(i32, NaiveDate)>> {
     use crate::models::item as item_model;
     let today = ctx.clock.today();
     let sup = supervisor(conn)?;
-    let mut first = true;
+    let due: Vec<_> = item_model::pending_of_store(conn, 1)?
+        .into_iter()
+        .filter(|it| it.raised_on <= today - Duration::days(3))
+        .collect();
+    // The newest of them is the one the customer is not satisfied with: reopened lately.
+    let reopened = due
+        .iter()
+        .max_by_key(|it| (it.raised_on, it.id))
+        .map(|it| it.id);
     let mut closed = None;
-    for it in item_model::pending_of_store(conn, 1)? {
-        if it.raised_on > today - Duration::days(3) {
-            continue;
-        }
+    for it in due {
         let day1 = it.raised_on + Duration::days(1);
         let day2 = it.raised_on + Duration::days(2);
         let actor = worker(conn, it.clerk_id, day1)?;
@@ -321,8 +328,7 @@ pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<
             Some(&at(day2, 9, 0)),
         )
         .map_err(|e| anyhow::anyhow!("demo solve: {e:?}"))?;
-        let satisfied = !first;
-        first = false;
+        let satisfied = Some(it.id) != reopened;
         let told = CallInput {
             outcome: Some("reached".into()),
             called_at: Some(at(day2, 16, 0)),
