@@ -361,6 +361,8 @@ pub async fn page(
     ctx.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
     ctx.insert("register", reg.key());
     ctx.insert("headers", &headers(reg, me.lang, true));
+    // Only a page that leaves columns to the line's own page says so.
+    ctx.insert("more_columns", &view::on_screen(reg).is_some());
     ctx.insert("lines", &lines(reg, rows, me.lang, true));
     ctx.insert("total", &total);
     ctx.insert("page", &page);
