@@ -482,7 +482,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 say(&ctx, "cli-no-job-due", &[]);
             }
             for (job, result) in done {
-                println!("{job}: {result}");
+                println!("{job}: {}", I18N.done(lang(&ctx), &result));
             }
             Ok(())
         }

@@ -22,6 +22,7 @@ pub mod call;
 pub mod error;
 pub mod event;
 pub mod item;
+pub mod job;
 pub mod letter;
 pub mod maintenance;
 pub mod phone;

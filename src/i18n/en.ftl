@@ -845,6 +845,9 @@ registers-count = { $count ->
    *[other] { $count } lines
 }
 registers-empty = No lines in this period
+registers-range-this-month = This month
+registers-range-last-month = Last month
+registers-range-this-year = This year so far
 registers-any = All
 registers-filter-clerk = Handled by
 registers-filter-customer = Customer name
@@ -1399,6 +1402,37 @@ cli-store-added = store { $code } added
 cli-user-created = user { $name } created ({ $role })
 cli-user-disabled = user { $name } disabled
 cli-no-job-due = no job is due
+job-part-separator = {", "}
+job-backup-postgres = skipped: PostgreSQL is backed up with pg_dump
+job-backup-written = wrote { $path }, removed { $removed ->
+    [one] one old copy
+   *[other] { $removed } old copies
+}
+job-purged = removed { $sessions ->
+    [one] one expired session
+   *[other] { $sessions } expired sessions
+}, { $attempts ->
+    [one] one old login attempt
+   *[other] { $attempts } old login attempts
+}
+job-digests = { $n ->
+    [one] one digest
+   *[other] { $n } digests
+} for { $date }
+job-anonymised = { $n ->
+    [one] { $n } customer
+   *[other] { $n } customers
+} anonymised
+job-drafts = { $period }: { $n ->
+    [one] { $n } draft
+   *[other] { $n } drafts
+}
+job-result-as-stored = { $text }
+job-drafts-none = no summary is due for a draft
+job-win-back = { $n ->
+    [one] { $n } win-back task
+   *[other] { $n } win-back tasks
+} opened
 cli-demo-loaded = demo data loaded
 cli-demo-not-loaded = the database already has users: demo data not loaded again
 cli-demo-logins = demo logins (username / password / role):

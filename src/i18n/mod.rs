@@ -71,6 +71,23 @@ impl I18n {
         self.t_args(lang, key, &[])
     }
 
+    /// What a scheduled job did, in `lang`: its clauses joined.
+    pub fn done(&self, lang: &str, done: &crate::domain::job::Done) -> String {
+        let parts: Vec<String> = done
+            .0
+            .iter()
+            .map(|p| {
+                let args: Vec<(&str, String)> = p
+                    .args
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
+                self.t_args(lang, &p.key, &args)
+            })
+            .collect();
+        parts.join(&self.t(lang, "job-part-separator"))
+    }
+
     pub fn t_args(&self, lang: &str, key: &str, args: &[(&str, String)]) -> String {
         let bundle = self.bundle(lang);
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {

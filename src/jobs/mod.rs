@@ -7,6 +7,9 @@
 //! configuration, an empty string turning a job off.
 
 use crate::db::{DbConn, Pool};
+pub use crate::domain::job::Done;
+use crate::domain::job::Part;
+use crate::i18n::I18N;
 use crate::models::{job, task, trunc, user};
 use crate::services::Ctx;
 use anyhow::Context;
@@ -59,8 +62,8 @@ pub fn is_due(
     }
 }
 
-/// Runs one job now and records it. Returns what it did, in a line.
-pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
+/// Runs one job now and records it. Returns what it did.
+pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<Done> {
     let result = match name {
         BACKUP => backup(conn, ctx)?,
         PURGE_SESSIONS => purge_sessions(conn, ctx)?,
@@ -70,12 +73,12 @@ pub fn run(conn: &mut DbConn, ctx: &Ctx, name: &str) -> anyhow::Result<String> {
         WIN_BACK => win_back(conn, ctx)?,
         other => anyhow::bail!("no job {other:?}"),
     };
-    job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result)?;
+    job::set_last_run(conn, name, trunc(ctx.clock.now_utc()), &result.to_json())?;
     Ok(result)
 }
 
 /// Runs every job that is due now; running it again at once does nothing.
-pub fn run_due(pool: &Pool, ctx: &Ctx) -> anyhow::Result<Vec<(String, String)>> {
+pub fn run_due(pool: &Pool, ctx: &Ctx) -> anyhow::Result<Vec<(String, Done)>> {
     let mut conn = pool.get()?;
     let now = ctx.clock.now_utc();
     let mut done = Vec::new();
@@ -126,7 +129,7 @@ pub fn spawn(pool: Pool, ctx: Ctx) -> std::thread::JoinHandle<()> {
                         }
                     });
                     match outcome {
-                        Ok(Some(r)) => tracing::info!("job {name}: {r}"),
+                        Ok(Some(r)) => tracing::info!("job {name}: {}", I18N.done("en", &r)),
                         Ok(None) => {}
                         Err(e) => tracing::error!("job {name}: {e:#}"),
                     }
@@ -149,9 +152,9 @@ pub fn sqlite_copy(conn: &mut DbConn, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn backup(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn backup(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     if !conn.is_sqlite() {
-        return Ok("skipped: PostgreSQL is backed up with pg_dump".into());
+        return Ok(Done::one("job-backup-postgres", &[]));
     }
     let j = &ctx.config.settings.jobs;
     let dir = Path::new(&j.backup_dir);
@@ -176,24 +179,31 @@ fn backup(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
     for old in &copies[..excess] {
         std::fs::remove_file(old).with_context(|| format!("removing {}", old.display()))?;
     }
-    Ok(format!(
-        "wrote {}, removed {excess} old copies",
-        file.display()
+    Ok(Done::one(
+        "job-backup-written",
+        &[
+            ("path", file.display().to_string()),
+            ("removed", excess.to_string()),
+        ],
     ))
 }
 
-fn purge_sessions(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn purge_sessions(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     let now = trunc(ctx.clock.now_utc());
     let sessions = user::sessions_purge_expired(conn, now)?;
     let attempts = user::attempts_purge_before(conn, now - Duration::days(1))?;
-    Ok(format!(
-        "removed {sessions} expired sessions, {attempts} old login attempts"
+    Ok(Done::one(
+        "job-purged",
+        &[
+            ("sessions", sessions.to_string()),
+            ("attempts", attempts.to_string()),
+        ],
     ))
 }
 
 /// The morning digest: per store, the open tasks whose window ended yesterday — what became
 /// overdue since the day before. Written once per store and day.
-fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     let today = ctx.clock.today();
     let yesterday = today - Duration::days(1);
     let now = trunc(ctx.clock.now_utc());
@@ -213,32 +223,41 @@ fn overdue_digest(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
         )?;
         written += 1;
     }
-    Ok(format!("{written} digests for {today}"))
+    Ok(Done::one(
+        "job-digests",
+        &[("n", written.to_string()), ("date", today.to_string())],
+    ))
 }
 
 /// Anonymises the customers whose retention period has run out (`privacy.retention_years`).
-fn retention(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn retention(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     let n = crate::services::privacy::run_retention(conn, ctx)?;
-    Ok(format!("{n} customers anonymised"))
+    Ok(Done::one("job-anonymised", &[("n", n.to_string())]))
 }
 
 /// R10: stores the draft of last month's summary for each store (in January also last
 /// year's), unless one is stored already — so a catch-up run after downtime drafts it, and a
 /// second run changes nothing.
-fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn summary_drafts(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     use crate::domain::summary::Period;
     let mut out = Vec::new();
     for p in Period::drafts_due(ctx.clock.today()) {
         let n = crate::services::summaries::store_drafts(conn, ctx, p)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        out.push(format!("{p}: {n} drafts"));
+        out.push(Part::new(
+            "job-drafts",
+            &[("period", p.to_string()), ("n", n.to_string())],
+        ));
     }
-    Ok(out.join(", "))
+    if out.is_empty() {
+        out.push(Part::new("job-drafts-none", &[]));
+    }
+    Ok(Done(out))
 }
 
 /// X7: a win-back task for each customer found lost today (idempotent: at most one a
 /// customer per `cadence.lost_after_days`).
-fn win_back(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<String> {
+fn win_back(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     let n = crate::services::win_back::open_tasks(conn, ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(format!("{n} win-back tasks opened"))
+    Ok(Done::one("job-win-back", &[("n", n.to_string())]))
 }

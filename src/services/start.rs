@@ -107,7 +107,7 @@ pub struct AdminOverview {
     pub disabled_count: usize,
     pub stores: Vec<Store>,
     /// Each job: name, last run, last result.
-    pub jobs: Vec<(String, chrono::NaiveDateTime, String)>,
+    pub jobs: Vec<(String, chrono::NaiveDateTime, crate::domain::job::Done)>,
 }
 
 pub fn admin_overview(conn: &mut DbConn) -> SResult<AdminOverview> {
@@ -116,6 +116,9 @@ pub fn admin_overview(conn: &mut DbConn) -> SResult<AdminOverview> {
         user_count: users.len(),
         disabled_count: users.iter().filter(|u| u.disabled).count(),
         stores: store::all(conn)?,
-        jobs: job::all_runs(conn)?,
+        jobs: job::all_runs(conn)?
+            .into_iter()
+            .map(|(name, at, result)| (name, at, crate::domain::job::Done::from_stored(&result)))
+            .collect(),
     })
 }

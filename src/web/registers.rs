@@ -52,6 +52,19 @@ fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.pred_opt().expect("a last day"))
 }
 
+/// The ranges an auditor picks most, a click away: this month, last month (what an audit early
+/// in a month is about) and the year so far.
+fn quick_ranges(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let (first, last) = this_month(today);
+    let prev = this_month(first.pred_opt().expect("a day before"));
+    let year = today.with_ordinal(1).expect("day 1 of the year");
+    vec![
+        ("registers-range-this-month", first, last),
+        ("registers-range-last-month", prev.0, prev.1),
+        ("registers-range-this-year", year, today),
+    ]
+}
+
 /// What a request asks for, checked: the export's query (the reader's store), the filters,
 /// the page. Every bad value is named (a 422).
 fn parse(
@@ -369,6 +382,7 @@ pub async fn page(
     ctx.insert("pages", &((total + PAGE - 1) / PAGE).max(1));
     ctx.insert("from", &q.from);
     ctx.insert("to", &q.to);
+    ctx.insert("ranges", &quick_ranges(state.ctx.clock.today()));
     ctx.insert("clerk", &f.clerk_id);
     ctx.insert("category", &f.category.clone().unwrap_or_default());
     ctx.insert("customer", &f.customer.clone().unwrap_or_default());

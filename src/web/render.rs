@@ -91,9 +91,12 @@ impl Templates {
                     .get("k")
                     .and_then(Value::as_str)
                     .ok_or_else(|| tera::Error::msg("t() needs k"))?;
+                // `args=` spreads a map of arguments (a stored job result's clause).
+                let spread = args.get("args").and_then(Value::as_object);
                 let fargs: Vec<(&str, String)> = args
                     .iter()
-                    .filter(|(k, _)| k.as_str() != "k")
+                    .filter(|(k, _)| k.as_str() != "k" && k.as_str() != "args")
+                    .chain(spread.into_iter().flatten())
                     .map(|(k, v)| {
                         (
                             k.as_str(),

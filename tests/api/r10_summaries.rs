@@ -1445,7 +1445,7 @@ both_backends!(
         let (code, out, err) = run();
         assert_eq!(code, 0, "{err}");
         assert!(
-            out.contains("2026-12: 1 drafts") && out.contains("2026: 1 drafts"),
+            out.contains("2026-12：已起草 1 份草稿") && out.contains("2026：已起草 1 份草稿"),
             "{out}"
         );
         let count = || count_rows!(env, summaries);

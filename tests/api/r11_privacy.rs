@@ -361,7 +361,7 @@ both_backends!(
         let later = "2031-11-25";
         let (code, out, err) = cli(&env.db, later, &["jobs", "run"], None);
         assert_eq!(code, 0, "{out}{err}");
-        assert!(out.contains("retention: 1 customers anonymised"), "{out}");
+        assert!(out.contains("retention: 已匿名化 1 位客户"), "{out}");
         let name: String = env.with(|c| {
             aftercare::models::customer::by_id(c, cid as i32)
                 .unwrap()

@@ -242,6 +242,22 @@ both_backends!(jobs_run_twice_changes_nothing_the_second_time, |b| {
         out.contains("overdue_digest") && out.contains("purge_sessions"),
         "{out}"
     );
+    // Issue 12: what each job did, in the configured language, and on the administrator's
+    // start page in the reader's.
+    assert!(
+        out.contains("overdue_digest: 已生成 2026-11-20 的逾期摘要 1 份"),
+        "{out}"
+    );
+    env.user("admin1", "admin");
+    let app = env.spawn();
+    let mut web = Browser::new(&app);
+    web.login("admin1");
+    let home = web.get("/").text();
+    assert!(home.contains("已生成 2026-11-20 的逾期摘要 1 份"), "{home}");
+    web.post("/account/lang", &[("lang", "en"), ("back", "/")]);
+    let home = web.get("/").text();
+    assert!(home.contains("one digest for 2026-11-20"), "{home}");
+    assert!(!home.contains("job-digests"), "{home}");
     let digests = count_rows!(env, digests);
     let (code, out, _) = cli(
         &env.db,

@@ -289,7 +289,10 @@ both_backends!(r9_queue_kept_answer_changes_at_once_with_a_job, |b| {
     assert_eq!(v["total"], 0);
     let done = aftercare::jobs::run(&mut s.env.conn(), &ctx(TODAY), aftercare::jobs::WIN_BACK)
         .expect("job");
-    assert_eq!(done, "1 win-back tasks opened");
+    assert_eq!(
+        aftercare::i18n::I18N.done("en", &done),
+        "1 win-back task opened"
+    );
     let v = changed(&s.api, path, &tag);
     assert_eq!(v["total"], 1);
     assert_eq!(v["tasks"][0]["kind"], TaskKind::WinBack.as_str());

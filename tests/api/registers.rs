@@ -354,3 +354,32 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    r11_a_register_page_offers_this_month_last_month_and_the_year_a_click_away,
+    |b| {
+        let (_env, app, _api) = month(b);
+        let mut web = Browser::new(&app);
+        web.login("audit");
+        let r = web.get("/registers/call-register");
+        assert_eq!(r.status, 200, "{}", r.body);
+        // The default is this month, marked as the range shown.
+        assert!(
+            r.body.contains(
+                "href=\"/registers/call-register?from=2026-11-01&amp;to=2026-11-30\" aria-current=\"true\">本月"
+            ),
+            "{}",
+            r.body
+        );
+        let last = "/registers/call-register?from=2026-10-01&to=2026-10-31";
+        assert!(r.body.contains(&last.replace('&', "&amp;")), "{}", r.body);
+        assert!(r.body.contains(">上月<") && r.body.contains(">今年至今<"));
+        // Following "last month" shows October's inquiry and nothing of November.
+        let text = web.get(last).text();
+        assert!(text.contains("DH-2026-000004"), "{text}");
+        assert!(!text.contains("DH-2026-000003"), "{text}");
+        web.post("/account/lang", &[("lang", "en"), ("back", "/")]);
+        let body = web.get("/registers/call-register").body;
+        assert!(body.contains(">Last month<") && body.contains(">This year so far<"));
+    }
+);

@@ -78,7 +78,9 @@ fn win_back_task(env: &TestEnv, customer: i64) -> Option<i64> {
 }
 
 fn run_win_back(env: &TestEnv, on: &str) -> String {
-    aftercare::jobs::run(&mut env.conn(), &ctx(on), aftercare::jobs::WIN_BACK).expect("job")
+    aftercare::jobs::run(&mut env.conn(), &ctx(on), aftercare::jobs::WIN_BACK)
+        .map(|done| aftercare::i18n::I18N.done("en", &done))
+        .expect("job")
 }
 
 both_backends!(x6_a_low_score_opens_exactly_one_complaint, |b| {
