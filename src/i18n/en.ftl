@@ -497,6 +497,9 @@ home-jobs = Scheduled jobs
 job-backup = Database backup
 job-purge_sessions = Purge expired logins
 job-overdue_digest = Overdue digest
+job-retention = Retention (anonymising)
+job-summary_drafts = Summary drafts
+job-win_back = Win-back tasks
 
 customer-phone-check = Phone check
 customer-phone-flagged = unreachable since { $date }; check the number at the next visit

@@ -476,6 +476,9 @@ home-jobs = 定时任务
 job-backup = 数据库备份
 job-purge_sessions = 清理过期登录
 job-overdue_digest = 逾期提醒
+job-retention = 超期客户匿名化
+job-summary_drafts = 起草小结与总结
+job-win_back = 流失客户挽回任务
 
 customer-phone-check = 电话核实
 customer-phone-flagged = 电话自 { $date } 起联系不上，下次来访时请核实

@@ -261,3 +261,26 @@ fn win_back(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Done> {
     let n = crate::services::win_back::open_tasks(conn, ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Done::one("job-win-back", &[("n", n.to_string())]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The administrator's start page names each job by `job-{name}`.
+    #[test]
+    fn every_job_has_a_name_in_both_languages() {
+        for name in [
+            BACKUP,
+            PURGE_SESSIONS,
+            OVERDUE_DIGEST,
+            RETENTION,
+            SUMMARY_DRAFTS,
+            WIN_BACK,
+        ] {
+            for lang in crate::i18n::LANGS {
+                let key = format!("job-{name}");
+                assert_ne!(I18N.t(lang, &key), key, "{key} in {lang}");
+            }
+        }
+    }
+}

@@ -106,11 +106,11 @@ pub struct AdminOverview {
     pub user_count: usize,
     pub disabled_count: usize,
     pub stores: Vec<Store>,
-    /// Each job: name, last run, last result.
-    pub jobs: Vec<(String, chrono::NaiveDateTime, crate::domain::job::Done)>,
+    /// Each job: name, last run (the shop's local time, to the minute), last result.
+    pub jobs: Vec<(String, String, crate::domain::job::Done)>,
 }
 
-pub fn admin_overview(conn: &mut DbConn) -> SResult<AdminOverview> {
+pub fn admin_overview(conn: &mut DbConn, ctx: &Ctx) -> SResult<AdminOverview> {
     let users = user::all(conn)?;
     Ok(AdminOverview {
         user_count: users.len(),
@@ -118,7 +118,10 @@ pub fn admin_overview(conn: &mut DbConn) -> SResult<AdminOverview> {
         stores: store::all(conn)?,
         jobs: job::all_runs(conn)?
             .into_iter()
-            .map(|(name, at, result)| (name, at, crate::domain::job::Done::from_stored(&result)))
+            .map(|(name, at, result)| {
+                let at = ctx.clock.to_local(at).format("%Y-%m-%d %H:%M").to_string();
+                (name, at, crate::domain::job::Done::from_stored(&result))
+            })
             .collect(),
     })
 }

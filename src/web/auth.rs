@@ -169,7 +169,7 @@ pub fn chrome(
             username: a.user.username.clone(),
             display_name: a.user.display_name.clone(),
             role: a.role.as_str().to_string(),
-            store: None,
+            has_store: a.user.store_id.is_some(),
         }),
         csrf: auth.map(|a| a.csrf.clone()).unwrap_or_default(),
         fixed_date: clock.fixed().map(|d| d.to_string()),

@@ -27,7 +27,7 @@ pub async fn index(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpRe
                 (Role::Auditor, _) => {
                     t.insert("recent", &start::newest_archives(conn, ctx, &actor)?);
                 }
-                _ => t.extend(context_of(&start::admin_overview(conn)?)?),
+                _ => t.extend(context_of(&start::admin_overview(conn, ctx)?)?),
             }
             Ok(t)
         })

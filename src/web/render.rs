@@ -162,7 +162,8 @@ pub struct ChromeUser {
     pub username: String,
     pub display_name: String,
     pub role: String,
-    pub store: Option<String>,
+    /// Whether the user works in a store: the store's own pages are offered only then.
+    pub has_store: bool,
 }
 
 pub fn html(body: String) -> HttpResponse {

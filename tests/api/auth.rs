@@ -456,3 +456,31 @@ both_backends!(role_route_matrix_is_enforced_for_every_role, |b| {
         }
     }
 });
+
+// Issue 12 (seen walking the demo): the administrator, who works in no store, was offered the
+// store's own pages (queue, escalations, events, letter templates, absences), each an error.
+both_backends!(every_link_in_every_roles_menu_opens_a_page, |b| {
+    let env = TestEnv::new(b, "2026-11-20");
+    let roles = ["clerk", "supervisor", "auditor", "admin"];
+    for r in roles {
+        env.user(r, r);
+    }
+    let app = env.spawn();
+    for role in roles {
+        let mut web = Browser::new(&app);
+        assert_eq!(web.login(role).status, 303);
+        let home = web.get("/").body;
+        let nav = &home[home.find("<nav").expect("a menu")..];
+        let nav = &nav[..nav.find("</nav>").expect("the menu's end")];
+        let links: Vec<&str> = nav
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(links.len() >= 3, "{role}: {links:?}");
+        for link in links {
+            let r = web.get(link);
+            assert_eq!(r.status, 200, "{role}: {link} answered {}", r.status);
+        }
+    }
+});
