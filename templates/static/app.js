@@ -15,6 +15,13 @@
   var summary = document.querySelector("[data-focus-on-load]");
   if (summary) { summary.focus(); }
 
+  // On a narrow screen the menu is a row that scrolls sideways: bring the current page's link
+  // into view (a no-op where the whole menu shows).
+  var here = document.querySelector(".top nav a[aria-current]");
+  if (here && here.parentNode.scrollWidth > here.parentNode.clientWidth) {
+    here.parentNode.scrollLeft = here.offsetLeft - here.parentNode.offsetLeft - 16;
+  }
+
   // Print buttons (letters, registers): no inline script under the CSP.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
     b.addEventListener("click", function () { window.print(); });

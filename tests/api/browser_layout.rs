@@ -169,6 +169,18 @@ fn browser_layout_no_register_summary_or_queue_page_is_wider_than_the_window_and
             for p in register_pages() {
                 fits(&c, &reg, &p, width).await;
             }
+            // The supervisor's fifteen menu links: one row that scrolls sideways on a phone,
+            // not a block above the content (it was 390 px tall at 390 px wide).
+            let header = c
+                .execute(
+                    "return document.querySelector('header.top').getBoundingClientRect().height;",
+                    vec![],
+                )
+                .await
+                .expect("header height")
+                .as_f64()
+                .expect("a height");
+            assert!(header < 160.0, "the header is {header} px tall at {width} px");
             login(&c, &sum, "zhuguan").await;
             for p in ["/summaries", "/summaries/monthly/2026-10"] {
                 fits(&c, &sum, p, width).await;
