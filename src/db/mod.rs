@@ -5,6 +5,7 @@
 pub mod migrate;
 pub mod schema;
 pub mod slow_log;
+pub mod text;
 
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;

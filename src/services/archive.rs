@@ -195,7 +195,7 @@ pub fn complete(
         }
         let archive_task =
             task::of_visit(conn, v.id, TaskKind::Archive)?.ok_or(ServiceError::NotFound("task"))?;
-        if archive_task.status != TaskStatus::Open.as_str() {
+        if archive_task.status != TaskStatus::Open {
             return Err(ServiceError::Conflict("task-not-open"));
         }
 

@@ -151,7 +151,7 @@ pub fn task_form(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, task_id: i32) -> S
         Some(v) => visit::by_id(conn, v)?,
         None => None,
     };
-    let kind = TaskKind::parse(&task.kind);
+    let kind = Some(task.kind);
     let sat = &ctx.config.settings.satisfaction;
     Ok(TaskForm {
         context,

@@ -101,7 +101,7 @@ pub fn record(
         if cust.merged_into_id.is_some() {
             return Err(FieldError::new("customer_id", "customer-merged").into());
         }
-        let kind = task.as_ref().and_then(|t| TaskKind::parse(&t.kind));
+        let kind = task.as_ref().map(|t| t.kind);
         let v = validate(ctx, input, kind)?;
         let called_on = v.called_at.date();
         let owner = task
@@ -118,7 +118,7 @@ pub fn record(
             may_work_on(conn, actor, cust.store_id, owner, called_on)?
         };
         if let Some(t) = &task {
-            if t.status != TaskStatus::Open.as_str() {
+            if t.status != TaskStatus::Open {
                 return Err(ServiceError::Conflict("task-not-open"));
             }
         }
@@ -441,10 +441,10 @@ pub fn close_unreachable(
     let clock = ctx.clock;
     write_tx(conn, |conn| {
         let t = task::by_id(conn, task_id)?.ok_or(ServiceError::NotFound("task"))?;
-        let kind = TaskKind::parse(&t.kind).ok_or(ServiceError::NotFound("task"))?;
+        let kind = t.kind;
         let today = clock.today();
         may_work_on(conn, actor, t.store_id, t.clerk_id, today)?;
-        if t.status != TaskStatus::Open.as_str() {
+        if t.status != TaskStatus::Open {
             return Err(ServiceError::Conflict("task-not-open"));
         }
         if !CALL_KINDS.contains(&kind) {

@@ -9,6 +9,7 @@ use crate::db::DbConn;
 use crate::domain::phone::Phone;
 use crate::domain::plate;
 use crate::domain::role::Role;
+use crate::domain::task::TaskStatus;
 use crate::models::{archive, customer, task, user, visit};
 use serde::Serialize;
 
@@ -197,7 +198,10 @@ pub fn page(
         ..Default::default()
     };
     let open_tasks = views_in_queue_order(task::open_list(conn, &filter)?, today, &sight);
-    let done_tasks = tasks.into_iter().filter(|t| t.status != "open").collect();
+    let done_tasks = tasks
+        .into_iter()
+        .filter(|t| t.status != TaskStatus::Open)
+        .collect();
     let merges = super::merge::history(conn, c.id)?
         .into_iter()
         .map(|(n, p, at, moved)| (n, sight.show(c.clerk_id, &p), fmt(at), moved))

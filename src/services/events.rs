@@ -8,7 +8,7 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::call::EventAnswer;
 use crate::domain::error::FieldError;
 use crate::domain::event::{self, EventInput};
-use crate::domain::task::{CloseReason, TaskKind};
+use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 use crate::models::event::{self as event_model, NewEvent};
 use crate::models::task::{NewTask, Task};
 use crate::models::{customer, task, trunc};
@@ -137,13 +137,13 @@ pub struct Invitee {
     pub customer_id: i32,
     pub name: String,
     pub answer: Option<String>,
-    pub notice_status: Option<String>,
+    pub notice_status: Option<TaskStatus>,
     pub notice_done_on: Option<NaiveDate>,
     pub notice_timeliness: Option<crate::domain::task::Timeliness>,
-    pub notice_reason: Option<String>,
+    pub notice_reason: Option<CloseReason>,
     pub letter_task: Option<i32>,
-    pub letter_status: Option<String>,
-    pub letter_reason: Option<String>,
+    pub letter_status: Option<TaskStatus>,
+    pub letter_reason: Option<CloseReason>,
     pub letter_note: Option<String>,
     pub letter_done_on: Option<NaiveDate>,
 }
@@ -168,7 +168,7 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<Eve
     let of = |cid: i32, kind: TaskKind| {
         tasks
             .iter()
-            .find(|t| t.customer_id == cid && t.kind == kind.as_str())
+            .find(|t| t.customer_id == cid && t.kind == kind)
     };
     let rows = event_model::invitees(conn, id)?
         .into_iter()
@@ -179,21 +179,15 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<Eve
                 customer_id: cid,
                 name,
                 answer,
-                notice_status: notice.map(|n| n.status.clone()),
+                notice_status: notice.map(|n| n.status),
                 notice_done_on: notice.and_then(|n| n.done_on),
                 notice_timeliness: notice.and_then(|n| {
-                    crate::domain::task::timeliness(
-                        n.window(),
-                        crate::domain::task::TaskStatus::parse(&n.status)
-                            .unwrap_or(crate::domain::task::TaskStatus::Open),
-                        n.done_on,
-                        today,
-                    )
+                    crate::domain::task::timeliness(n.window(), n.status, n.done_on, today)
                 }),
-                notice_reason: notice.and_then(|n| n.close_reason.clone()),
+                notice_reason: notice.and_then(|n| n.close_reason),
                 letter_task: letter.map(|l| l.id),
-                letter_status: letter.map(|l| l.status.clone()),
-                letter_reason: letter.and_then(|l| l.close_reason.clone()),
+                letter_status: letter.map(|l| l.status),
+                letter_reason: letter.and_then(|l| l.close_reason),
                 letter_note: letter.and_then(|l| l.note.clone()),
                 letter_done_on: letter.and_then(|l| l.done_on),
             }
@@ -220,7 +214,7 @@ pub fn open_letters(
 ) -> SResult<Vec<super::letters::Composed>> {
     let open: Vec<i32> = task::of_event(conn, id)?
         .into_iter()
-        .filter(|t| t.kind == TaskKind::EventLetter.as_str() && t.status == "open")
+        .filter(|t| t.kind == TaskKind::EventLetter && t.status == TaskStatus::Open)
         .map(|t| t.id)
         .collect();
     open.into_iter()

@@ -260,10 +260,7 @@ fn related_to(
     // The call task closed as unreachable that this letter follows, else the letter's own.
     let called = task::of_customer(conn, t.customer_id)?
         .into_iter()
-        .filter(|c| {
-            c.visit_id == t.visit_id
-                && c.close_reason.as_deref() == Some(CloseReason::Unreachable.as_str())
-        })
+        .filter(|c| c.visit_id == t.visit_id && c.close_reason == Some(CloseReason::Unreachable))
         .max_by_key(|c| c.id)
         .unwrap_or(t);
     Ok(sentence(
@@ -283,7 +280,7 @@ pub fn for_task(
 ) -> SResult<(Composed, crate::models::task::Task)> {
     let t = task::by_id(conn, task_id)?.ok_or(ServiceError::NotFound("task"))?;
     super::cover::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
-    let kind = match TaskKind::parse(&t.kind) {
+    let kind = match Some(t.kind) {
         Some(TaskKind::EventLetter) => {
             let e = event_model::by_id(conn, t.event_id.unwrap_or(0))?
                 .ok_or(ServiceError::NotFound("event"))?;
@@ -382,7 +379,7 @@ pub fn send_task(
 ) -> SResult<String> {
     write_tx(conn, |conn| {
         let (letter, t) = for_task(conn, ctx, actor, task_id, lang)?;
-        if t.status != TaskStatus::Open.as_str() {
+        if t.status != TaskStatus::Open {
             return Err(ServiceError::Conflict("task-not-open"));
         }
         let no = register(conn, ctx, actor, &letter)?;
@@ -416,7 +413,7 @@ pub fn waive_task(
     write_tx(conn, |conn| {
         let t = task::by_id(conn, task_id)?.ok_or(ServiceError::NotFound("task"))?;
         super::cover::may_work_on(conn, actor, t.store_id, t.clerk_id, ctx.clock.today())?;
-        if t.kind != TaskKind::EventLetter.as_str() {
+        if t.kind != TaskKind::EventLetter {
             return Err(FieldError::new("task_id", "letter-not-waivable").into());
         }
         let now = trunc(ctx.clock.now_utc());

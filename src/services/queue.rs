@@ -30,7 +30,7 @@ pub const MAX_LIMIT: usize = 500;
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueItem {
     pub id: i32,
-    pub kind: String,
+    pub kind: TaskKind,
     pub customer_id: i32,
     pub customer_name: String,
     pub phone: String,
@@ -430,7 +430,7 @@ fn items(
                 state: state_on(t.window(), date),
                 covering_for: (t.clerk_id != clerk_id).then(|| r.clerk_name.clone()),
                 id: t.id,
-                kind: t.kind.clone(),
+                kind: t.kind,
                 customer_id: t.customer_id,
                 customer_name: r.customer_name,
                 phone: shown(whole, &r.phone),

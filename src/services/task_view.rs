@@ -12,7 +12,7 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct TaskView {
     pub id: i32,
-    pub kind: String,
+    pub kind: TaskKind,
     pub customer_id: i32,
     pub customer_name: String,
     pub phone: String,
@@ -27,7 +27,7 @@ pub struct TaskView {
 
 /// Where a task is worked: the archive sheet, the call form, or the customer page.
 pub fn task_link(
-    kind: &str,
+    kind: TaskKind,
     id: i32,
     visit_id: Option<i32>,
     item_id: Option<i32>,
@@ -35,11 +35,11 @@ pub fn task_link(
 ) -> String {
     let calls = super::calls::CALL_KINDS;
     let letters = super::calls::LETTER_KINDS;
-    match (TaskKind::parse(kind), visit_id, item_id) {
-        (Some(TaskKind::Archive), Some(v), _) => format!("/archives/{v}"),
-        (Some(TaskKind::Escalation), _, Some(i)) => format!("/items/{i}"),
-        (Some(k), _, _) if calls.contains(&k) => format!("/tasks/{id}/call"),
-        (Some(k), _, _) if letters.contains(&k) => format!("/tasks/{id}/letter"),
+    match (kind, visit_id, item_id) {
+        (TaskKind::Archive, Some(v), _) => format!("/archives/{v}"),
+        (TaskKind::Escalation, _, Some(i)) => format!("/items/{i}"),
+        (k, _, _) if calls.contains(&k) => format!("/tasks/{id}/call"),
+        (k, _, _) if letters.contains(&k) => format!("/tasks/{id}/letter"),
         _ => format!("/customers/{customer_id}"),
     }
 }
@@ -50,13 +50,13 @@ pub fn task_view(r: TaskRow, today: NaiveDate, sight: &PhoneSight) -> TaskView {
         id: r.task.id,
         state: state_on(r.task.window(), today).as_str(),
         link: task_link(
-            &r.task.kind,
+            r.task.kind,
             r.task.id,
             r.task.visit_id,
             r.task.item_id,
             r.task.customer_id,
         ),
-        kind: r.task.kind.clone(),
+        kind: r.task.kind,
         customer_id: r.task.customer_id,
         customer_name: r.customer_name,
         phone: sight.show(Some(r.task.clerk_id), &r.phone),

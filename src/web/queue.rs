@@ -436,7 +436,7 @@ fn render_page(
         .iter()
         .map(|t| {
             let link = crate::services::task_view::task_link(
-                &t.kind,
+                t.kind,
                 t.id,
                 t.visit_id,
                 t.item_id,

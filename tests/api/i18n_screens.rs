@@ -143,7 +143,7 @@ fn unreachable_letter_sent(b: Backend) -> (TestEnv, TestApp, i64) {
         aftercare::models::task::of_customer(c, cid)
             .unwrap()
             .into_iter()
-            .find(|t| t.kind == "unreachable_letter")
+            .find(|t| t.kind.as_str() == "unreachable_letter")
             .expect("letter task")
             .id
     });

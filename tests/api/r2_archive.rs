@@ -194,7 +194,7 @@ both_backends!(
             let tasks = task::of_customer(c, v["customer_id"].as_i64().unwrap() as i32).unwrap();
             let reminder = tasks
                 .iter()
-                .find(|t| t.kind == "maintenance_reminder")
+                .find(|t| t.kind.as_str() == "maintenance_reminder")
                 .expect("N1 is the maintenance reminder");
             assert_eq!(
                 (
@@ -205,7 +205,7 @@ both_backends!(
             );
             let planned = tasks
                 .iter()
-                .find(|t| t.kind == "planned_contact")
+                .find(|t| t.kind.as_str() == "planned_contact")
                 .expect("planned contact");
             assert_eq!(
                 (
@@ -217,7 +217,8 @@ both_backends!(
             assert_eq!(
                 tasks
                     .iter()
-                    .filter(|t| t.kind == "maintenance_reminder" || t.kind == "planned_contact")
+                    .filter(|t| t.kind.as_str() == "maintenance_reminder"
+                        || t.kind.as_str() == "planned_contact")
                     .count(),
                 2,
                 "N1 is not a second task"

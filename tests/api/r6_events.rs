@@ -202,7 +202,7 @@ both_backends!(
         env.with(|c| {
             let t = task::by_id(c, letter2 as i32).unwrap().unwrap();
             assert_eq!(
-                (t.close_reason.as_deref(), t.note.as_deref()),
+                (t.close_reason.map(|r| r.as_str()), t.note.as_deref()),
                 (Some("waived"), Some("客户电话中表示不需要信函"))
             );
         });

@@ -307,13 +307,13 @@ both_backends!(
         env.with(|c| {
             let t = task::by_id(c, first as i32).unwrap().unwrap();
             assert_eq!(
-                (t.status.as_str(), t.close_reason.as_deref()),
+                (t.status.as_str(), t.close_reason.map(|r| r.as_str())),
                 ("closed", Some("unreachable"))
             );
             let letter = task::of_customer(c, cid as i32)
                 .unwrap()
                 .into_iter()
-                .find(|t| t.kind == "unreachable_letter")
+                .find(|t| t.kind.as_str() == "unreachable_letter")
                 .expect("letter task");
             assert_eq!(
                 (
@@ -429,7 +429,7 @@ both_backends!(
         env.with(|c| {
             let t = task::by_id(c, first as i32).unwrap().unwrap();
             assert_eq!(
-                (t.status.as_str(), t.close_reason.as_deref()),
+                (t.status.as_str(), t.close_reason.map(|r| r.as_str())),
                 ("closed", Some("refuses_channel")),
                 "closed with the reason, not missed"
             );

@@ -567,7 +567,7 @@ both_backends!(
             aftercare::models::task::of_customer(c, cid)
                 .unwrap()
                 .into_iter()
-                .find(|t| t.kind == "unreachable_letter")
+                .find(|t| t.kind.as_str() == "unreachable_letter")
                 .expect("letter task")
                 .id
         });

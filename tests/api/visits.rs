@@ -55,7 +55,7 @@ both_backends!(
             let archives = task::of_customer(c, customer_id)
                 .unwrap()
                 .into_iter()
-                .filter(|t| t.kind == "archive")
+                .filter(|t| t.kind.as_str() == "archive")
                 .count();
             assert_eq!(archives, 2, "each visit opens its own archive task");
         });

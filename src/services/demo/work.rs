@@ -56,7 +56,7 @@ pub(super) fn calls(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<()> {
             if t.window_start >= today || (recent && n % 3 == 0) || forgotten {
                 continue;
             }
-            let kind = TaskKind::parse(&t.kind);
+            let kind = Some(t.kind);
             let follow_up = matches!(
                 kind,
                 Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)

@@ -1,0 +1,32 @@
+//! The domain's enums as text columns (issue 15): a row reads `kind`, `status`, `role`,
+//! `outcome`, … as the enum itself, so a string compare no longer compiles, and a value the
+//! enum does not know is an error when the row is read, never a silent default. Writes go
+//! through `as_str()` (the same text the migrations' CHECKs allow).
+
+use super::MultiBackend;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, Queryable};
+use diesel::sql_types::Text;
+
+macro_rules! text_column {
+    ($($t:ty),+ $(,)?) => {$(
+        impl FromSql<Text, MultiBackend> for $t {
+            fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                let s = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
+                <$t>::parse(&s).ok_or_else(|| {
+                    format!("{s:?} is not a known {}", stringify!($t)).into()
+                })
+            }
+        }
+        impl Queryable<Text, MultiBackend> for $t {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    )+};
+}
+
+use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
+
+text_column!(TaskKind, TaskStatus, CloseReason);
