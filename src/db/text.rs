@@ -1,7 +1,8 @@
 //! The domain's enums as text columns (issue 15): a row reads `kind`, `status`, `role`,
 //! `outcome`, … as the enum itself, so a string compare no longer compiles, and a value the
 //! enum does not know is an error when the row is read, never a silent default. Writes go
-//! through `as_str()` (the same text the migrations' CHECKs allow).
+//! through `as_str()`, or `#[diesel(serialize_as = String)]` on an insertable row (the same
+//! text the migrations' CHECKs allow).
 
 use super::MultiBackend;
 use diesel::backend::Backend;
@@ -24,9 +25,31 @@ macro_rules! text_column {
                 Ok(row)
             }
         }
+        /// An insertable row writes it as its text (`#[diesel(serialize_as = String)]`).
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.as_str().to_string()
+            }
+        }
     )+};
 }
 
+use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::event::EventKind;
+use crate::domain::item::{ItemStatus, ItemStep};
+use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 
-text_column!(TaskKind, TaskStatus, CloseReason);
+text_column!(
+    TaskKind,
+    TaskStatus,
+    CloseReason,
+    Direction,
+    Category,
+    Outcome,
+    ItemKind,
+    ItemStatus,
+    ItemStep,
+    EventKind,
+    Role,
+);

@@ -104,6 +104,24 @@ impl<T: Into<V>> From<Option<T>> for V {
     }
 }
 
+/// A domain enum is written as its stored text.
+macro_rules! text_values {
+    ($($t:ty),+) => {$(
+        impl From<&$t> for V {
+            fn from(v: &$t) -> V {
+                V::Str(v.as_str())
+            }
+        }
+    )+};
+}
+text_values!(
+    crate::domain::call::Direction,
+    crate::domain::call::Category,
+    crate::domain::call::Outcome,
+    crate::domain::call::ItemKind,
+    crate::domain::item::ItemStatus
+);
+
 /// `row![a, b, …]`: a row of values.
 #[macro_export]
 macro_rules! gen_row {

@@ -4,6 +4,8 @@
 
 use crate::db::schema::{call_records, call_register, items};
 use crate::db::DbConn;
+use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::item::ItemStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -17,9 +19,12 @@ pub struct CallRecord {
     pub record_no: String,
     pub customer_id: i32,
     pub task_id: Option<i32>,
-    pub direction: String,
-    pub category: String,
-    pub outcome: String,
+    #[diesel(serialize_as = String)]
+    pub direction: Direction,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
+    #[diesel(serialize_as = String)]
+    pub outcome: Outcome,
     pub called_at: NaiveDateTime,
     pub called_on: NaiveDate,
     pub callback_at: Option<NaiveDateTime>,
@@ -50,9 +55,12 @@ pub struct RegisterLine {
     pub called_on: NaiveDate,
     pub customer_name: String,
     pub phone: String,
-    pub direction: String,
-    pub category: String,
-    pub outcome: String,
+    #[diesel(serialize_as = String)]
+    pub direction: Direction,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
+    #[diesel(serialize_as = String)]
+    pub outcome: Outcome,
     pub handled_by_id: i32,
     pub handled_by: String,
     pub created_at: NaiveDateTime,
@@ -67,12 +75,13 @@ pub struct Item {
     pub customer_id: i32,
     pub call_record_id: i32,
     pub clerk_id: i32,
-    pub kind: String,
+    #[diesel(serialize_as = String)]
+    pub kind: ItemKind,
     pub text: String,
     pub answered_on_call: bool,
     pub answer: Option<String>,
-    /// `domain::item::ItemStatus` as text.
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: ItemStatus,
     pub raised_at: NaiveDateTime,
     pub raised_on: NaiveDate,
     pub created_at: NaiveDateTime,
@@ -86,23 +95,24 @@ pub struct Item {
     pub closed_on: Option<NaiveDate>,
 }
 
+// The enums are written as their text (`serialize_as`), which diesel does for an owned row.
 pub fn insert_record(conn: &mut DbConn, r: &CallRecord) -> QueryResult<i32> {
     diesel::insert_into(call_records::table)
-        .values(r)
+        .values(r.clone())
         .returning(call_records::id)
         .get_result(conn)
 }
 
 pub fn insert_register(conn: &mut DbConn, l: &RegisterLine) -> QueryResult<i32> {
     diesel::insert_into(call_register::table)
-        .values(l)
+        .values(l.clone())
         .returning(call_register::id)
         .get_result(conn)
 }
 
 pub fn insert_item(conn: &mut DbConn, i: &Item) -> QueryResult<i32> {
     diesel::insert_into(items::table)
-        .values(i)
+        .values(i.clone())
         .returning(items::id)
         .get_result(conn)
 }

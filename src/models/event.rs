@@ -2,7 +2,7 @@
 
 use crate::db::schema::{customers, event_invitees, events, visits};
 use crate::db::DbConn;
-use crate::domain::event::Audience;
+use crate::domain::event::{Audience, EventKind};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct Event {
     pub id: i32,
     pub store_id: i32,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,

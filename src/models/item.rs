@@ -2,6 +2,7 @@
 
 use crate::db::schema::{item_events, items};
 use crate::db::DbConn;
+use crate::domain::item::ItemStep;
 use crate::models::call::Item;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -75,7 +76,7 @@ pub fn set_told(conn: &mut DbConn, id: i32, on: NaiveDate, satisfied: bool) -> Q
 pub struct ItemEvent {
     pub id: i32,
     pub item_id: i32,
-    pub kind: String,
+    pub kind: ItemStep,
     pub text: String,
     pub at: NaiveDateTime,
     pub on_date: NaiveDate,

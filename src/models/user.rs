@@ -2,6 +2,7 @@
 
 use crate::db::schema::{api_tokens, login_attempts, sessions, users};
 use crate::db::DbConn;
+use crate::domain::role::Role;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -13,7 +14,7 @@ pub struct User {
     pub store_id: Option<i32>,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     #[serde(skip)]
     pub password_hash: String,
     pub lang: Option<String>,

@@ -912,8 +912,8 @@ fn fetch(
                                 .with_offset(r.called_at)
                                 .format("%Y-%m-%d %H:%M")
                                 .to_string(),
-                            coded(lang, "direction", &r.direction),
-                            coded(lang, "category", &r.category),
+                            coded(lang, "direction", r.direction.as_str()),
+                            coded(lang, "category", r.category.as_str()),
                             r.customer_name,
                             phone(&r.phone),
                             r.plate.as_deref().map(plate::display).unwrap_or_default(),

@@ -87,7 +87,7 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
             };
             x.facts.push(fact(
                 "field-outcome",
-                I18N.coded(lang, "outcome", &r.outcome),
+                I18N.coded(lang, "outcome", r.outcome.as_str()),
             ));
             let topics: Vec<String> = r
                 .topics
@@ -118,9 +118,9 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
             x.items = raised
                 .into_iter()
                 .map(|i| RaisedItem {
-                    kind: I18N.coded(lang, "item-kind", &i.kind),
+                    kind: I18N.coded(lang, "item-kind", i.kind.as_str()),
                     text: i.text,
-                    status: I18N.coded(lang, "item-status", &i.status),
+                    status: I18N.coded(lang, "item-status", i.status.as_str()),
                     answer: i.answer,
                     solution: i.solution,
                     raised_on: i.raised_on.to_string(),

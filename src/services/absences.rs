@@ -5,6 +5,7 @@
 use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::role::Role;
 use crate::domain::visit::parse_date;
 use crate::models::absence::{self, NewAbsence};
 use crate::models::{trunc, user};
@@ -71,7 +72,7 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput)
     write_tx(conn, |conn| {
         let clerk = user::by_id(conn, clerk_id)
             .optional()?
-            .filter(|u| u.role == "clerk")
+            .filter(|u| u.role == Role::Clerk)
             .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
         let store_id = clerk
             .store_id
@@ -81,7 +82,7 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput)
         }
         let sub = user::by_id(conn, substitute_id)
             .optional()?
-            .filter(|u| !u.disabled && (u.role == "clerk" || u.role == "supervisor"));
+            .filter(|u| !u.disabled && (u.role == Role::Clerk || u.role == Role::Supervisor));
         let sub = sub.ok_or_else(|| FieldError::new("substitute_id", "clerk-unknown"))?;
         if sub.store_id != Some(store_id) {
             return Err(FieldError::new("substitute_id", "clerk-other-store").into());
@@ -183,7 +184,7 @@ pub fn preview(
     );
     let clerk = user::by_id(conn, clerk_id)
         .optional()?
-        .filter(|u| u.role == "clerk")
+        .filter(|u| u.role == Role::Clerk)
         .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
     let store_id = clerk
         .store_id
@@ -234,7 +235,7 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, store: i32) -> SResult<AbsencesPage> {
     people.extend(
         user::all(conn)?
             .into_iter()
-            .filter(|u| u.role == "supervisor" && u.store_id == Some(store) && !u.disabled),
+            .filter(|u| u.role == Role::Supervisor && u.store_id == Some(store) && !u.disabled),
     );
     let name = |id: i32| {
         people

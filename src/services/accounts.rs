@@ -191,7 +191,7 @@ pub fn update_user(
                 updated_at: now,
             },
         )?;
-        if u.disabled || before.role != role.as_str() || before.store_id != store_id {
+        if u.disabled || before.role != role || before.store_id != store_id {
             // Rights changed: every session starts over (tokens follow the user row).
             user::sessions_delete_for_user(conn, id)?;
         }
@@ -395,7 +395,7 @@ pub fn login(
     let actor = Actor {
         user_id: Some(u.id),
         name: u.username.clone(),
-        role: Role::parse(&u.role).unwrap_or(Role::Clerk),
+        role: u.role,
         store_id: u.store_id,
         ip: Some(ip.to_string()),
     };
@@ -411,7 +411,7 @@ pub struct UserLine {
     pub id: i32,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     /// The code of their store.
     pub store: Option<String>,
     pub active_for_assignment: bool,
@@ -492,7 +492,7 @@ pub fn staff(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Vec<(i32, Stri
     Ok(user::all(conn)?
         .into_iter()
         .filter(|u| store_id.is_none() || u.store_id == store_id)
-        .filter(|u| u.role != Role::Auditor.as_str())
+        .filter(|u| u.role != Role::Auditor)
         .map(|u| (u.id, u.display_name))
         .collect())
 }

@@ -129,7 +129,11 @@ pub fn amend(
                 let build: &dyn Fn(&$model, String) -> $model = &$build;
                 let mut line = build(&orig, no.clone());
                 line.id = diesel::insert_into($t::table)
-                    .values((&line, $t::amends.eq(&orig.$no), $t::amend_reason.eq(&why)))
+                    .values((
+                        line.clone(),
+                        $t::amends.eq(&orig.$no),
+                        $t::amend_reason.eq(&why),
+                    ))
                     .returning($t::id)
                     .get_result(conn)?;
                 let chained = chain::with_amendment(
@@ -153,12 +157,8 @@ pub fn amend(
                     register_no: no,
                     customer_name: text(&c.customer_name, &orig.customer_name),
                     phone: phone.clone().unwrap_or(orig.phone.clone()),
-                    category: category
-                        .map(|v| v.as_str().to_string())
-                        .unwrap_or(orig.category.clone()),
-                    outcome: outcome
-                        .map(|v| v.as_str().to_string())
-                        .unwrap_or(orig.outcome.clone()),
+                    category: category.unwrap_or(orig.category),
+                    outcome: outcome.unwrap_or(orig.outcome),
                     handled_by_id: handler.id,
                     handled_by: handler.display_name.clone(),
                     created_at: now,
@@ -196,9 +196,7 @@ pub fn amend(
                     task_id: None,
                     customer_name: text(&c.customer_name, &orig.customer_name),
                     phone: phone.clone().unwrap_or(orig.phone.clone()),
-                    category: category
-                        .map(|v| v.as_str().to_string())
-                        .unwrap_or(orig.category.clone()),
+                    category: category.unwrap_or(orig.category),
                     key_points: text(&c.key_points, &orig.key_points),
                     handled_by_id: handler.id,
                     handled_by: handler.display_name.clone(),

@@ -6,6 +6,7 @@ use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::schema::stores;
 use crate::db::DbConn;
 use crate::domain::error::FieldError;
+use crate::domain::role::Role;
 use crate::models::{customer, store, task, user};
 use diesel::prelude::*;
 
@@ -43,7 +44,7 @@ pub fn reassign(
         let clerk = user::by_id(conn, clerk_id)
             .optional()?
             .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
-        if clerk.role != "clerk" || clerk.disabled {
+        if clerk.role != Role::Clerk || clerk.disabled {
             return Err(FieldError::new("clerk_id", "clerk-unknown").into());
         }
         let now = ctx.clock.now_utc();

@@ -4,7 +4,6 @@
 
 use super::{access, cover, privacy, Actor, Ctx, SResult, ServiceError};
 use crate::db::DbConn;
-use crate::domain::item::ItemStatus;
 use crate::domain::plate;
 use crate::domain::task::{state_on, TaskKind};
 use crate::models::{call, customer, task, user, visit};
@@ -19,9 +18,9 @@ pub use crate::models::visit::Visit;
 pub struct EarlierCall {
     pub record_no: String,
     pub called_at: String,
-    pub direction: String,
-    pub category: String,
-    pub outcome: String,
+    pub direction: crate::domain::call::Direction,
+    pub category: crate::domain::call::Category,
+    pub outcome: crate::domain::call::Outcome,
     pub topics: Vec<String>,
     pub key_points: String,
     pub handled_by: String,
@@ -104,7 +103,7 @@ fn customer_context(
     // The items still being followed (neither answered on the call nor closed).
     let open_items = call::items_of_customer(conn, c.id)?
         .into_iter()
-        .filter(|i| ItemStatus::parse(&i.status).is_some_and(ItemStatus::is_pending))
+        .filter(|i| i.status.is_pending())
         .collect();
     Ok(CustomerContext {
         customer: Shown::Full(c),

@@ -165,9 +165,9 @@ pub fn record(
             record_no: record_no.clone(),
             customer_id: cust.id,
             task_id: task.as_ref().map(|t| t.id),
-            direction: v.direction.as_str().into(),
-            category: v.category.as_str().into(),
-            outcome: v.outcome.as_str().into(),
+            direction: v.direction,
+            category: v.category,
+            outcome: v.outcome,
             called_at,
             called_on,
             callback_at: v.callback_at.map(|t| trunc(clock.to_utc(t))),
@@ -269,9 +269,9 @@ pub fn record(
         let mut items = Vec::new();
         for it in &raised {
             let status = if it.answered_on_call {
-                "answered"
+                crate::domain::item::ItemStatus::Answered
             } else {
-                "open"
+                crate::domain::item::ItemStatus::Open
             };
             let id = call_model::insert_item(
                 conn,
@@ -281,11 +281,11 @@ pub fn record(
                     customer_id: cust.id,
                     call_record_id: record_id,
                     clerk_id: cust.clerk_id.unwrap_or(handler.id),
-                    kind: it.kind.as_str().into(),
+                    kind: it.kind,
                     text: it.text.clone(),
                     answered_on_call: it.answered_on_call,
                     answer: it.answer.clone(),
-                    status: status.into(),
+                    status,
                     raised_at: called_at,
                     raised_on: called_on,
                     created_at: now,

@@ -107,9 +107,9 @@ pub struct VisitView {
 pub struct CallLine {
     pub record_no: String,
     pub called_at: String,
-    pub direction: String,
-    pub category: String,
-    pub outcome: String,
+    pub direction: crate::domain::call::Direction,
+    pub category: crate::domain::call::Category,
+    pub outcome: crate::domain::call::Outcome,
     pub key_points: String,
     pub handled_by: String,
 }

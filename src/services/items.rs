@@ -109,7 +109,7 @@ pub fn escalate(
     let note = check_len("note", note.unwrap_or("").trim(), 1000)?;
     write_tx(conn, |conn| {
         let item = load(conn, actor, item_id, ctx.clock.today())?;
-        let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
+        let status = item.status;
         if !status.can_escalate() {
             return Err(FieldError::new("item_id", "item-cannot-escalate")
                 .arg("status", status)
@@ -164,7 +164,7 @@ pub fn solve(
     }
     write_tx(conn, |conn| {
         let item = load(conn, actor, item_id, ctx.clock.today())?;
-        let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
+        let status = item.status;
         if !status.can_solve() {
             return Err(FieldError::new("item_id", "item-cannot-solve")
                 .arg("status", status)
@@ -241,7 +241,7 @@ pub fn told(
 /// One step of an item's timeline as its page shows it (local time, to the minute).
 #[derive(Debug, serde::Serialize)]
 pub struct Step {
-    pub kind: String,
+    pub kind: crate::domain::item::ItemStep,
     pub text: String,
     pub at: String,
     pub by: String,
@@ -286,7 +286,7 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<Ite
         .collect();
     let escalation = task::open_of_item(conn, id, TaskKind::Escalation)?;
     let sight = super::privacy::sight(conn, ctx, actor)?;
-    let status = ItemStatus::parse(&item.status).unwrap_or(ItemStatus::Closed);
+    let status = item.status;
     Ok(ItemPage {
         phone: sight.show(c.clerk_id, &c.phone),
         clerk: user::by_id(conn, item.clerk_id)?.display_name,
@@ -306,9 +306,9 @@ pub fn page(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<Ite
 #[derive(Debug, serde::Serialize)]
 pub struct PendingLine {
     pub id: i32,
-    pub kind: String,
+    pub kind: crate::domain::call::ItemKind,
     pub text: String,
-    pub status: String,
+    pub status: ItemStatus,
     pub raised_on: NaiveDate,
     pub age: i64,
     pub customer_id: i32,

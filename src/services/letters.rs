@@ -7,7 +7,6 @@
 use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::event::EventKind;
 use crate::domain::letter::{check_template, merge, LetterKind};
 use crate::domain::plate;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
@@ -284,9 +283,7 @@ pub fn for_task(
         Some(TaskKind::EventLetter) => {
             let e = event_model::by_id(conn, t.event_id.unwrap_or(0))?
                 .ok_or(ServiceError::NotFound("event"))?;
-            EventKind::parse(&e.kind)
-                .map(EventKind::letter_kind)
-                .unwrap_or(LetterKind::Notice)
+            e.kind.letter_kind()
         }
         // X1, issue 12: a template of its own ("we tried to reach you about your visit").
         Some(TaskKind::UnreachableLetter) => LetterKind::Unreachable,

@@ -83,8 +83,7 @@ impl Actor {
         Ok(Actor {
             user_id: Some(u.id),
             name: u.username.clone(),
-            role: Role::parse(&u.role)
-                .ok_or_else(|| anyhow::anyhow!("user {}: unknown role {}", u.username, u.role))?,
+            role: u.role,
             store_id: u.store_id,
             ip: None,
         })

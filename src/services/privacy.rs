@@ -83,7 +83,7 @@ pub fn grant(
         Ok(id) => user::by_id(conn, id).optional()?,
         Err(_) => user::by_username(conn, grantee.trim())?,
     }
-    .filter(|u| u.role == Role::Auditor.as_str() && !u.disabled)
+    .filter(|u| u.role == Role::Auditor && !u.disabled)
     .filter(|u| u.store_id.is_none() || u.store_id == actor.store_id);
     if auditor.is_none() {
         errs.push(FieldError::new("grantee", "grantee-not-auditor").arg("value", grantee));
@@ -406,7 +406,7 @@ pub fn grants_and_auditors(
     let grants = crate::models::privacy::active_grants(conn, store_id, ctx.clock.today())?;
     let auditors = crate::models::user::all(conn)?
         .into_iter()
-        .filter(|u| u.role == crate::domain::role::Role::Auditor.as_str() && !u.disabled)
+        .filter(|u| u.role == crate::domain::role::Role::Auditor && !u.disabled)
         .filter(|u| u.store_id.is_none() || u.store_id == store_id)
         .map(|u| (u.id, u.display_name))
         .collect();

@@ -301,7 +301,7 @@ impl FromRequest for Auth {
                     (found.csrf, found.user)
                 }
             };
-            let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
+            let role = u.role;
             let lang = user_lang(&u, &req, state.lang_default());
             let auth = Auth {
                 csrf,
@@ -388,7 +388,7 @@ impl FromRequest for ApiAuth {
                     found.user
                 }
             };
-            let role = Role::parse(&u.role).ok_or(AppError::Forbidden)?;
+            let role = u.role;
             let lang = user_lang(&u, &req, state.lang_default());
             req.extensions_mut().insert(ApiLang(lang));
             let api = ApiAuth {

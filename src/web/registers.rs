@@ -414,7 +414,7 @@ pub async fn page(
 
 /// Supervisors read registers with whole phone numbers; auditors and admins masked (R11).
 fn page_phones(me: &Auth) -> Phones {
-    if me.user.role == Role::Supervisor.as_str() {
+    if me.user.role == Role::Supervisor {
         Phones::Full
     } else {
         Phones::Masked

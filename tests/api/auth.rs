@@ -484,3 +484,30 @@ both_backends!(every_link_in_every_roles_menu_opens_a_page, |b| {
         }
     }
 });
+
+// Issue 15: a role the code does not know is an error where the row is read, never a silent
+// clerk (accounts' login once fell back to `Role::Clerk`).
+both_backends!(
+    an_unknown_role_in_the_database_is_refused_not_read_as_a_clerk,
+    |b| {
+        use diesel::RunQueryDsl;
+        let env = TestEnv::new(b, "2026-11-20");
+        let id = env.user("odd", "clerk");
+        env.with(|c| {
+            diesel::sql_query(format!("UPDATE users SET role = 'boss' WHERE id = {id}"))
+                .execute(c)
+                .expect("update")
+        });
+        let read = env.with(|c| aftercare::models::user::by_id(c, id));
+        let err = format!("{:?}", read.expect_err("an unknown role is an error"));
+        assert!(
+            err.contains("role") && err.contains("is not a known Role"),
+            "{err}"
+        );
+        let app = env.spawn();
+        let mut web = Browser::new(&app);
+        let r = web.login("odd");
+        assert_ne!(r.status, 303, "no session for an unknown role");
+        assert!(web.get("/queue").status == 303 || web.get("/queue").status == 401);
+    }
+);

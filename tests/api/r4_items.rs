@@ -105,7 +105,11 @@ both_backends!(
         );
         env.with(|c| {
             assert_eq!(
-                item::by_id(c, answered as i32).unwrap().unwrap().status,
+                item::by_id(c, answered as i32)
+                    .unwrap()
+                    .unwrap()
+                    .status
+                    .as_str(),
                 "answered"
             )
         });
@@ -170,7 +174,7 @@ both_backends!(
             let steps: Vec<String> = item::timeline(c, item_id as i32)
                 .unwrap()
                 .into_iter()
-                .map(|e| e.kind)
+                .map(|e| e.kind.to_string())
                 .collect();
             assert_eq!(
                 steps,
@@ -216,7 +220,11 @@ both_backends!(r4d_an_unsatisfied_customer_reopens_the_item, |b| {
     api.call(json!({"task_id": call, "outcome": "reached", "key_points": "客户不接受", "satisfied": false}));
     env.with(|c| {
         assert_eq!(
-            item::by_id(c, item_id as i32).unwrap().unwrap().status,
+            item::by_id(c, item_id as i32)
+                .unwrap()
+                .unwrap()
+                .status
+                .as_str(),
             "open"
         );
         let customer = item::by_id(c, item_id as i32).unwrap().unwrap().customer_id;
@@ -251,7 +259,7 @@ both_backends!(
                 item::timeline(c, item_id as i32)
                     .unwrap()
                     .into_iter()
-                    .filter(|e| e.kind == "note")
+                    .filter(|e| e.kind.as_str() == "note")
                     .count()
             })
         };
@@ -272,7 +280,8 @@ both_backends!(
         env.with(|c| {
             let it = item::by_id(c, item_id as i32).unwrap().unwrap();
             assert_eq!(
-                it.status, "open",
+                it.status.as_str(),
+                "open",
                 "a note does not close or escalate the item"
             );
         });

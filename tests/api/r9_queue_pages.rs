@@ -524,7 +524,7 @@ both_backends!(r6_queue_event_notice_calls_of_one_event_are_one_row, |b| {
         }
         diesel::sql_query(format!(
             "INSERT INTO events (store_id, kind, title, starts_on, ends_on, place, content, audience, created_on, created_at) \
-             VALUES ({}, 'free_check', '春季免费检测周', '2026-12-28', '2026-12-30', '本店', '免费检测', 'all', '2026-11-20', '2026-11-20 04:00:00') RETURNING id",
+             VALUES ({}, 'free_service', '春季免费检测周', '2026-12-28', '2026-12-30', '本店', '免费检测', 'all', '2026-11-20', '2026-11-20 04:00:00') RETURNING id",
             w.store
         ))
         .get_result::<Id>(c)

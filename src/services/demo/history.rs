@@ -34,7 +34,7 @@ pub(super) fn ctx_at(ctx: &Ctx, day: NaiveDate, hour: u32) -> Ctx {
 pub(super) fn supervisor(conn: &mut DbConn) -> anyhow::Result<Actor> {
     let sup = user::all(conn)?
         .into_iter()
-        .find(|u| u.role == Role::Supervisor.as_str())
+        .find(|u| u.role == Role::Supervisor)
         .context("demo supervisor")?;
     Actor::of_user(&sup)
 }

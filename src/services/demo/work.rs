@@ -300,7 +300,7 @@ pub(super) fn complaints(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<Option<
         let day1 = it.raised_on + Duration::days(1);
         let day2 = it.raised_on + Duration::days(2);
         let actor = worker(conn, it.clerk_id, day1)?;
-        if ItemKind::parse(&it.kind) == Some(ItemKind::Request) {
+        if it.kind == ItemKind::Request {
             items::note(
                 conn,
                 &ctx_at(ctx, day1, 9),
