@@ -227,6 +227,9 @@ pub enum ImportCmd {
         /// Check the whole file and write nothing but the rejects file
         #[arg(long)]
         dry_run: bool,
+        /// Every row through the form's path, one by one (slow; the bulk path's reference)
+        #[arg(long, hide = true)]
+        row_by_row: bool,
     },
 }
 
@@ -383,8 +386,18 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     encoding,
                     sheet,
                     dry_run,
+                    row_by_row,
                 },
-        } => import_visits(&cli, file, encoding.as_deref(), sheet.as_deref(), *dry_run),
+        } => import_visits(
+            &cli,
+            file,
+            encoding.as_deref(),
+            sheet.as_deref(),
+            services::import::Options {
+                dry_run: *dry_run,
+                row_by_row: *row_by_row,
+            },
+        ),
         Command::Backup { file } => backup(&cli, file),
         Command::Export {
             register,
@@ -540,9 +553,9 @@ fn import_visits(
     file: &PathBuf,
     encoding: Option<&str>,
     sheet: Option<&str>,
-    dry_run: bool,
+    opts: services::import::Options,
 ) -> Result<(), Fail> {
-    use services::import::{File, Options};
+    use services::import::File;
     let bytes = std::fs::read(file).map_err(|e| Fail(2, format!("{}: {e}", file.display())))?;
     let (pool, ctx) = open(cli)?;
     let l = lang(&ctx).to_string();
@@ -571,18 +584,16 @@ fn import_visits(
         }
     };
     let mut conn = conn(&pool)?;
-    let report =
-        match services::import::import(&mut conn, &ctx, &Actor::cli(), source, Options { dry_run })
-        {
-            Ok(r) => r,
-            Err(ServiceError::Invalid(errs)) => {
-                return Err(Fail(
-                    2,
-                    format!("{}: {}", file.display(), errors_text(&l, &errs)),
-                ))
-            }
-            Err(e) => return Err(fail(&ctx, e)),
-        };
+    let report = match services::import::import(&mut conn, &ctx, &Actor::cli(), source, opts) {
+        Ok(r) => r,
+        Err(ServiceError::Invalid(errs)) => {
+            return Err(Fail(
+                2,
+                format!("{}: {}", file.display(), errors_text(&l, &errs)),
+            ))
+        }
+        Err(e) => return Err(fail(&ctx, e)),
+    };
     if let Some(read) = report.read {
         println!(
             "{}",

@@ -523,8 +523,9 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
             let mut w = sql::Writer::Pg(c);
             // Issue 11's queue-version triggers are off for the load (one row update per
             // task row otherwise), and every version bumped after it.
-            const QUEUE_TRIGGERS: [(&str, &str); 4] = [
+            const QUEUE_TRIGGERS: [(&str, &str); 5] = [
                 ("tasks", "queue_v_tasks"),
+                ("tasks", "queue_v_tasks_insert"),
                 ("customers", "queue_v_customers"),
                 ("vehicles", "queue_v_vehicles"),
                 ("visits", "queue_v_visits"),

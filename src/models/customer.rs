@@ -323,3 +323,87 @@ pub fn vehicles_move(
         .set((vehicles::customer_id.eq(to), vehicles::updated_at.eq(now)))
         .execute(conn)
 }
+
+// Bulk (the import, `services::bulk_import`) --------------------------------------------
+
+/// A customer row to insert with its id already taken (`models::reserve_ids`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = customers, treat_none_as_default_value = false)]
+pub struct NewCustomer {
+    pub id: i32,
+    pub store_id: i32,
+    pub name: String,
+    pub phone: String,
+    pub address: Option<String>,
+    pub clerk_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A vehicle row to insert with its id already taken.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = vehicles, treat_none_as_default_value = false)]
+pub struct NewVehicle {
+    pub id: i32,
+    pub store_id: i32,
+    pub customer_id: i32,
+    pub plate: String,
+    pub model: Option<String>,
+    pub vehicle_type: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The live customers with any of these phones in any of these stores, oldest first (the
+/// caller keeps the pairs it asked for): one query for a batch instead of `by_phone` per row.
+pub fn live_by_phones(
+    conn: &mut DbConn,
+    store_ids: &[i32],
+    phones: &[&str],
+) -> QueryResult<Vec<Customer>> {
+    let mut out = Vec::new();
+    for chunk in phones.chunks(super::BULK_KEYS) {
+        out.extend(
+            customers::table
+                .filter(customers::store_id.eq_any(store_ids))
+                .filter(customers::phone.eq_any(chunk))
+                .filter(customers::merged_into_id.is_null())
+                .order(customers::id)
+                .select(Customer::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|c| c.id);
+    Ok(out)
+}
+
+/// The vehicles with any of these plates in any of these stores (one query for a batch).
+pub fn vehicles_by_plates(
+    conn: &mut DbConn,
+    store_ids: &[i32],
+    plates: &[&str],
+) -> QueryResult<Vec<Vehicle>> {
+    let mut out = Vec::new();
+    for chunk in plates.chunks(super::BULK_KEYS) {
+        out.extend(
+            vehicles::table
+                .filter(vehicles::store_id.eq_any(store_ids))
+                .filter(vehicles::plate.eq_any(chunk))
+                .order(vehicles::id)
+                .select(Vehicle::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|v| v.id);
+    Ok(out)
+}
+
+/// Customers in multi-row INSERTs.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewCustomer]) -> QueryResult<usize> {
+    insert_chunks!(conn, customers::table, rows)
+}
+
+/// Vehicles in multi-row INSERTs.
+pub fn vehicle_insert_many(conn: &mut DbConn, rows: &[NewVehicle]) -> QueryResult<usize> {
+    insert_chunks!(conn, vehicles::table, rows)
+}

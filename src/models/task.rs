@@ -387,3 +387,95 @@ pub fn of_event(conn: &mut DbConn, event_id: i32) -> QueryResult<Vec<Task>> {
         .select(Task::as_select())
         .load(conn)
 }
+
+// Bulk (the import, `services::bulk_import`) --------------------------------------------
+
+/// An open task row to insert with its id already taken (`models::reserve_ids`): what
+/// `insert` writes, for many rows at once.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = tasks, treat_none_as_default_value = false)]
+pub struct NewTaskRow {
+    pub id: i32,
+    pub store_id: i32,
+    pub kind: String,
+    pub customer_id: i32,
+    pub visit_id: Option<i32>,
+    pub clerk_id: i32,
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    pub status: String,
+    pub attempts: i32,
+    pub planned_contact_id: Option<i32>,
+    pub item_id: Option<i32>,
+    pub event_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewTaskRow {
+    pub fn new(id: i32, t: &NewTask, now: NaiveDateTime) -> NewTaskRow {
+        NewTaskRow {
+            id,
+            store_id: t.store_id,
+            kind: t.kind.as_str().to_string(),
+            customer_id: t.customer_id,
+            visit_id: t.visit_id,
+            clerk_id: t.clerk_id,
+            window_start: t.window.start,
+            window_end: t.window.end,
+            status: TaskStatus::Open.as_str().to_string(),
+            attempts: 0,
+            planned_contact_id: t.planned_contact_id,
+            item_id: t.item_id,
+            event_id: t.event_id,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// Tasks in multi-row INSERTs.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewTaskRow]) -> QueryResult<usize> {
+    insert_chunks!(conn, tasks::table, rows)
+}
+
+/// Which of these visits already have a task of `kind` (one query a batch).
+pub fn visits_having(
+    conn: &mut DbConn,
+    visit_ids: &[i32],
+    kind: TaskKind,
+) -> QueryResult<Vec<i32>> {
+    let mut out = Vec::new();
+    for chunk in visit_ids.chunks(super::BULK_KEYS) {
+        let rows: Vec<Option<i32>> = tasks::table
+            .filter(tasks::visit_id.eq_any(chunk))
+            .filter(tasks::kind.eq(kind.as_str()))
+            .select(tasks::visit_id)
+            .load(conn)?;
+        out.extend(rows.into_iter().flatten());
+    }
+    Ok(out)
+}
+
+/// Open tasks of some customers of some kinds, by id (one query a batch).
+pub fn open_of_customers(
+    conn: &mut DbConn,
+    customer_ids: &[i32],
+    kinds: &[TaskKind],
+) -> QueryResult<Vec<Task>> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let mut out = Vec::new();
+    for chunk in customer_ids.chunks(super::BULK_KEYS) {
+        out.extend(
+            tasks::table
+                .filter(tasks::customer_id.eq_any(chunk))
+                .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+                .filter(tasks::kind.eq_any(&kinds))
+                .order(tasks::id)
+                .select(Task::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|t| t.id);
+    Ok(out)
+}

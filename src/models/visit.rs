@@ -170,3 +170,70 @@ pub fn count_in_store(conn: &mut DbConn, store_id: i32) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+// Bulk (the import, `services::bulk_import`) --------------------------------------------
+
+/// A visit row to insert with its id already taken (`models::reserve_ids`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = visits, treat_none_as_default_value = false)]
+pub struct NewVisit {
+    pub id: i32,
+    pub store_id: i32,
+    pub external_id: Option<String>,
+    pub source: String,
+    pub created_by: Option<i32>,
+    pub created_at: NaiveDateTime,
+    #[diesel(embed)]
+    pub values: VisitValues,
+}
+
+/// The visits with any of these external ids in any of these stores (one query a batch).
+pub fn by_external_ids(
+    conn: &mut DbConn,
+    store_ids: &[i32],
+    external_ids: &[&str],
+) -> QueryResult<Vec<Visit>> {
+    let mut out = Vec::new();
+    for chunk in external_ids.chunks(super::BULK_KEYS) {
+        out.extend(
+            visits::table
+                .filter(visits::store_id.eq_any(store_ids))
+                .filter(visits::external_id.eq_any(chunk))
+                .order(visits::id)
+                .select(Visit::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// A visit's odometer reading (X3): visit id, vehicle id, check-in time (UTC) and km.
+pub type ReadingRow = (i32, i32, NaiveDateTime, i32);
+
+/// Every reading of these vehicles (X3, the bulk import's `last_reading`).
+pub fn readings_of(conn: &mut DbConn, vehicle_ids: &[i32]) -> QueryResult<Vec<ReadingRow>> {
+    let mut out = Vec::new();
+    for chunk in vehicle_ids.chunks(super::BULK_KEYS) {
+        let rows: Vec<(i32, Option<i32>, NaiveDateTime, Option<i32>)> = visits::table
+            .filter(visits::vehicle_id.eq_any(chunk))
+            .filter(visits::odometer_km.is_not_null())
+            .order(visits::id)
+            .select((
+                visits::id,
+                visits::vehicle_id,
+                visits::checked_in_at,
+                visits::odometer_km,
+            ))
+            .load(conn)?;
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(id, veh, at, km)| Some((id, veh?, at, km?))),
+        );
+    }
+    Ok(out)
+}
+
+/// Visits in multi-row INSERTs.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewVisit]) -> QueryResult<usize> {
+    insert_chunks!(conn, visits::table, rows)
+}

@@ -9,44 +9,17 @@
 //! updates the rows already there (by `external_id`) and adds the rest. A dry run checks every
 //! row the same way and rolls everything back.
 
+use super::import_rows::{batch_tx, read_row, Row};
+pub use super::import_rows::{Options, Read, Rejected, Report};
 use super::visits::{self, Source};
 use super::{Actor, Ctx, ServiceError};
 use crate::db::DbConn;
-use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::error::FieldError;
 use crate::domain::privacy::Encoding;
-use crate::domain::visit::{VisitInput, FIELDS};
+use crate::domain::visit::FIELDS;
 
 /// Columns without which no row could be valid.
 const REQUIRED: [&str; 4] = ["kind", "customer_name", "phone", "checked_in_at"];
-
-#[derive(Debug)]
-pub struct Rejected {
-    /// The line in the file (the header is line 1).
-    pub line: u64,
-    pub record: Vec<String>,
-    pub errors: FieldErrors,
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    /// A CSV's character set.
-    pub read: Option<Read>,
-    /// A workbook's sheet.
-    pub sheet: Option<String>,
-    /// Nothing was written.
-    pub dry_run: bool,
-    pub headers: Vec<String>,
-    pub imported: usize,
-    pub updated: usize,
-    pub rejected: Vec<Rejected>,
-}
-
-/// Which character set a CSV file was read in, and whether it was named or detected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Read {
-    pub encoding: Encoding,
-    pub detected: bool,
-}
 
 /// The file's text: UTF-8 (a BOM dropped) or GB18030, as named, or detected (UTF-8 when the
 /// bytes are valid UTF-8, else GB18030 when they decode without error).
@@ -178,17 +151,6 @@ pub enum File<'a> {
     },
 }
 
-/// How to import.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Check every row and write nothing (everything is rolled back).
-    pub dry_run: bool,
-}
-
-/// One row of the file: its line (the header is line 1) and its cells, or why it cannot be
-/// read.
-type Row = (u64, Result<Vec<String>, FieldError>);
-
 pub fn import(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -315,7 +277,7 @@ fn cell_text(d: &calamine::Data, field: &str) -> String {
     }
 }
 
-/// The rows through the visit service, in batches; a dry run rolls every batch back.
+/// The rows in bulk (`bulk_import`), or each through the visit service.
 fn import_rows(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -324,27 +286,31 @@ fn import_rows(
     rows: impl Iterator<Item = Row>,
     opts: Options,
 ) -> Result<Report, ServiceError> {
-    let mut report = Report {
-        headers: headers.clone(),
-        dry_run: opts.dry_run,
-        ..Report::default()
-    };
+    if opts.row_by_row {
+        row_by_row(conn, ctx, actor, headers, rows, opts)
+    } else {
+        super::bulk_import::import_rows(conn, ctx, actor, headers, rows, opts)
+    }
+}
+
+/// The rows through the visit service, in batches; a dry run rolls every batch back.
+fn row_by_row(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    headers: Vec<String>,
+    rows: impl Iterator<Item = Row>,
+    opts: Options,
+) -> Result<Report, ServiceError> {
+    let mut report = Report::new(&headers, opts);
     let mut rows = rows.peekable();
     while rows.peek().is_some() {
-        let r = crate::db::write_tx(conn, |conn| -> Result<(), ServiceError> {
+        batch_tx(conn, opts, |conn| {
             for row in rows.by_ref().take(BATCH) {
                 import_row(conn, ctx, actor, &headers, row, &mut report)?;
             }
-            if opts.dry_run {
-                // Rolls the batch back; the report keeps what would have happened.
-                return Err(ServiceError::Conflict("dry-run"));
-            }
             Ok(())
-        });
-        match r {
-            Err(ServiceError::Conflict("dry-run")) if opts.dry_run => {}
-            other => other?,
-        }
+        })?;
     }
     Ok(report)
 }
@@ -358,54 +324,31 @@ fn import_row(
     ctx: &Ctx,
     actor: &Actor,
     headers: &[String],
-    (line, result): Row,
+    row: Row,
     report: &mut Report,
 ) -> Result<(), ServiceError> {
-    {
-        let cells = match result {
-            Ok(cells) => cells,
-            Err(e) => {
-                report.rejected.push(Rejected {
-                    line,
-                    record: Vec::new(),
-                    errors: e.into(),
-                });
-                return Ok(());
-            }
-        };
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    let (line, cells, input) = match read_row(headers, row) {
+        None => return Ok(()),
+        Some(Err(r)) => {
+            report.rejected.push(r);
             return Ok(());
         }
-        if cells.len() != headers.len() {
-            let e = FieldError::new("file", "row-width")
-                .arg("found", cells.len())
-                .arg("expected", headers.len());
-            report.rejected.push(Rejected {
-                line,
-                record: cells,
-                errors: e.into(),
-            });
-            return Ok(());
-        }
-        let mut input = VisitInput::default();
-        for (h, v) in headers.iter().zip(&cells) {
-            input.set(h, Some(v.clone()));
-        }
-        match visits::record(conn, ctx, actor, &input, Source::Import) {
-            Ok(r) if r.created => report.imported += 1,
-            Ok(_) => report.updated += 1,
-            Err(ServiceError::Invalid(errors)) => report.rejected.push(Rejected {
-                line,
-                record: cells,
-                errors,
-            }),
-            Err(ServiceError::Conflict(code)) => report.rejected.push(Rejected {
-                line,
-                record: cells,
-                errors: FieldError::new("external_id", code).into(),
-            }),
-            Err(e) => return Err(e),
-        }
+        Some(Ok(r)) => r,
+    };
+    match visits::record(conn, ctx, actor, &input, Source::Import) {
+        Ok(r) if r.created => report.imported += 1,
+        Ok(_) => report.updated += 1,
+        Err(ServiceError::Invalid(errors)) => report.rejected.push(Rejected {
+            line,
+            record: cells,
+            errors,
+        }),
+        Err(ServiceError::Conflict(code)) => report.rejected.push(Rejected {
+            line,
+            record: cells,
+            errors: FieldError::new("external_id", code).into(),
+        }),
+        Err(e) => return Err(e),
     }
     Ok(())
 }

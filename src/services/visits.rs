@@ -24,7 +24,7 @@ pub enum Source {
 }
 
 impl Source {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Source::Form => "form",
             Source::Api => "api",
@@ -201,7 +201,6 @@ pub fn record_valid(
         }
     }
 
-    let picked_up_utc = v.picked_up_at.map(|t| clock.to_utc(t));
     // X8: the advisor as typed, matched to the admin's list by normalised name (an unknown
     // name is kept as text and shown as unmatched).
     let advisor = v
@@ -217,24 +216,13 @@ pub fn record_valid(
         .map(|a| a.id),
         None => None,
     };
-    let values = VisitValues {
-        customer_id,
-        vehicle_id,
-        kind: v.kind.as_str().into(),
-        checked_in_at: checked_in_utc,
-        visit_date: v.checked_in_at.date(),
-        picked_up_at: picked_up_utc,
-        picked_up_on: v.picked_up_at.map(|t| t.date()),
-        items: serde_json::to_string(&v.items).expect("strings serialise"),
-        maintenance_interval_days: v.maintenance_interval_days,
-        maintenance_interval_km: v.maintenance_interval_km,
-        next_maintenance_date: v.next_maintenance_date,
-        desired_services: v.desired_services.clone(),
-        odometer_km: v.odometer_km,
-        advisor,
-        advisor_id,
-        updated_at: now,
-    };
+    let values = visit_values(
+        ctx,
+        v,
+        (customer_id, vehicle_id),
+        (advisor, advisor_id),
+        now,
+    );
     let cadence = ctx.cadence();
     let (visit_id, created) = match existing {
         Some(e) => {
@@ -303,6 +291,35 @@ pub fn record_valid(
         archive_due: archive_task.window_end,
         created,
     })
+}
+
+/// The row a validated visit is written as (both import paths and the form).
+pub fn visit_values(
+    ctx: &Ctx,
+    v: &ValidVisit,
+    (customer_id, vehicle_id): (i32, Option<i32>),
+    (advisor, advisor_id): (Option<String>, Option<i32>),
+    now: chrono::NaiveDateTime,
+) -> VisitValues {
+    let clock = ctx.clock;
+    VisitValues {
+        customer_id,
+        vehicle_id,
+        kind: v.kind.as_str().into(),
+        checked_in_at: clock.to_utc(v.checked_in_at),
+        visit_date: v.checked_in_at.date(),
+        picked_up_at: v.picked_up_at.map(|t| clock.to_utc(t)),
+        picked_up_on: v.picked_up_at.map(|t| t.date()),
+        items: serde_json::to_string(&v.items).expect("strings serialise"),
+        maintenance_interval_days: v.maintenance_interval_days,
+        maintenance_interval_km: v.maintenance_interval_km,
+        next_maintenance_date: v.next_maintenance_date,
+        desired_services: v.desired_services.clone(),
+        odometer_km: v.odometer_km,
+        advisor,
+        advisor_id,
+        updated_at: now,
+    }
 }
 
 /// R4: the first follow-up, window P+3 … P+7; once per visit.
