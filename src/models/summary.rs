@@ -330,6 +330,43 @@ pub fn call_predicate(key: &str, c: &CallCols) -> Option<String> {
     })
 }
 
+/// The columns a satisfaction figure reads (X6): of the answers themselves, or of their
+/// counters (migration 000016, where the overall facts are the rows of aspect '' and a missing
+/// score is -1).
+pub struct SatisfactionCols {
+    /// The condition that the answer has an overall score.
+    scored: &'static str,
+    score: &'static str,
+    declined: &'static str,
+}
+
+impl SatisfactionCols {
+    pub fn rows() -> SatisfactionCols {
+        SatisfactionCols {
+            scored: "cs.score IS NOT NULL",
+            score: "cs.score",
+            declined: "cs.declined = TRUE",
+        }
+    }
+    pub fn counters() -> SatisfactionCols {
+        SatisfactionCols {
+            scored: "k.aspect = '' AND k.score <> -1",
+            score: "k.score",
+            declined: "k.aspect = '' AND k.declined = 1",
+        }
+    }
+}
+
+/// The figures over a scope's satisfaction answers (X6), over the columns `c`.
+pub fn satisfaction_predicate(key: &str, c: &SatisfactionCols) -> Option<String> {
+    Some(match key {
+        "satisfaction_answers" => c.scored.to_string(),
+        "satisfaction_declined" => c.declined.to_string(),
+        "satisfaction_low" => format!("{} AND {} <= 2", c.scored, c.score),
+        _ => return None,
+    })
+}
+
 /// The rows a figure counts, as a predicate over its source's rows; `None` for a figure that
 /// is computed from others (rates, the median).
 pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)> {
@@ -338,6 +375,9 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
     }
     if let Some(p) = call_predicate(key, &CallCols::rows()) {
         return COUNTED.contains(&key).then_some((Source::Calls, p));
+    }
+    if let Some(p) = satisfaction_predicate(key, &SatisfactionCols::rows()) {
+        return COUNTED.contains(&key).then_some((Source::Satisfaction, p));
     }
     let kind = |k: &str| format!("t.kind = '{k}'");
     let done = |k: &str| format!("{} AND t.status = 'done'", kind(k));
@@ -385,10 +425,6 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
                 done("maintenance_reminder")
             ),
         ),
-        // X6
-        "satisfaction_answers" => (Source::Satisfaction, "cs.score IS NOT NULL".to_string()),
-        "satisfaction_declined" => (Source::Satisfaction, "cs.declined = TRUE".to_string()),
-        "satisfaction_low" => (Source::Satisfaction, "cs.score <= 2".to_string()),
         // X7
         "lost_customers" => (Source::Lost, "1 = 1".to_string()),
         // A visit that is the customer's first since a win-back task began.
@@ -494,8 +530,8 @@ fn advisor_group(src: Source, s: &Scope) -> (&'static str, &'static str) {
 }
 
 /// Every counted figure of a scope, per clerk and per service advisor (X8; `None`: rows of no
-/// clerk or no advisor). The task and call figures of whole months come from the counters
-/// (`from_counters`); everything else, and everything when `from_rows` is asked for, is
+/// clerk or no advisor). The task, call and satisfaction figures of whole months come from the
+/// counters (`from_counters`); everything else, and everything when `from_rows` is asked for, is
 /// counted from the rows: one aggregate query per source, grouped by clerk and advisor at once.
 pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
     counts_with(conn, s, true)
@@ -507,8 +543,8 @@ fn whole_months(s: &Scope) -> bool {
     s.from.day() == 1 && s.to.succ_opt().is_none_or(|d| d.day() == 1)
 }
 
-/// `counts`, choosing whether the task and call figures come from the counters (`false`: all
-/// from the rows — the reference the counters are tested and verified against).
+/// `counts`, choosing whether the task, call and satisfaction figures come from the counters
+/// (`false`: all from the rows — the reference the counters are tested and verified against).
 pub fn counts_with(
     conn: &mut DbConn,
     s: &Scope,
@@ -525,12 +561,15 @@ pub fn counts_with(
                 predicate(k, s, sqlite).and_then(|(x, p)| (x == src).then_some((*k, p)))
             })
             .collect();
-        if use_counters && matches!(src, Source::Tasks | Source::Calls) {
+        if use_counters && matches!(src, Source::Tasks | Source::Calls | Source::Satisfaction) {
             let kept: Vec<(&'static str, String)> = figs
                 .iter()
                 .filter_map(|(k, _)| {
                     let p = match src {
                         Source::Tasks => task_predicate(k, s, &TaskCols::counters()),
+                        Source::Satisfaction => {
+                            satisfaction_predicate(k, &SatisfactionCols::counters())
+                        }
                         _ => call_predicate(k, &CallCols::counters()),
                     };
                     p.map(|p| (*k, p))
@@ -578,8 +617,9 @@ pub fn counts_with(
     Ok((out, by_advisor))
 }
 
-/// The task or call figures `figs` of a whole-month scope, summed from the counters (one row
-/// per store, clerk or advisor, month and the facts a figure looks at; migration 000012).
+/// The task, call or satisfaction figures `figs` of a whole-month scope, summed from the
+/// counters (one row per store, clerk or advisor, month and the facts a figure looks at;
+/// migrations 000012, 000016).
 fn from_counters(
     conn: &mut DbConn,
     s: &Scope,
@@ -594,6 +634,7 @@ fn from_counters(
     assert!(figs.len() <= WIDTH, "too many figures for one query");
     let (table, alias) = match src {
         Source::Tasks => ("summary_task_counts", "k"),
+        Source::Satisfaction => ("summary_satisfaction_counts", "k"),
         _ => ("summary_call_counts", "c"),
     };
     let cols: Vec<String> = (0..WIDTH)
@@ -606,25 +647,11 @@ fn from_counters(
             None => format!("CAST(0 AS BIGINT) AS c{i}"),
         })
         .collect();
-    let store = s
-        .store_id
-        .map(|id| format!(" AND {alias}.store_id = {id}"))
-        .unwrap_or_default();
-    let groups = if s.advisors {
-        ""
-    } else {
-        " AND {a}.grp = 'clerk'"
-    }
-    .replace("{a}", alias);
+    let (group_cols, in_scope) = counter_scope(s, alias);
     let sql = format!(
-        "SELECT CASE WHEN {alias}.grp = 'clerk' THEN 1 ELSE 0 END AS is_clerk, \
-         CASE WHEN {alias}.grp = 'clerk' THEN {alias}.who END AS clerk_id, \
-         CASE WHEN {alias}.grp = 'advisor' AND {alias}.who <> 0 THEN {alias}.who END AS advisor_id, {} \
-         FROM {table} {alias} WHERE {alias}.month BETWEEN '{}' AND '{}'{store}{groups} \
+        "SELECT {group_cols}, {} FROM {table} {alias} WHERE {in_scope} \
          GROUP BY {alias}.grp, {alias}.who",
         cols.join(", "),
-        s.from,
-        s.to
     );
     let rows: Vec<CounterRow> = diesel::sql_query(sql).load(conn)?;
     for r in rows {
@@ -642,6 +669,32 @@ fn from_counters(
     Ok(())
 }
 
+/// Over the counters under alias `a`: the columns naming a row's group (`is_clerk`,
+/// `clerk_id`, `advisor_id`; advisor 0 is none) and the condition that a row is of the scope
+/// (its months, its store, the advisors' rows only when the scope asks for them).
+fn counter_scope(s: &Scope, a: &str) -> (String, String) {
+    let store = s
+        .store_id
+        .map(|id| format!(" AND {a}.store_id = {id}"))
+        .unwrap_or_default();
+    let groups = if s.advisors {
+        String::new()
+    } else {
+        format!(" AND {a}.grp = 'clerk'")
+    };
+    (
+        format!(
+            "CASE WHEN {a}.grp = 'clerk' THEN 1 ELSE 0 END AS is_clerk, \
+             CASE WHEN {a}.grp = 'clerk' THEN {a}.who END AS clerk_id, \
+             CASE WHEN {a}.grp = 'advisor' AND {a}.who <> 0 THEN {a}.who END AS advisor_id"
+        ),
+        format!(
+            "{a}.month BETWEEN '{}' AND '{}'{store}{groups}",
+            s.from, s.to
+        ),
+    )
+}
+
 #[derive(QueryableByName, Debug)]
 struct CounterRow {
     #[diesel(sql_type = Integer)]
@@ -652,6 +705,9 @@ struct CounterRow {
 
 #[derive(QueryableByName, Debug)]
 struct SumRow {
+    /// 1: a clerk's row, 0: an advisor's (from the counters); 2: both (from the rows).
+    #[diesel(sql_type = Integer)]
+    is_clerk: i32,
     #[diesel(sql_type = Nullable<Integer>)]
     clerk_id: Option<i32>,
     #[diesel(sql_type = Nullable<Integer>)]
@@ -667,26 +723,61 @@ struct SumRow {
 /// X6: satisfaction sums per clerk or per advisor (`None`: rows of none).
 pub type SumsBy = HashMap<Option<i32>, SatisfactionSums>;
 
-/// X6: per clerk and per advisor, the sums of the overall scores and of each aspect.
+/// X6: per clerk and per advisor, the sums of the overall scores and of each aspect; of whole
+/// months from the counters (migration 000016).
 pub fn satisfaction_sums(conn: &mut DbConn, s: &Scope) -> QueryResult<(SumsBy, SumsBy)> {
-    let (base, _) = Source::Satisfaction.base(s);
-    let (_, advisor) = advisor_group(Source::Satisfaction, s);
-    let overall = format!(
-        "SELECT cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, CAST(NULL AS TEXT) AS aspect,          CAST(SUM(cs.score) AS BIGINT) AS total, COUNT(CASE WHEN cs.score >= 4 THEN 1 END) AS n          {base} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}"
-    );
-    let aspects = format!(
-        "SELECT cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, sa.aspect AS aspect,          CAST(SUM(sa.score) AS BIGINT) AS total, COUNT(*) AS n          {} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}, sa.aspect",
-        with_joins(
-            base,
-            "JOIN satisfaction_aspects sa ON sa.call_record_id = cs.call_record_id"
-        )
-    );
+    satisfaction_sums_with(conn, s, true)
+}
+
+/// `satisfaction_sums`, choosing whether whole months come from the counters (`false`: from
+/// the answers — the reference the counters are tested against).
+pub fn satisfaction_sums_with(
+    conn: &mut DbConn,
+    s: &Scope,
+    use_counters: bool,
+) -> QueryResult<(SumsBy, SumsBy)> {
+    let queries = if use_counters && whole_months(s) {
+        let (group_cols, in_scope) = counter_scope(s, "k");
+        // The overall rows (aspect '') sum their scores and count the high ones (≥ 4); an
+        // aspect's rows sum its scores and count its answers.
+        vec![format!(
+            "SELECT {group_cols}, \
+             CASE WHEN k.aspect = '' THEN CAST(NULL AS TEXT) ELSE k.aspect END AS aspect, \
+             CAST(SUM(k.score * k.n) AS BIGINT) AS total, \
+             CAST(SUM(CASE WHEN k.aspect <> '' OR k.score >= 4 THEN k.n ELSE 0 END) AS BIGINT) AS n \
+             FROM summary_satisfaction_counts k WHERE {in_scope} AND k.score <> -1 \
+             GROUP BY k.grp, k.who, k.aspect"
+        )]
+    } else {
+        let (base, _) = Source::Satisfaction.base(s);
+        let (_, advisor) = advisor_group(Source::Satisfaction, s);
+        let overall = format!(
+            "SELECT 2 AS is_clerk, cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, CAST(NULL AS TEXT) AS aspect, \
+             CAST(SUM(cs.score) AS BIGINT) AS total, COUNT(CASE WHEN cs.score >= 4 THEN 1 END) AS n \
+             {base} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}"
+        );
+        let aspects = format!(
+            "SELECT 2 AS is_clerk, cs.handled_by_id AS clerk_id, {advisor} AS advisor_id, sa.aspect AS aspect, \
+             CAST(SUM(sa.score) AS BIGINT) AS total, COUNT(*) AS n \
+             {} AND cs.score IS NOT NULL GROUP BY cs.handled_by_id, {advisor}, sa.aspect",
+            with_joins(
+                base,
+                "JOIN satisfaction_aspects sa ON sa.call_record_id = cs.call_record_id"
+            )
+        );
+        vec![overall, aspects]
+    };
     let mut clerks: HashMap<Option<i32>, SatisfactionSums> = HashMap::new();
     let mut advisors: HashMap<Option<i32>, SatisfactionSums> = HashMap::new();
-    for sql in [overall, aspects] {
+    for sql in queries {
         let rows: Vec<SumRow> = diesel::sql_query(sql).load(conn)?;
         for r in rows {
-            for (group, key) in [(&mut clerks, r.clerk_id), (&mut advisors, r.advisor_id)] {
+            let groups = match r.is_clerk {
+                1 => vec![(&mut clerks, r.clerk_id)],
+                0 => vec![(&mut advisors, r.advisor_id)],
+                _ => vec![(&mut clerks, r.clerk_id), (&mut advisors, r.advisor_id)],
+            };
+            for (group, key) in groups {
                 let e = group.entry(key).or_default();
                 match &r.aspect {
                     None => {
@@ -720,10 +811,11 @@ pub fn events_per_clerk(conn: &mut DbConn, s: &Scope) -> QueryResult<HashMap<i32
         .map(|id| format!(" AND e.store_id = {id}"))
         .unwrap_or_default();
     let sql = format!(
-        // The period's few events first, then their tasks through `tasks(event_id)`.
-        "SELECT t.clerk_id AS clerk_id, COUNT(DISTINCT t.event_id) AS n FROM tasks t \
-         WHERE t.kind = 'event_notice' AND t.event_id IN (SELECT e.id FROM events e \
-         WHERE e.starts_on BETWEEN '{}' AND '{}'{store}) GROUP BY t.clerk_id",
+        // The period's few events first, then their tasks through `tasks(event_id)` (the
+        // CROSS JOIN keeps SQLite from reading every event notice by `tasks(kind, …)`).
+        "SELECT t.clerk_id AS clerk_id, COUNT(DISTINCT t.event_id) AS n FROM events e \
+         CROSS JOIN tasks t WHERE t.event_id = e.id AND t.kind = 'event_notice' \
+         AND e.starts_on BETWEEN '{}' AND '{}'{store} GROUP BY t.clerk_id",
         s.from, s.to
     );
     let rows: Vec<ClerkCount> = diesel::sql_query(sql).load(conn)?;
@@ -1053,9 +1145,9 @@ pub fn file(
     .execute(conn)
 }
 
-/// The counters the summaries keep (migration 000012): each table, the view that says what
-/// it must hold (computed from the rows), and the columns a counter row is keyed by.
-const KEPT: [(&str, &str, &[&str]); 2] = [
+/// The counters the summaries keep (migrations 000012, 000016): each table, the view that says
+/// what it must hold (computed from the rows), and the columns a counter row is keyed by.
+const KEPT: [(&str, &str, &[&str]); 3] = [
     (
         "summary_task_counts",
         "summary_task_facts",
@@ -1083,6 +1175,13 @@ const KEPT: [(&str, &str, &[&str]); 2] = [
             "category",
             "outcome",
             "win_back",
+        ],
+    ),
+    (
+        "summary_satisfaction_counts",
+        "summary_satisfaction_facts",
+        &[
+            "store_id", "grp", "who", "month", "aspect", "score", "declined",
         ],
     ),
 ];

@@ -4,11 +4,15 @@
 //! visits given another service advisor — and checks, month by month and for months still
 //! running, that the figures from the counters equal the plain aggregate queries over the
 //! rows (`counts_with(…, false)`, the reference), and that `verify` finds no disagreement;
-//! `summary rebuild` puts back a counter tampered with.
+//! `summary rebuild` puts back a counter tampered with. Satisfaction answers and their aspects
+//! (X6, migration 000016) are written, changed and taken away too, and their sums
+//! (`satisfaction_sums_with`) compared the same way.
 
 use crate::both_backends;
 use crate::helpers::*;
-use aftercare::models::summary::{counts_with, disagreements, ByClerk, Scope};
+use aftercare::models::summary::{
+    counts_with, disagreements, satisfaction_sums_with, ByClerk, Scope, SumsBy,
+};
 use chrono::NaiveDate;
 use diesel::RunQueryDsl;
 use proptest::prelude::*;
@@ -73,7 +77,27 @@ enum Op {
         visit: usize,
         advisor: Option<usize>,
     },
+    /// X6: an answer on a call (a score 1–5 or declined) and some of its aspects.
+    Answer {
+        line: usize,
+        score: Option<i32>,
+        aspects: [Option<i32>; 3],
+        advisor: Option<usize>,
+    },
+    /// An answer changed (score, who, day), or one of its aspects changed or taken away,
+    /// or the answer taken away.
+    Rework {
+        line: usize,
+        score: Option<i32>,
+        clerk: usize,
+        day: i64,
+        aspect: usize,
+        aspect_score: Option<i32>,
+        drop: bool,
+    },
 }
+
+const ASPECTS: [&str; 3] = ["service", "price", "waiting"];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -84,6 +108,10 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (proptest::option::of(any::<usize>()), 0..3usize, any::<bool>(), 0..CATEGORIES.len(), 0..OUTCOMES.len(), 0..120i64, proptest::bool::weighted(0.1))
             .prop_map(|(task, clerk, inbound, category, outcome, day, amends)| Op::Call { task, clerk, inbound, category, outcome, day, amends }),
         1 => (0..4usize, proptest::option::of(0..2usize)).prop_map(|(visit, advisor)| Op::Advisor { visit, advisor }),
+        3 => (any::<usize>(), proptest::option::of(1..=5i32), [proptest::option::of(1..=5i32), proptest::option::of(1..=5i32), proptest::option::of(1..=5i32)], proptest::option::of(0..2usize))
+            .prop_map(|(line, score, aspects, advisor)| Op::Answer { line, score, aspects, advisor }),
+        2 => (any::<usize>(), proptest::option::of(1..=5i32), 0..3usize, 0..120i64, 0..ASPECTS.len(), proptest::option::of(1..=5i32), proptest::bool::weighted(0.15))
+            .prop_map(|(line, score, clerk, day, aspect, aspect_score, drop)| Op::Rework { line, score, clerk, day, aspect, aspect_score, drop }),
     ]
 }
 
@@ -93,6 +121,17 @@ fn day(n: i64) -> NaiveDate {
 
 fn q(s: &str) -> String {
     format!("'{s}'")
+}
+
+/// The satisfaction sums without empty groups or aspects, to compare as maps.
+fn nonempty(m: &SumsBy) -> BTreeMap<Option<i32>, String> {
+    m.iter()
+        .filter_map(|(k, v)| {
+            let mut v = v.clone();
+            v.aspects.retain(|_, x| *x != (0, 0));
+            (v != Default::default()).then(|| (*k, format!("{v:?}")))
+        })
+        .collect()
 }
 
 /// The counted figures without zeros, so that both ways of counting compare as maps.
@@ -220,6 +259,87 @@ impl World<'_> {
                     .unwrap_or_else(|| "NULL".into()),
                 visit + 1
             )),
+            Op::Answer {
+                line,
+                score,
+                aspects,
+                advisor,
+            } => {
+                if self.lines.is_empty() {
+                    return;
+                }
+                let r = self.lines[line % self.lines.len()];
+                let on = self.env.with(|c| {
+                    #[derive(diesel::QueryableByName)]
+                    struct On {
+                        #[diesel(sql_type = diesel::sql_types::Text)]
+                        d: String,
+                        #[diesel(sql_type = diesel::sql_types::Integer)]
+                        who: i32,
+                    }
+                    let o: On = diesel::sql_query(format!(
+                        "SELECT CAST(called_on AS TEXT) AS d, handled_by_id AS who FROM call_records WHERE id = {r}"
+                    ))
+                    .get_result(c)
+                    .unwrap();
+                    (o.d, o.who)
+                });
+                self.sql(&format!(
+                    "INSERT INTO call_satisfaction (call_record_id, store_id, customer_id, called_on, handled_by_id, advisor_id, score, declined, aspects) \
+                     VALUES ({r}, 1, 1, '{}', {}, {}, {}, {}, '') ON CONFLICT (call_record_id) DO NOTHING",
+                    on.0,
+                    on.1,
+                    advisor.map(|a| (a + 1).to_string()).unwrap_or_else(|| "NULL".into()),
+                    score.map(|x| x.to_string()).unwrap_or_else(|| "NULL".into()),
+                    if score.is_none() { "TRUE" } else { "FALSE" },
+                ));
+                for (a, sc) in ASPECTS.iter().zip(aspects) {
+                    if let Some(sc) = sc {
+                        self.sql(&format!(
+                            "INSERT INTO satisfaction_aspects (call_record_id, aspect, score) VALUES ({r}, '{a}', {sc}) \
+                             ON CONFLICT (call_record_id, aspect) DO NOTHING"
+                        ));
+                    }
+                }
+            }
+            Op::Rework {
+                line,
+                score,
+                clerk,
+                day: d,
+                aspect,
+                aspect_score,
+                drop,
+            } => {
+                if self.lines.is_empty() {
+                    return;
+                }
+                let r = self.lines[line % self.lines.len()];
+                let a = ASPECTS[aspect];
+                if drop {
+                    self.sql(&format!(
+                        "DELETE FROM satisfaction_aspects WHERE call_record_id = {r} AND aspect = '{a}'"
+                    ));
+                    if aspect == 0 {
+                        self.sql(&format!(
+                            "DELETE FROM call_satisfaction WHERE call_record_id = {r}"
+                        ));
+                    }
+                    return;
+                }
+                self.sql(&format!(
+                    "UPDATE call_satisfaction SET score = {}, declined = {}, handled_by_id = {}, called_on = '{}' WHERE call_record_id = {r}",
+                    score.map(|x| x.to_string()).unwrap_or_else(|| "NULL".into()),
+                    if score.is_none() { "TRUE" } else { "FALSE" },
+                    self.clerks[clerk],
+                    day(d)
+                ));
+                if let Some(sc) = aspect_score {
+                    self.sql(&format!(
+                        "UPDATE satisfaction_aspects SET score = {sc} WHERE call_record_id = {r} AND aspect = '{a}'"
+                    ));
+                }
+            }
         }
     }
 
@@ -249,6 +369,19 @@ impl World<'_> {
                     prop_assert_eq!(nonzero(&fast), nonzero(&rows), "clerks {:?}", s);
                     if advisors {
                         prop_assert_eq!(nonzero(&fast_adv), nonzero(&rows_adv), "advisors {:?}", s);
+                    }
+                    let (fast, fast_adv) =
+                        satisfaction_sums_with(&mut c, &s, true).expect("sums, counters");
+                    let (rows, rows_adv) =
+                        satisfaction_sums_with(&mut c, &s, false).expect("sums, rows");
+                    prop_assert_eq!(nonempty(&fast), nonempty(&rows), "sums {:?}", s);
+                    if advisors {
+                        prop_assert_eq!(
+                            nonempty(&fast_adv),
+                            nonempty(&rows_adv),
+                            "sums, advisors {:?}",
+                            s
+                        );
                     }
                 }
             }

@@ -1,0 +1,13 @@
+DROP TRIGGER summary_aspects_delete ON satisfaction_aspects;
+DROP TRIGGER summary_aspects_update_new ON satisfaction_aspects;
+DROP TRIGGER summary_aspects_update_old ON satisfaction_aspects;
+DROP TRIGGER summary_aspects_insert ON satisfaction_aspects;
+DROP TRIGGER summary_satisfaction_delete ON call_satisfaction;
+DROP TRIGGER summary_satisfaction_update_new ON call_satisfaction;
+DROP TRIGGER summary_satisfaction_update_old ON call_satisfaction;
+DROP TRIGGER summary_satisfaction_insert ON call_satisfaction;
+DROP FUNCTION summary_satisfaction_new();
+DROP FUNCTION summary_satisfaction_old();
+DROP FUNCTION summary_satisfaction_add(INTEGER, TEXT, BIGINT);
+DROP TABLE summary_satisfaction_counts;
+DROP VIEW summary_satisfaction_facts;

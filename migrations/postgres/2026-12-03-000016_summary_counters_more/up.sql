@@ -1,0 +1,81 @@
+-- Issue 14, R10, X6: the satisfaction figures (answers, declined, low; the mean, the CSI and
+-- each aspect's mean) read per-(store, clerk or advisor, month) counters instead of the
+-- month's answers row by row, as migration 000012 does for tasks and calls. A counter row
+-- holds how many answers share the raw facts a figure looks at: the overall score (-1 for
+-- none) and whether the customer declined, under aspect ''; or one aspect's score (of an
+-- answer with an overall score, as the summary counts them). What each figure takes of them is
+-- decided in Rust (`models::summary`). Triggers (plpgsql) keep them in the same transaction as
+-- the answer or aspect row; `aftercare summary rebuild` recomputes them from the view below
+-- and `aftercare verify` compares the two.
+CREATE VIEW summary_satisfaction_facts AS
+SELECT cs.call_record_id AS call_record_id, cs.store_id AS store_id, 'clerk' AS grp,
+       cs.handled_by_id AS who, CAST(date_trunc('month', cs.called_on) AS DATE) AS month,
+       '' AS aspect, COALESCE(cs.score, -1) AS score,
+       CASE WHEN cs.declined THEN 1 ELSE 0 END AS declined
+FROM call_satisfaction cs
+UNION ALL
+SELECT cs.call_record_id, cs.store_id, 'advisor', COALESCE(cs.advisor_id, 0),
+       CAST(date_trunc('month', cs.called_on) AS DATE), '', COALESCE(cs.score, -1),
+       CASE WHEN cs.declined THEN 1 ELSE 0 END
+FROM call_satisfaction cs
+UNION ALL
+SELECT cs.call_record_id, cs.store_id, 'clerk', cs.handled_by_id,
+       CAST(date_trunc('month', cs.called_on) AS DATE), sa.aspect, sa.score, 0
+FROM call_satisfaction cs JOIN satisfaction_aspects sa ON sa.call_record_id = cs.call_record_id
+WHERE cs.score IS NOT NULL
+UNION ALL
+SELECT cs.call_record_id, cs.store_id, 'advisor', COALESCE(cs.advisor_id, 0),
+       CAST(date_trunc('month', cs.called_on) AS DATE), sa.aspect, sa.score, 0
+FROM call_satisfaction cs JOIN satisfaction_aspects sa ON sa.call_record_id = cs.call_record_id
+WHERE cs.score IS NOT NULL;
+
+CREATE TABLE summary_satisfaction_counts (
+    store_id INTEGER NOT NULL,
+    grp TEXT NOT NULL,
+    who INTEGER NOT NULL,
+    month DATE NOT NULL,
+    aspect TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    declined INTEGER NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (store_id, month, grp, who, aspect, score, declined)
+);
+CREATE INDEX summary_satisfaction_counts_month ON summary_satisfaction_counts(month, grp);
+
+INSERT INTO summary_satisfaction_counts (store_id, grp, who, month, aspect, score, declined, n)
+SELECT store_id, grp, who, month, aspect, score, declined, COUNT(*)
+FROM summary_satisfaction_facts GROUP BY store_id, grp, who, month, aspect, score, declined;
+
+-- Adds (delta 1) or takes out (delta -1) the facts of one answer: all of them, or only
+-- those of one aspect.
+CREATE FUNCTION summary_satisfaction_add(id INTEGER, only_aspect TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO summary_satisfaction_counts (store_id, grp, who, month, aspect, score, declined, n)
+  SELECT store_id, grp, who, month, aspect, score, declined, delta * COUNT(*)
+  FROM summary_satisfaction_facts WHERE call_record_id = id AND (only_aspect IS NULL OR aspect = only_aspect)
+  GROUP BY store_id, grp, who, month, aspect, score, declined
+  ON CONFLICT (store_id, month, grp, who, aspect, score, declined)
+  DO UPDATE SET n = summary_satisfaction_counts.n + excluded.n
+$$;
+
+-- An answer (all its facts: its overall ones and those of the aspects already beside it) or
+-- an aspect (its own facts: none while its answer is not there, or has no overall score); the
+-- row's aspect is read through jsonb, as an answer's row has none.
+CREATE FUNCTION summary_satisfaction_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM summary_satisfaction_add(OLD.call_record_id, to_jsonb(OLD) ->> 'aspect', -1);
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION summary_satisfaction_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM summary_satisfaction_add(NEW.call_record_id, to_jsonb(NEW) ->> 'aspect', 1);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER summary_satisfaction_insert AFTER INSERT ON call_satisfaction FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_new();
+CREATE TRIGGER summary_satisfaction_update_old BEFORE UPDATE ON call_satisfaction FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_old();
+CREATE TRIGGER summary_satisfaction_update_new AFTER UPDATE ON call_satisfaction FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_new();
+CREATE TRIGGER summary_satisfaction_delete BEFORE DELETE ON call_satisfaction FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_old();
+CREATE TRIGGER summary_aspects_insert AFTER INSERT ON satisfaction_aspects FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_new();
+CREATE TRIGGER summary_aspects_update_old BEFORE UPDATE ON satisfaction_aspects FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_old();
+CREATE TRIGGER summary_aspects_update_new AFTER UPDATE ON satisfaction_aspects FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_new();
+CREATE TRIGGER summary_aspects_delete BEFORE DELETE ON satisfaction_aspects FOR EACH ROW EXECUTE FUNCTION summary_satisfaction_old();

@@ -1,0 +1,12 @@
+DROP TRIGGER summary_aspects_delete;
+DROP TRIGGER summary_aspects_update_new;
+DROP TRIGGER summary_aspects_update_old;
+DROP TRIGGER summary_aspects_insert;
+DROP TRIGGER summary_satisfaction_delete;
+DROP TRIGGER summary_satisfaction_update_new;
+DROP TRIGGER summary_satisfaction_update_old;
+DROP TRIGGER summary_satisfaction_insert;
+DROP TRIGGER summary_satisfaction_change;
+DROP VIEW summary_satisfaction_change;
+DROP TABLE summary_satisfaction_counts;
+DROP VIEW summary_satisfaction_facts;
