@@ -10,7 +10,8 @@
 //! connections and the ratio to the ceiling; the first page of a clerk with ~300 and one with
 //! ~3,000 tasks (made by cover when the dataset has none); 256 connections and their
 //! timeouts; the next request after that load), `calls` (calls recorded through `POST /api/v1/calls` by 8 concurrent
-//! clients), `import` (`aftercare import visits` of a 100,000-row file), `export`
+//! clients), `import` (`aftercare import visits` of a 100,000-row file, beside a bare load of the
+//! same rows into one table by the database's own client), `export`
 //! (`aftercare export call-register` of ~1,000,000 lines, time and peak RSS, beside
 //! `sqlite3 -csv` dumping the same columns), `summary` (`aftercare summary monthly` and `yearly` beside the database grouping the month's and the previous month's tasks and calls, of the
 //! busiest month, skipped while that command does not exist). The server's peak RSS (VmHWM)
@@ -675,6 +676,59 @@ impl Bench {
                 "  import did not finish cleanly: {}",
                 err.lines().take(5).collect::<Vec<_>>().join(" / ")
             );
+        }
+        // The ceiling (issue 14): a bare load of the same rows into one table of text columns,
+        // by the database's own client, in one transaction (`sqlite3 .import` into a scratch
+        // database beside the dataset; `COPY … FROM STDIN` on PostgreSQL).
+        let columns = (0..17)
+            .map(|i| format!("c{i} TEXT"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let started = Instant::now();
+        let ok = match self.url.strip_prefix("sqlite://") {
+            Some(db) => {
+                let scratch = format!("{db}.bench-import-ceiling.db");
+                let _ = std::fs::remove_file(&scratch);
+                let script = format!(
+                    "PRAGMA journal_mode=WAL; CREATE TABLE t ({columns}); BEGIN; \n.mode csv\n.import --skip 1 {file} t\nCOMMIT;"
+                );
+                let status = Command::new("/usr/bin/sqlite3")
+                    .arg(&scratch)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .and_then(|mut c| {
+                        c.stdin
+                            .take()
+                            .expect("stdin")
+                            .write_all(script.as_bytes())?;
+                        c.wait()
+                    });
+                let _ = std::fs::remove_file(&scratch);
+                status
+            }
+            None => Command::new("psql")
+                .args([
+                    self.url.as_str(),
+                    "-q",
+                    "-c",
+                    &format!("CREATE TEMP TABLE t ({columns})"),
+                    "-c",
+                    &format!("\\copy t FROM '{file}' CSV HEADER"),
+                ])
+                .stdout(Stdio::null())
+                .status(),
+        };
+        match ok {
+            Ok(st) if st.success() => {
+                let c = started.elapsed().as_secs_f64();
+                println!(
+                    "  ceiling (a bare load of the same rows into one table): {c:.2} s, {:.0} rows/s; aftercare takes {:.1}× that",
+                    rows as f64 / c,
+                    secs / c
+                );
+            }
+            other => println!("  ceiling not run: {other:?}"),
         }
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_file(path.with_file_name(format!(
