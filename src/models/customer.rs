@@ -361,18 +361,14 @@ pub fn live_by_phones(
     store_ids: &[i32],
     phones: &[&str],
 ) -> QueryResult<Vec<Customer>> {
-    let mut out = Vec::new();
-    for chunk in phones.chunks(super::BULK_KEYS) {
-        out.extend(
-            customers::table
-                .filter(customers::store_id.eq_any(store_ids))
-                .filter(customers::phone.eq_any(chunk))
-                .filter(customers::merged_into_id.is_null())
-                .order(customers::id)
-                .select(Customer::as_select())
-                .load(conn)?,
-        );
-    }
+    let mut out = super::in_chunks(phones, |chunk| {
+        customers::table
+            .filter(customers::store_id.eq_any(store_ids))
+            .filter(customers::phone.eq_any(chunk))
+            .filter(customers::merged_into_id.is_null())
+            .select(Customer::as_select())
+            .load(conn)
+    })?;
     out.sort_by_key(|c| c.id);
     Ok(out)
 }
@@ -383,17 +379,13 @@ pub fn vehicles_by_plates(
     store_ids: &[i32],
     plates: &[&str],
 ) -> QueryResult<Vec<Vehicle>> {
-    let mut out = Vec::new();
-    for chunk in plates.chunks(super::BULK_KEYS) {
-        out.extend(
-            vehicles::table
-                .filter(vehicles::store_id.eq_any(store_ids))
-                .filter(vehicles::plate.eq_any(chunk))
-                .order(vehicles::id)
-                .select(Vehicle::as_select())
-                .load(conn)?,
-        );
-    }
+    let mut out = super::in_chunks(plates, |chunk| {
+        vehicles::table
+            .filter(vehicles::store_id.eq_any(store_ids))
+            .filter(vehicles::plate.eq_any(chunk))
+            .select(Vehicle::as_select())
+            .load(conn)
+    })?;
     out.sort_by_key(|v| v.id);
     Ok(out)
 }

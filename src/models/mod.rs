@@ -74,6 +74,19 @@ pub const BULK_ROWS: usize = 1000;
 /// Keys per `IN (…)` list of a bulk look-up.
 pub const BULK_KEYS: usize = 10_000;
 
+/// A bulk look-up: `load` run over `keys` in `IN (…)` lists of `BULK_KEYS` (the bind-parameter
+/// limits), the rows of every list together.
+pub(crate) fn in_chunks<K, T>(
+    keys: &[K],
+    mut load: impl FnMut(&[K]) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(BULK_KEYS) {
+        out.extend(load(chunk)?);
+    }
+    Ok(out)
+}
+
 /// The tables whose ids the bulk import takes before it writes (`reserve_ids`).
 #[derive(Debug, Clone, Copy)]
 pub enum IdTable {

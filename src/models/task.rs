@@ -445,16 +445,14 @@ pub fn visits_having(
     visit_ids: &[i32],
     kind: TaskKind,
 ) -> QueryResult<Vec<i32>> {
-    let mut out = Vec::new();
-    for chunk in visit_ids.chunks(super::BULK_KEYS) {
-        let rows: Vec<Option<i32>> = tasks::table
+    let rows: Vec<Option<i32>> = super::in_chunks(visit_ids, |chunk| {
+        tasks::table
             .filter(tasks::visit_id.eq_any(chunk))
             .filter(tasks::kind.eq(kind.as_str()))
             .select(tasks::visit_id)
-            .load(conn)?;
-        out.extend(rows.into_iter().flatten());
-    }
-    Ok(out)
+            .load(conn)
+    })?;
+    Ok(rows.into_iter().flatten().collect())
 }
 
 /// Open tasks of some customers of some kinds, by id (one query a batch).
@@ -464,18 +462,14 @@ pub fn open_of_customers(
     kinds: &[TaskKind],
 ) -> QueryResult<Vec<Task>> {
     let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    let mut out = Vec::new();
-    for chunk in customer_ids.chunks(super::BULK_KEYS) {
-        out.extend(
-            tasks::table
-                .filter(tasks::customer_id.eq_any(chunk))
-                .filter(tasks::status.eq(TaskStatus::Open.as_str()))
-                .filter(tasks::kind.eq_any(&kinds))
-                .order(tasks::id)
-                .select(Task::as_select())
-                .load(conn)?,
-        );
-    }
+    let mut out = super::in_chunks(customer_ids, |chunk| {
+        tasks::table
+            .filter(tasks::customer_id.eq_any(chunk))
+            .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+            .filter(tasks::kind.eq_any(&kinds))
+            .select(Task::as_select())
+            .load(conn)
+    })?;
     out.sort_by_key(|t| t.id);
     Ok(out)
 }

@@ -193,18 +193,14 @@ pub fn by_external_ids(
     store_ids: &[i32],
     external_ids: &[&str],
 ) -> QueryResult<Vec<Visit>> {
-    let mut out = Vec::new();
-    for chunk in external_ids.chunks(super::BULK_KEYS) {
-        out.extend(
-            visits::table
-                .filter(visits::store_id.eq_any(store_ids))
-                .filter(visits::external_id.eq_any(chunk))
-                .order(visits::id)
-                .select(Visit::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(out)
+    super::in_chunks(external_ids, |chunk| {
+        visits::table
+            .filter(visits::store_id.eq_any(store_ids))
+            .filter(visits::external_id.eq_any(chunk))
+            .order(visits::id)
+            .select(Visit::as_select())
+            .load(conn)
+    })
 }
 
 /// A visit's odometer reading (X3): visit id, vehicle id, check-in time (UTC) and km.
@@ -212,25 +208,24 @@ pub type ReadingRow = (i32, i32, NaiveDateTime, i32);
 
 /// Every reading of these vehicles (X3, the bulk import's `last_reading`).
 pub fn readings_of(conn: &mut DbConn, vehicle_ids: &[i32]) -> QueryResult<Vec<ReadingRow>> {
-    let mut out = Vec::new();
-    for chunk in vehicle_ids.chunks(super::BULK_KEYS) {
-        let rows: Vec<(i32, Option<i32>, NaiveDateTime, Option<i32>)> = visits::table
-            .filter(visits::vehicle_id.eq_any(chunk))
-            .filter(visits::odometer_km.is_not_null())
-            .order(visits::id)
-            .select((
-                visits::id,
-                visits::vehicle_id,
-                visits::checked_in_at,
-                visits::odometer_km,
-            ))
-            .load(conn)?;
-        out.extend(
-            rows.into_iter()
-                .filter_map(|(id, veh, at, km)| Some((id, veh?, at, km?))),
-        );
-    }
-    Ok(out)
+    let rows: Vec<(i32, Option<i32>, NaiveDateTime, Option<i32>)> =
+        super::in_chunks(vehicle_ids, |chunk| {
+            visits::table
+                .filter(visits::vehicle_id.eq_any(chunk))
+                .filter(visits::odometer_km.is_not_null())
+                .order(visits::id)
+                .select((
+                    visits::id,
+                    visits::vehicle_id,
+                    visits::checked_in_at,
+                    visits::odometer_km,
+                ))
+                .load(conn)
+        })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, veh, at, km)| Some((id, veh?, at, km?)))
+        .collect())
 }
 
 /// Visits in multi-row INSERTs.

@@ -508,6 +508,7 @@ both_backends!(
         let mut web = Browser::new(&app);
         let r = web.login("odd");
         assert_ne!(r.status, 303, "no session for an unknown role");
-        assert!(web.get("/queue").status == 303 || web.get("/queue").status == 401);
+        let queue = web.get("/queue").status;
+        assert!(queue == 303 || queue == 401, "signed out, not in: {queue}");
     }
 );
