@@ -257,36 +257,9 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
     ctx.insert("period", &s.period);
     ctx.insert("snapshot", s);
     ctx.insert("sections", &sections(&s.totals, &s.previous));
-    let clerk_tables: Vec<ClerkTable> = CLERK_GROUPS
-        .iter()
-        .map(|&(id, title, columns)| ClerkTable {
-            id,
-            title,
-            columns,
-            clerks: s
-                .clerks
-                .iter()
-                .map(|c| ClerkLine {
-                    id: c.id,
-                    name: c.display_name.clone(),
-                    cells: cells(&c.figures, columns),
-                })
-                .collect(),
-        })
-        .collect();
-    ctx.insert("clerk_tables", &clerk_tables);
-    // X8: the same figures per service advisor.
-    let advisors: Vec<ClerkLine> = s
-        .advisors
-        .iter()
-        .map(|a| ClerkLine {
-            id: a.id,
-            name: a.name.clone(),
-            cells: cells(&a.figures, ADVISOR_COLUMNS),
-        })
-        .collect();
+    ctx.insert("clerk_tables", &clerk_tables(s));
     ctx.insert("advisor_columns", ADVISOR_COLUMNS);
-    ctx.insert("advisors", &advisors);
+    ctx.insert("advisors", &advisor_lines(s));
     // X6: the aspects' means, store-wide.
     let aspects: Vec<(String, String)> = s
         .totals
@@ -298,174 +271,17 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
     ctx.insert("scorecards", &scorecards(s));
     ctx.insert("score_keys", sum::SCORECARD);
     let base = format!("/summaries/{}/{}", kind.as_str(), s.period);
-    let follow = charts::bars(
-        s.clerks
+    ctx.insert("chart_csi", &csi_chart(s, &base));
+    ctx.insert("chart_follow", &follow_chart(s));
+    ctx.insert("chart_calls", &calls_chart(&s.totals, &base));
+    ctx.insert("chart_funnel", &funnel_chart(&s.totals, &base));
+    let names = ["trend_rates", "trend_counts", "trend_csi"];
+    match month_trends(s) {
+        Some(trends) => names
             .iter()
-            .map(|c| {
-                (
-                    c.display_name.clone(),
-                    vec![
-                        ("on-time", c.figures.follow_ups_on_time()),
-                        ("late", c.figures.follow_ups_late()),
-                        ("missed", c.figures.follow_ups_missed()),
-                    ],
-                    None,
-                )
-            })
-            .collect(),
-    );
-    let t = &s.totals;
-    let callbacks = t.outbound_calls
-        - t.reached_calls
-        - t.failed_calls.no_answer
-        - t.failed_calls.busy
-        - t.failed_calls.refused
-        - t.failed_calls.wrong_number;
-    let outcome = |key: &str, class: &'static str, v: i64, link: bool| {
-        (
-            key.to_string(),
-            vec![(class, v)],
-            link.then(|| format!("{base}/lines?figure={key}")),
-        )
-    };
-    let calls = charts::bars(vec![
-        outcome("reached_calls", "reached", t.reached_calls, true),
-        outcome(
-            "failed_calls.no_answer",
-            "failed",
-            t.failed_calls.no_answer,
-            true,
-        ),
-        outcome("failed_calls.busy", "failed", t.failed_calls.busy, true),
-        outcome(
-            "failed_calls.refused",
-            "failed",
-            t.failed_calls.refused,
-            true,
-        ),
-        outcome(
-            "failed_calls.wrong_number",
-            "failed",
-            t.failed_calls.wrong_number,
-            true,
-        ),
-        outcome("callbacks", "callback", callbacks.max(0), false),
-    ]);
-    let funnel = charts::bars(
-        [
-            ("items_raised", t.items_raised),
-            ("items_answered_on_call", t.items_answered_on_call),
-            ("items_escalated", t.items_escalated),
-            ("items_escalated_late", t.items_escalated_late),
-            ("items_solved", t.items_solved),
-            (
-                "items_customer_told_same_day",
-                t.items_customer_told_same_day,
-            ),
-            ("items_satisfied", t.items_satisfied),
-        ]
-        .into_iter()
-        .map(|(k, v)| outcome(k, "funnel", v, true))
-        .collect(),
-    );
-    // X6: CSI per clerk, each bar opening that clerk's answers.
-    let csi = charts::shares(
-        "csi",
-        s.clerks
-            .iter()
-            .map(|c| {
-                (
-                    c.display_name.clone(),
-                    c.figures.csi,
-                    Some(format!(
-                        "{base}/lines?figure=satisfaction_answers&clerk={}",
-                        c.id
-                    )),
-                )
-            })
-            .collect(),
-    );
-    ctx.insert("chart_csi", &csi);
-    ctx.insert("chart_follow", &follow);
-    ctx.insert("chart_calls", &calls);
-    ctx.insert("chart_funnel", &funnel);
-    if !s.months.is_empty() {
-        let labels: Vec<String> = s.months.iter().map(|m| m.period[5..].to_string()).collect();
-        let rate = |f: &sum::Figures| sum::rate(f.follow_ups_on_time(), f.follow_ups_due());
-        let trend_rates = charts::trend(
-            &labels,
-            vec![
-                (
-                    "reach",
-                    "reach_rate",
-                    s.months.iter().map(|m| m.figures.reach_rate).collect(),
-                    true,
-                ),
-                (
-                    "on-time",
-                    "follow_ups_on_time_rate",
-                    s.months.iter().map(|m| rate(&m.figures)).collect(),
-                    true,
-                ),
-                (
-                    "returned",
-                    "return_rate",
-                    s.months.iter().map(|m| m.figures.return_rate).collect(),
-                    true,
-                ),
-            ],
-        );
-        let trend_counts = charts::trend(
-            &labels,
-            vec![
-                (
-                    "calls",
-                    "outbound_calls",
-                    s.months
-                        .iter()
-                        .map(|m| Some(m.figures.outbound_calls as f64))
-                        .collect(),
-                    false,
-                ),
-                (
-                    "items",
-                    "items_raised",
-                    s.months
-                        .iter()
-                        .map(|m| Some(m.figures.items_raised as f64))
-                        .collect(),
-                    false,
-                ),
-            ],
-        );
-        // X6, X7: the CSI and the lost customers, month by month.
-        let trend_csi = charts::trend(
-            &labels,
-            vec![
-                (
-                    "csi",
-                    "csi",
-                    s.months.iter().map(|m| m.figures.csi).collect(),
-                    true,
-                ),
-                (
-                    "lost",
-                    "lost_customers",
-                    s.months
-                        .iter()
-                        .map(|m| Some(m.figures.lost_customers as f64))
-                        .collect(),
-                    false,
-                ),
-            ],
-        );
-        ctx.insert("trend_rates", &trend_rates);
-        ctx.insert("trend_counts", &trend_counts);
-        ctx.insert("trend_csi", &trend_csi);
-    } else {
-        ctx.insert("trend_rates", "");
-        ctx.insert("trend_counts", "");
-        ctx.insert("trend_csi", "");
+            .zip(trends)
+            .for_each(|(n, t)| ctx.insert(*n, &t)),
+        None => names.iter().for_each(|n| ctx.insert(*n, "")),
     }
     ctx.insert("base", &base);
     ctx.insert("filed", &view.filed);
@@ -485,6 +301,184 @@ pub fn page_context(view: &View, kind: Kind, clock: &crate::clock::Clock) -> ter
     let period = Period::parse(kind, &s.period, today).ok();
     ctx.insert("can_file", &period.is_some_and(|p| p.is_over(today)));
     ctx
+}
+
+/// The per-clerk tables, one per group of columns.
+fn clerk_tables(s: &Snapshot) -> Vec<ClerkTable> {
+    CLERK_GROUPS
+        .iter()
+        .map(|&(id, title, columns)| ClerkTable {
+            id,
+            title,
+            columns,
+            clerks: s
+                .clerks
+                .iter()
+                .map(|c| ClerkLine {
+                    id: c.id,
+                    name: c.display_name.clone(),
+                    cells: cells(&c.figures, columns),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// X8: the same figures per service advisor.
+fn advisor_lines(s: &Snapshot) -> Vec<ClerkLine> {
+    s.advisors
+        .iter()
+        .map(|a| ClerkLine {
+            id: a.id,
+            name: a.name.clone(),
+            cells: cells(&a.figures, ADVISOR_COLUMNS),
+        })
+        .collect()
+}
+
+/// Each clerk's first and second follow-ups: on time, late, missed.
+fn follow_chart(s: &Snapshot) -> charts::Bars {
+    charts::bars(
+        s.clerks
+            .iter()
+            .map(|c| {
+                (
+                    c.display_name.clone(),
+                    vec![
+                        ("on-time", c.figures.follow_ups_on_time()),
+                        ("late", c.figures.follow_ups_late()),
+                        ("missed", c.figures.follow_ups_missed()),
+                    ],
+                    None,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// One bar of a store-wide chart, opening its lines when `link`.
+fn bar(base: &str, key: &str, class: &'static str, v: i64, link: bool) -> charts::BarRow {
+    (
+        key.to_string(),
+        vec![(class, v)],
+        link.then(|| format!("{base}/lines?figure={key}")),
+    )
+}
+
+/// The outbound calls by outcome; call-backs are what is left (they have no lines of their own).
+fn calls_chart(t: &sum::Figures, base: &str) -> charts::Bars {
+    let f = &t.failed_calls;
+    let callbacks =
+        t.outbound_calls - t.reached_calls - f.no_answer - f.busy - f.refused - f.wrong_number;
+    charts::bars(vec![
+        bar(base, "reached_calls", "reached", t.reached_calls, true),
+        bar(base, "failed_calls.no_answer", "failed", f.no_answer, true),
+        bar(base, "failed_calls.busy", "failed", f.busy, true),
+        bar(base, "failed_calls.refused", "failed", f.refused, true),
+        bar(
+            base,
+            "failed_calls.wrong_number",
+            "failed",
+            f.wrong_number,
+            true,
+        ),
+        bar(base, "callbacks", "callback", callbacks.max(0), false),
+    ])
+}
+
+/// R4: the items' funnel, from raised to the customer satisfied.
+fn funnel_chart(t: &sum::Figures, base: &str) -> charts::Bars {
+    charts::bars(
+        [
+            ("items_raised", t.items_raised),
+            ("items_answered_on_call", t.items_answered_on_call),
+            ("items_escalated", t.items_escalated),
+            ("items_escalated_late", t.items_escalated_late),
+            ("items_solved", t.items_solved),
+            (
+                "items_customer_told_same_day",
+                t.items_customer_told_same_day,
+            ),
+            ("items_satisfied", t.items_satisfied),
+        ]
+        .into_iter()
+        .map(|(k, v)| bar(base, k, "funnel", v, true))
+        .collect(),
+    )
+}
+
+/// X6: CSI per clerk, each bar opening that clerk's answers.
+fn csi_chart(s: &Snapshot, base: &str) -> charts::Bars {
+    charts::shares(
+        "csi",
+        s.clerks
+            .iter()
+            .map(|c| {
+                (
+                    c.display_name.clone(),
+                    c.figures.csi,
+                    Some(format!(
+                        "{base}/lines?figure=satisfaction_answers&clerk={}",
+                        c.id
+                    )),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// A year's trends month by month: rates, counts, and the CSI beside the lost customers (X6,
+/// X7). None for a month's summary.
+fn month_trends(s: &Snapshot) -> Option<[charts::Trend; 3]> {
+    if s.months.is_empty() {
+        return None;
+    }
+    let labels: Vec<String> = s.months.iter().map(|m| m.period[5..].to_string()).collect();
+    let series =
+        |f: fn(&sum::Figures) -> Option<f64>| s.months.iter().map(|m| f(&m.figures)).collect();
+    let rates = charts::trend(
+        &labels,
+        vec![
+            ("reach", "reach_rate", series(|f| f.reach_rate), true),
+            (
+                "on-time",
+                "follow_ups_on_time_rate",
+                series(|f| sum::rate(f.follow_ups_on_time(), f.follow_ups_due())),
+                true,
+            ),
+            ("returned", "return_rate", series(|f| f.return_rate), true),
+        ],
+    );
+    let counts = charts::trend(
+        &labels,
+        vec![
+            (
+                "calls",
+                "outbound_calls",
+                series(|f| Some(f.outbound_calls as f64)),
+                false,
+            ),
+            (
+                "items",
+                "items_raised",
+                series(|f| Some(f.items_raised as f64)),
+                false,
+            ),
+        ],
+    );
+    let csi = charts::trend(
+        &labels,
+        vec![
+            ("csi", "csi", series(|f| f.csi), true),
+            (
+                "lost",
+                "lost_customers",
+                series(|f| Some(f.lost_customers as f64)),
+                false,
+            ),
+        ],
+    );
+    Some([rates, counts, csi])
 }
 
 /// A stored version with its filing time in the shop's local time (`filed_at` is UTC).
