@@ -5,6 +5,7 @@
 
 use super::auth::{chrome, ApiAuth, Auth};
 use super::{AppError, AppResult, State};
+use crate::domain::cadence::Window;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskState};
@@ -311,6 +312,61 @@ pub async fn page(
         .body(body))
 }
 
+/// The page's filters as they stand, kept on every link it offers.
+struct Links<'a> {
+    date: &'a str,
+    clerk: &'a str,
+    kind: &'a str,
+    state: &'a str,
+    owner: &'a str,
+    event: &'a str,
+}
+
+impl<'a> Links<'a> {
+    fn of(q: &'a QueueQuery) -> Links<'a> {
+        Links {
+            date: given(&q.date).unwrap_or(""),
+            clerk: given(&q.clerk).unwrap_or(""),
+            kind: given(&q.kind).unwrap_or(""),
+            state: given(&q.state).unwrap_or(""),
+            owner: given(&q.owner).unwrap_or(""),
+            event: given(&q.event).unwrap_or(""),
+        }
+    }
+
+    /// The queue with these filters, in `state`, from the cursor `after` on page `page_no`.
+    fn url(&self, state: &str, after: &str, page_no: &str) -> String {
+        format!(
+            "/queue{}",
+            query_string(&[
+                ("date", self.date),
+                ("clerk", self.clerk),
+                ("kind", self.kind),
+                ("state", state),
+                ("for", self.owner),
+                ("event", self.event),
+                ("after", after),
+                // The page number only says where a cursor leads; the first page has none.
+                ("page", if after.is_empty() { "" } else { page_no }),
+            ])
+        )
+    }
+
+    /// An event's grouped notices, every state.
+    fn event_url(&self, event_id: i32) -> String {
+        format!(
+            "/queue{}",
+            query_string(&[
+                ("date", self.date),
+                ("clerk", self.clerk),
+                ("for", self.owner),
+                ("event", &event_id.to_string()),
+                ("state", "all"),
+            ])
+        )
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render_page(
     req: &HttpRequest,
@@ -329,77 +385,20 @@ fn render_page(
     ctx.insert("clerk", &clerk.display_name);
     ctx.insert("clerk_username", &clerk.username);
     ctx.insert("own", &(clerk.id == me.user.id));
-    ctx.insert("clerks", &clerks);
     ctx.insert("date", &page.date);
     ctx.insert("is_today", &(page.date == today));
     ctx.insert("away", &page.away);
-    let covering: Vec<_> = page
-        .covering
-        .iter()
-        .map(|(id, n)| {
-            let username = clerks
-                .iter()
-                .find(|c| c.id == *id)
-                .map(|c| c.username.clone());
-            json!({"id": id, "name": n, "username": username})
-        })
-        .collect();
-    ctx.insert(
-        "covering",
-        &page
-            .covering
-            .iter()
-            .map(|(_, n)| n.clone())
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert("covering_list", &covering);
-    // The filters as they stand, to keep them on every link of the page.
-    let date = given(&q.date).unwrap_or("");
-    let clerk_q = given(&q.clerk).unwrap_or("");
-    let kind = given(&q.kind).unwrap_or("");
-    let st = given(&q.state).unwrap_or("");
-    let owner = given(&q.owner).unwrap_or("");
-    let event = given(&q.event).unwrap_or("");
-    let base = |state: &str, after: &str, page_no: &str| {
-        format!(
-            "/queue{}",
-            query_string(&[
-                ("date", date),
-                ("clerk", clerk_q),
-                ("kind", kind),
-                ("state", state),
-                ("for", owner),
-                ("event", event),
-                ("after", after),
-                // The page number only says where a cursor leads; the first page has none.
-                ("page", if after.is_empty() { "" } else { page_no }),
-            ])
-        )
-    };
-    let page_no: usize = given(&q.page)
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n >= 1)
-        .unwrap_or(1);
-    let page_no = if p.after.is_none() { 1 } else { page_no };
-    let pages = ((page.list_total.max(0) as usize).div_ceil(PAGE_ROWS)).max(1);
-    let here = base(st, given(&q.after).unwrap_or(""), &page_no.to_string());
-    let next = page
-        .next
-        .as_deref()
-        .map(|c| base(st, c, &(page_no + 1).to_string()));
-    let prev = page.prev.as_ref().map(|c| match c {
-        Some(c) => base(st, c, &(page_no.saturating_sub(1)).max(1).to_string()),
-        None => base(st, "", ""),
-    });
-    ctx.insert("next_url", &next);
-    ctx.insert("prev_url", &prev);
-    ctx.insert("page_no", &page_no.min(pages));
-    ctx.insert("pages", &pages);
-    ctx.insert("state_filter", st);
-    ctx.insert("kind_filter", kind);
-    ctx.insert("owner_filter", owner);
+    let names: Vec<&String> = page.covering.iter().map(|(_, n)| n).collect();
+    ctx.insert("covering", &names);
+    ctx.insert("covering_list", &covering_list(&page, &clerks));
+    ctx.insert("clerks", &clerks);
+    let links = Links::of(q);
+    let page_no = pagination(&mut ctx, q, p, &page, &links);
+    ctx.insert("state_filter", links.state);
+    ctx.insert("kind_filter", links.kind);
+    ctx.insert("owner_filter", links.owner);
     ctx.insert("event_title", &event_title);
-    ctx.insert("event_filter", event);
+    ctx.insert("event_filter", links.event);
     ctx.insert(
         "kinds",
         &TaskKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
@@ -413,26 +412,90 @@ fn render_page(
     ctx.insert(
         "count_links",
         &json!({
-            "overdue": base("overdue", "", ""),
-            "due": base("due", "", ""),
-            "upcoming": base("upcoming", "", ""),
-            "today": base("", "", ""),
-            "all": base("all", "", ""),
+            "overdue": links.url("overdue", "", ""),
+            "due": links.url("due", "", ""),
+            "upcoming": links.url("upcoming", "", ""),
+            "today": links.url("", "", ""),
+            "all": links.url("all", "", ""),
         }),
     );
-    let showing_upcoming = p.states == [TaskState::Upcoming];
-    ctx.insert("showing_upcoming", &showing_upcoming);
+    ctx.insert("showing_upcoming", &(p.states == [TaskState::Upcoming]));
+    let here = links.url(
+        links.state,
+        given(&q.after).unwrap_or(""),
+        &page_no.to_string(),
+    );
+    ctx.insert("rows", &rows(&page, &here));
+    let groups = if page_no == 1 {
+        groups(&page, &links)
+    } else {
+        Vec::new()
+    };
+    ctx.insert("groups", &groups);
+    Ok(state.templates.render(me.lang, "queue.html", &ctx)?)
+}
+
+/// R9: the clerks covered on the page's date, each with the username that opens their queue.
+fn covering_list(page: &Page, clerks: &[User]) -> Vec<serde_json::Value> {
+    page.covering
+        .iter()
+        .map(|(id, n)| {
+            let username = clerks
+                .iter()
+                .find(|c| c.id == *id)
+                .map(|c| c.username.clone());
+            json!({"id": id, "name": n, "username": username})
+        })
+        .collect()
+}
+
+/// The page number, the number of pages and the links to the next and previous page; returns
+/// the page number the request is on (1 without a cursor).
+fn pagination(
+    ctx: &mut tera::Context,
+    q: &QueueQuery,
+    p: &Params,
+    page: &Page,
+    links: &Links,
+) -> usize {
+    let page_no: usize = given(&q.page)
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1);
+    let page_no = if p.after.is_none() { 1 } else { page_no };
+    let pages = ((page.list_total.max(0) as usize).div_ceil(PAGE_ROWS)).max(1);
+    let next = page
+        .next
+        .as_deref()
+        .map(|c| links.url(links.state, c, &(page_no + 1).to_string()));
+    let prev = page.prev.as_ref().map(|c| match c {
+        Some(c) => links.url(
+            links.state,
+            c,
+            &(page_no.saturating_sub(1)).max(1).to_string(),
+        ),
+        None => links.url(links.state, "", ""),
+    });
+    ctx.insert("next_url", &next);
+    ctx.insert("prev_url", &prev);
+    ctx.insert("page_no", &page_no.min(pages));
+    ctx.insert("pages", &pages);
+    page_no
+}
+
+/// The page's tasks, each with the link that works on it.
+fn rows(page: &Page, here: &str) -> Vec<serde_json::Value> {
     // X2: a call-back whose time has come today rises to the top of the page (the page
     // only; the API keeps RULES.md's order).
-    let mut tasks = page.tasks;
+    let mut tasks: Vec<_> = page.tasks.iter().collect();
     tasks.sort_by_key(|t| {
         (
             !t.callback_now,
             t.callback_now.then(|| t.callback_time.clone()),
         )
     });
-    let back = urlencode(&here);
-    let rows: Vec<_> = tasks
+    let back = urlencode(here);
+    tasks
         .iter()
         .map(|t| {
             let link = crate::services::task_view::task_link(
@@ -450,24 +513,22 @@ fn render_page(
             };
             json!({"t": t, "link": link})
         })
-        .collect();
-    ctx.insert("rows", &rows);
-    let groups: Vec<_> = page
-        .groups
+        .collect()
+}
+
+/// R6: the event notices grouped by event, each with its state on the page's date.
+fn groups(page: &Page, links: &Links) -> Vec<serde_json::Value> {
+    page.groups
         .iter()
         .map(|g| {
-            let state = if g.first_start > page.date {
-                "upcoming"
-            } else if g.due_by < page.date {
-                "overdue"
-            } else {
-                "due"
+            let window = Window {
+                start: g.first_start,
+                end: g.due_by,
             };
-            json!({"g": g, "state": state, "link": format!("/queue{}", query_string(&[("date", date), ("clerk", clerk_q), ("for", owner), ("event", &g.event_id.to_string()), ("state", "all")]))})
+            let state = crate::domain::task::state_on(window, page.date);
+            json!({"g": g, "state": state.as_str(), "link": links.event_url(g.event_id)})
         })
-        .collect();
-    ctx.insert("groups", &if page_no == 1 { groups } else { Vec::new() });
-    Ok(state.templates.render(me.lang, "queue.html", &ctx)?)
+        .collect()
 }
 
 /// What the queue API answers: a kept answer, a fresh one, or "as you have it".
