@@ -472,20 +472,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
             };
             let summary = crate::generate::generate(&cli.database_url, &ctx, &opts)
                 .map_err(|e| Fail(2, format!("{e:#}")))?;
-            for (table, n) in &summary.rows {
-                println!("{table:<18} {n:>10}");
-            }
-            println!("generated in {:.1} s", summary.seconds);
-            println!(
-                "logins (password {} for all): {}",
-                crate::generate::PASSWORD,
-                summary
-                    .logins
-                    .iter()
-                    .map(|(u, r)| format!("{u} ({r})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            print_generated(&ctx, &summary);
             Ok(())
         }
         Command::Jobs { cmd: JobsCmd::Run } => {
@@ -939,6 +926,54 @@ fn summary(
     };
     print!("{out}");
     Ok(())
+}
+
+/// What `demo generate` wrote, where the time went, and the logins, in the configured
+/// language; table names are the schema's own.
+fn print_generated(ctx: &Ctx, summary: &crate::generate::Summary) {
+    let l = lang(ctx);
+    say(ctx, "cli-generate-rows", &[]);
+    for (table, n) in &summary.rows {
+        println!("  {table:<22} {n:>10}");
+    }
+    let secs = |s: f64| format!("{s:.1}");
+    let p = &summary.phases;
+    let tables = p
+        .tables
+        .iter()
+        .map(|(t, s)| format!("{t} {}", secs(*s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    say(
+        ctx,
+        "cli-generate-done",
+        &[("seconds", secs(summary.seconds))],
+    );
+    say(
+        ctx,
+        "cli-generate-phases",
+        &[
+            ("simulate", secs(p.simulate)),
+            ("write", secs(p.write)),
+            ("tables", tables),
+            ("indexes", secs(p.indexes)),
+            ("counters", secs(p.counters)),
+        ],
+    );
+    let logins = summary
+        .logins
+        .iter()
+        .map(|(u, r)| format!("{u} ({})", I18N.t(l, &format!("role-{r}"))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    say(
+        ctx,
+        "cli-generate-logins",
+        &[
+            ("password", crate::generate::PASSWORD.to_string()),
+            ("logins", logins),
+        ],
+    );
 }
 
 /// `aftercare summary rebuild [--from YYYY-MM]`: the summaries' counters recomputed from the

@@ -37,6 +37,7 @@ macro_rules! text_column {
 use crate::domain::call::{Category, Direction, ItemKind, Outcome};
 use crate::domain::event::EventKind;
 use crate::domain::item::{ItemStatus, ItemStep};
+use crate::domain::letter::LetterKind;
 use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 
@@ -52,4 +53,5 @@ text_column!(
     ItemStep,
     EventKind,
     Role,
+    LetterKind,
 );

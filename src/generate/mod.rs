@@ -18,6 +18,7 @@ pub mod sql;
 use crate::db::DbConn;
 use crate::domain::cadence::{Cadence, Window};
 use crate::domain::call::{Category, Direction, Outcome};
+use crate::domain::letter::LetterKind;
 use crate::domain::maintenance::{next_maintenance_date, Reading};
 use crate::gen_row;
 use crate::models::archive::Archive;
@@ -61,11 +62,12 @@ impl Default for Options {
 /// The password of every generated user (printed by the command).
 pub const PASSWORD: &str = "scale-demo-2026";
 
-/// Rows written, per table, and the time taken.
+/// Rows written, per table, and the time taken (in all and by phase).
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub rows: Vec<(&'static str, u64)>,
     pub seconds: f64,
+    pub phases: Phases,
     pub logins: Vec<(String, String)>,
 }
 
@@ -325,7 +327,7 @@ struct ArchiveRow {
 
 struct LetterRow {
     customer: usize,
-    kind: &'static str,
+    kind: LetterKind,
     subject: String,
     body: String,
     related_to: String,
@@ -399,14 +401,32 @@ fn max_id(conn: &mut DbConn, t: &str) -> QueryResult<i32> {
     Ok(r.m)
 }
 
+/// The triggers that keep derived rows — the queue versions (issue 11) and the summary
+/// counters (issue 14) — would fire once per row of millions: they are off for the load, and
+/// what they keep is rebuilt once after it (`summary::rebuild`, the versions bumped).
+const DERIVED_TRIGGERS: &str = "(name LIKE 'queue_v_%' OR name LIKE 'summary_%')";
+
+/// A schema object dropped for the load and created again after it (SQLite).
+struct Ddl {
+    name: String,
+    sql: String,
+}
+
+impl From<(String, String)> for Ddl {
+    fn from((name, sql): (String, String)) -> Ddl {
+        Ddl { name, sql }
+    }
+}
+
 /// Generates the history into the database at `url` (which must hold no customers yet).
 /// SQLite is written through a connection of its own (no other connection may be open: the
-/// caller closes its pool first), its secondary indexes dropped during the load and built
-/// again at the end, in one transaction per month.
+/// caller closes its pool first), its secondary indexes and derived-row triggers dropped
+/// during the load and built again at the end; PostgreSQL with those triggers disabled. One
+/// transaction per month, written by a thread of its own while the next month is simulated.
 pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     if opts.customers == 0 || opts.months == 0 || opts.stores == 0 {
-        bail!("--customers, --months and --stores must be at least 1");
+        bail!(crate::i18n::I18N.t(&ctx.config.settings.language, "generate-at-least-one"));
     }
     let pool = crate::db::pool(url)?;
     let mut conn = pool.get().context("connecting")?;
@@ -414,132 +434,24 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
         .count()
         .get_result(&mut *conn)?;
     if customers > 0 {
-        bail!("the database already holds customers: generate into an empty database");
+        bail!(crate::i18n::I18N.t(&ctx.config.settings.language, "generate-not-empty"));
     }
-    let today = ctx.clock.today();
-    let start = today
-        .checked_sub_months(Months::new(opts.months))
-        .context("--months reaches too far back")?;
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let salt_seed: u64 = rng.gen();
-    let salt = chain::salt_or(&mut conn, || format!("{salt_seed:016x}{:016x}", opts.seed))?;
-    let c = &mut *conn;
-    let ids = Ids {
-        advisor: max_id(c, "advisors")?,
-        user: max_id(c, "users")?,
-        customer: 0,
-        vehicle: max_id(c, "vehicles")?,
-        visit: max_id(c, "visits")?,
-        task: max_id(c, "tasks")?,
-        item: max_id(c, "items")?,
-        planned: max_id(c, "planned_contacts")?,
-        event: max_id(c, "events")?,
-        absence: max_id(c, "absences")?,
-        invitee: max_id(c, "event_invitees")?,
-        archive: max_id(c, "archives")?,
-        call_record: max_id(c, "call_records")?,
-        call_register: max_id(c, "call_register")?,
-        letter: max_id(c, "letter_register")?,
-    };
-    let mut g = Gen {
-        ctx,
-        cad: ctx.cadence().clone(),
-        rng,
-        today,
-        start,
-        sink: Sink::default(),
-        ids,
-        stores: Vec::new(),
-        custs: Vec::new(),
-        names: HashMap::new(),
-        absences: HashMap::new(),
-        buckets: BTreeMap::new(),
-        counters: HashMap::new(),
-        heads: HashMap::new(),
-        salt,
-    };
-    // Existing register lines (none in a fresh database) continue their numbers and chains.
-    g.load_registers(c)?;
-    let logins = g.setup(c, opts)?;
+    let mut g = Gen::new(&mut conn, ctx, opts)?;
+    let logins = g.setup(&mut conn, opts)?;
     g.absences_plan();
+    let mut phases = Phases::default();
     match crate::db::Target::parse(url)? {
         crate::db::Target::Sqlite(path) => {
-            #[derive(QueryableByName)]
-            struct Ix {
-                #[diesel(sql_type = diesel::sql_types::Text)]
-                name: String,
-                #[diesel(sql_type = diesel::sql_types::Text)]
-                sql: String,
-            }
-            let indexes: Vec<Ix> = diesel::sql_query(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
-            )
-            .load(c)?;
-            // Issue 11's queue-version triggers would fire once per row of millions; they
-            // are dropped for the load too, and every version bumped after it.
-            let triggers: Vec<Ix> = diesel::sql_query(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'queue_v_%'",
-            )
-            .load(c)?;
             drop(conn);
             drop(pool);
-            let raw = sql::raw::Raw::open(&path)?;
-            // A fresh file needs no rollback journal for new pages; WAL again at the end.
-            raw.exec(
-                "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; \
-                 PRAGMA cache_size = -262144; PRAGMA foreign_keys = ON; \
-                 PRAGMA temp_store = MEMORY",
-            )?;
-            let mut w = sql::Writer::Sqlite(raw);
-            w.exec("BEGIN")?;
-            for ix in &indexes {
-                w.exec(&format!("DROP INDEX {}", ix.name))?;
-            }
-            for t in &triggers {
-                w.exec(&format!("DROP TRIGGER {}", t.name))?;
-            }
-            w.exec("COMMIT")?;
-            let result = g.run(&mut w, opts);
-            // The indexes come back whatever happened.
-            w.exec("BEGIN")?;
-            for ix in &indexes {
-                w.exec(&format!("{};", ix.sql))?;
-            }
-            for t in &triggers {
-                w.exec(&format!("{};", t.sql))?;
-            }
-            if !triggers.is_empty() {
-                w.exec(
-                    "INSERT INTO queue_versions (user_id, version) SELECT id, 0 FROM users \
-                     WHERE id NOT IN (SELECT user_id FROM queue_versions); \
-                     UPDATE queue_versions SET version = version + 1;",
-                )?;
-            }
-            w.exec("COMMIT")?;
-            w.exec("ANALYZE; PRAGMA journal_mode = WAL")?;
-            result?;
+            g.load_sqlite(&path, opts, &mut phases)?;
+            let pool = crate::db::pool(url)?;
+            let mut conn = pool.get().context("connecting")?;
+            phases.counters = rebuild_counters(&mut conn)?;
         }
         crate::db::Target::Postgres(_) => {
-            let mut w = sql::Writer::Pg(c);
-            // Issue 11's queue-version triggers are off for the load (one row update per
-            // task row otherwise), and every version bumped after it.
-            const QUEUE_TRIGGERS: [(&str, &str); 5] = [
-                ("tasks", "queue_v_tasks"),
-                ("tasks", "queue_v_tasks_insert"),
-                ("customers", "queue_v_customers"),
-                ("vehicles", "queue_v_vehicles"),
-                ("visits", "queue_v_visits"),
-            ];
-            for (table, trigger) in QUEUE_TRIGGERS {
-                w.exec(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}"))?;
-            }
-            let result = g.run(&mut w, opts);
-            for (table, trigger) in QUEUE_TRIGGERS {
-                w.exec(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"))?;
-            }
-            w.exec("UPDATE queue_versions SET version = version + 1")?;
-            result?;
-            w.exec("ANALYZE")?;
+            g.load_pg(&mut conn, opts, &mut phases)?;
+            phases.counters = rebuild_counters(&mut conn)?;
         }
     }
     let rows = sql::TABLES
@@ -550,8 +462,181 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
     Ok(Summary {
         rows,
         seconds: started.elapsed().as_secs_f64(),
+        phases,
         logins,
     })
+}
+
+/// SQLite's sorter on two threads with 1 GiB of pages: for building indexes and counters
+/// when nothing else runs.
+const SQLITE_BULK_SORTS: [&str; 2] = ["PRAGMA threads = 2", "PRAGMA cache_size = -1048576"];
+
+/// The summary counters from the rows, in one transaction; the seconds it took.
+fn rebuild_counters(conn: &mut DbConn) -> anyhow::Result<f64> {
+    let t = std::time::Instant::now();
+    if conn.is_sqlite() {
+        for pragma in SQLITE_BULK_SORTS {
+            diesel::sql_query(pragma).execute(conn)?;
+        }
+    }
+    conn.transaction(|c| crate::models::summary::rebuild(c, None))?;
+    Ok(t.elapsed().as_secs_f64())
+}
+
+impl<'a> Gen<'a> {
+    fn new(conn: &mut DbConn, ctx: &'a Ctx, opts: &Options) -> anyhow::Result<Gen<'a>> {
+        let today = ctx.clock.today();
+        let start = today
+            .checked_sub_months(Months::new(opts.months))
+            .with_context(|| {
+                crate::i18n::I18N.t(&ctx.config.settings.language, "generate-months-too-far")
+            })?;
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        let salt_seed: u64 = rng.gen();
+        let salt = chain::salt_or(conn, || format!("{salt_seed:016x}{:016x}", opts.seed))?;
+        let c = &mut *conn;
+        let ids = Ids {
+            advisor: max_id(c, "advisors")?,
+            user: max_id(c, "users")?,
+            customer: 0,
+            vehicle: max_id(c, "vehicles")?,
+            visit: max_id(c, "visits")?,
+            task: max_id(c, "tasks")?,
+            item: max_id(c, "items")?,
+            planned: max_id(c, "planned_contacts")?,
+            event: max_id(c, "events")?,
+            absence: max_id(c, "absences")?,
+            invitee: max_id(c, "event_invitees")?,
+            archive: max_id(c, "archives")?,
+            call_record: max_id(c, "call_records")?,
+            call_register: max_id(c, "call_register")?,
+            letter: max_id(c, "letter_register")?,
+        };
+        let mut g = Gen {
+            ctx,
+            cad: ctx.cadence().clone(),
+            rng,
+            today,
+            start,
+            sink: Sink::default(),
+            ids,
+            stores: Vec::new(),
+            custs: Vec::new(),
+            names: HashMap::new(),
+            absences: HashMap::new(),
+            buckets: BTreeMap::new(),
+            counters: HashMap::new(),
+            heads: HashMap::new(),
+            salt,
+        };
+        // Existing register lines (none in a fresh database) continue their numbers and chains.
+        g.load_registers(c)?;
+        Ok(g)
+    }
+
+    /// SQLite: secondary indexes and derived-row triggers dropped, the history written with
+    /// no rollback journal, then indexes and triggers back (whatever happened) and statistics.
+    fn load_sqlite(
+        &mut self,
+        path: &str,
+        opts: &Options,
+        phases: &mut Phases,
+    ) -> anyhow::Result<()> {
+        let raw = sql::raw::Raw::open(path)?;
+        let indexes: Vec<Ddl> = raw
+            .ddl("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?;
+        let triggers: Vec<Ddl> = raw.ddl(&format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND {DERIVED_TRIGGERS}"
+        ))?;
+        // A fresh file needs no rollback journal for new pages; WAL again at the end.
+        raw.exec(
+            "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; \
+             PRAGMA cache_size = -262144; PRAGMA foreign_keys = ON; \
+             PRAGMA temp_store = MEMORY",
+        )?;
+        let mut w = sql::Writer::Sqlite(raw);
+        w.exec("BEGIN")?;
+        for ix in &indexes {
+            w.exec(&format!("DROP INDEX {}", ix.name))?;
+        }
+        for t in &triggers {
+            w.exec(&format!("DROP TRIGGER {}", t.name))?;
+        }
+        w.exec("COMMIT")?;
+        let result = self.run(&mut w, opts, phases);
+        let t = std::time::Instant::now();
+        // Nothing else runs now: the index sorts may use both cores and 1 GiB of pages.
+        for pragma in SQLITE_BULK_SORTS {
+            w.exec(pragma)?;
+        }
+        w.exec("BEGIN")?;
+        for x in indexes.iter().chain(&triggers) {
+            w.exec(&format!("{};", x.sql))?;
+        }
+        for bump in QUEUE_VERSIONS_BUMPED {
+            w.exec(bump)?;
+        }
+        w.exec("COMMIT")?;
+        w.exec("ANALYZE; PRAGMA journal_mode = WAL")?;
+        phases.indexes = t.elapsed().as_secs_f64();
+        result
+    }
+
+    /// PostgreSQL: derived-row triggers disabled for the load (enabled whatever happened).
+    fn load_pg(
+        &mut self,
+        conn: &mut DbConn,
+        opts: &Options,
+        phases: &mut Phases,
+    ) -> anyhow::Result<()> {
+        #[derive(QueryableByName)]
+        struct Trigger {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            tbl: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            name: String,
+        }
+        let triggers: Vec<Trigger> = diesel::sql_query(format!(
+            "SELECT tgrelid::regclass::text AS tbl, tgname::text AS name FROM pg_trigger \
+             WHERE NOT tgisinternal AND {}",
+            DERIVED_TRIGGERS.replace("name", "tgname")
+        ))
+        .load(conn)?;
+        let mut w = sql::Writer::Pg(conn);
+        for t in &triggers {
+            w.exec(&format!("ALTER TABLE {} DISABLE TRIGGER {}", t.tbl, t.name))?;
+        }
+        let result = self.run(&mut w, opts, phases);
+        let t = std::time::Instant::now();
+        for t in &triggers {
+            w.exec(&format!("ALTER TABLE {} ENABLE TRIGGER {}", t.tbl, t.name))?;
+        }
+        for bump in QUEUE_VERSIONS_BUMPED {
+            w.exec(bump)?;
+        }
+        w.exec("ANALYZE")?;
+        phases.indexes = t.elapsed().as_secs_f64();
+        result
+    }
+}
+
+/// Every open queue is stale after the load (issue 11's versions).
+const QUEUE_VERSIONS_BUMPED: [&str; 2] = [
+    "INSERT INTO queue_versions (user_id, version) SELECT id, 0 FROM users \
+     WHERE id NOT IN (SELECT user_id FROM queue_versions)",
+    "UPDATE queue_versions SET version = version + 1",
+];
+
+/// Where the time went, in seconds: simulating the history (on one thread), writing it (on
+/// the other, at the same time), the slowest tables of that, indexes and triggers built
+/// again, and the summary counters rebuilt.
+#[derive(Debug, Clone, Default)]
+pub struct Phases {
+    pub simulate: f64,
+    pub write: f64,
+    pub tables: Vec<(&'static str, f64)>,
+    pub indexes: f64,
+    pub counters: f64,
 }
 
 impl Gen<'_> {
@@ -1105,7 +1190,7 @@ impl Gen<'_> {
             let name = self.custs[c].name.clone();
             self.reg(Reg::Letter(LetterRow {
                 customer: c,
-                kind: "notice",
+                kind: LetterKind::Notice,
                 subject: "未能联系到您的通知".into(),
                 body: format!("尊敬的{name}：近日多次致电未能联系到您，请拨打本店服务电话与我们联系，以便安排回访与保养。"),
                 related_to: format!("task {}", letter.id),
@@ -1788,20 +1873,25 @@ impl Gen<'_> {
                 "free_service",
                 "免费检测周",
                 "免费检测刹车、轮胎、蓄电池和灯光",
-                "notice",
+                LetterKind::Notice,
             ),
             (
                 "get_together",
                 "车主联谊会",
                 "车主交流、抽奖与茶点",
-                "invitation",
+                LetterKind::Invitation,
             ),
-            ("offer", "保养优惠月", "机油保养套餐八五折", "notice"),
+            (
+                "offer",
+                "保养优惠月",
+                "机油保养套餐八五折",
+                LetterKind::Notice,
+            ),
             (
                 "knowledge_evening",
                 "用车知识讲座",
                 "冬季用车与安全驾驶讲座",
-                "invitation",
+                LetterKind::Invitation,
             ),
         ];
         let (kind, title, content, letter_kind) = kinds[(m as usize / 3) % kinds.len()];
@@ -2246,7 +2336,7 @@ impl Gen<'_> {
             customer_id: cu.id,
             customer_name: cu.name.clone(),
             address: cu.address.clone(),
-            letter_kind: x.kind.into(),
+            letter_kind: x.kind,
             subject: x.subject,
             body: x.body,
             related_to: x.related_to,
@@ -2287,43 +2377,75 @@ impl Gen<'_> {
     }
 
     /// Month by month, one transaction each; the rest at the end.
-    fn run(&mut self, w: &mut sql::Writer, opts: &Options) -> anyhow::Result<()> {
+    /// The months simulated on this thread and written on another, one transaction each
+    /// (at most two months wait between them).
+    fn run(
+        &mut self,
+        w: &mut sql::Writer,
+        opts: &Options,
+        phases: &mut Phases,
+    ) -> anyhow::Result<()> {
+        let sqlite = w.is_sqlite();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<sql::Job>(2);
+        std::thread::scope(|s| {
+            let writer = s.spawn(move || w.serve(rx));
+            let t = std::time::Instant::now();
+            let simulated = self.simulate(&tx, opts, sqlite);
+            phases.simulate = t.elapsed().as_secs_f64();
+            drop(tx);
+            let spent = writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the writer thread panicked"))??;
+            simulated?;
+            phases.write = spent.total();
+            phases.tables = spent.slowest(3);
+            Ok(())
+        })
+    }
+
+    fn simulate(
+        &mut self,
+        tx: &std::sync::mpsc::SyncSender<sql::Job>,
+        opts: &Options,
+        sqlite: bool,
+    ) -> anyhow::Result<()> {
+        let send = |job: sql::Job| {
+            tx.send(job)
+                .map_err(|_| anyhow::anyhow!("the writer thread stopped"))
+        };
         for m in 0..opts.months {
             let from = self.start + Months::new(m);
             let to = (self.start + Months::new(m + 1)).min(self.today);
-            w.exec("BEGIN")?;
             self.month(from, to, m)?;
             self.flush_buckets(Some(m))?;
-            self.sink.flush(w)?;
-            w.exec("COMMIT")?;
+            send(sql::Job::Transaction(self.sink.take(), Vec::new()))?;
         }
-        w.exec("BEGIN")?;
         self.flush_buckets(None)?;
-        self.sink.flush(w)?;
-        self.finish(w)?;
-        w.exec("COMMIT")?;
+        let last = self.finish(sqlite);
+        send(sql::Job::Transaction(self.sink.take(), last))?;
         Ok(())
     }
 
     /// The counters of the numbers given, the last clerk assigned per store (R1), the flagged
     /// phones (X1), and PostgreSQL's sequences after explicit ids.
-    fn finish(&mut self, w: &mut sql::Writer) -> anyhow::Result<()> {
+    fn finish(&self, sqlite: bool) -> Vec<String> {
+        let mut out = Vec::new();
         for ((store_id, reg, year), n) in &self.counters {
-            w.exec(&format!(
+            out.push(format!(
                 "DELETE FROM register_counters WHERE store_id = {store_id} AND register = '{}' AND year = {year}",
                 reg.key()
-            ))?;
-            w.exec(&format!(
+            ));
+            out.push(format!(
                 "INSERT INTO register_counters (store_id, register, year, last_no) VALUES ({store_id}, '{}', {year}, {n})",
                 reg.key()
-            ))?;
+            ));
         }
         for s in &self.stores {
             let last = s.clerks[(s.turn + s.clerks.len() - 1) % s.clerks.len()];
-            w.exec(&format!(
+            out.push(format!(
                 "UPDATE stores SET last_assigned_clerk_id = {last} WHERE id = {}",
                 s.id
-            ))?;
+            ));
         }
         let mut flagged: BTreeMap<NaiveDate, Vec<i32>> = BTreeMap::new();
         for cu in &self.custs {
@@ -2338,13 +2460,13 @@ impl Gen<'_> {
                     .map(i32::to_string)
                     .collect::<Vec<_>>()
                     .join(",");
-                w.exec(&format!(
+                out.push(format!(
                     "UPDATE customers SET phone_flagged_on = '{}' WHERE id IN ({list})",
                     d.format("%Y-%m-%d")
-                ))?;
+                ));
             }
         }
-        if !w.is_sqlite() {
+        if !sqlite {
             // The tables keyed by their call record have no sequence of their own.
             let keyed = [
                 "call_satisfaction",
@@ -2352,11 +2474,11 @@ impl Gen<'_> {
                 "win_back_answers",
             ];
             for (t, _) in sql::TABLES.iter().filter(|(t, _)| !keyed.contains(t)) {
-                w.exec(&format!(
+                out.push(format!(
                     "SELECT setval(pg_get_serial_sequence('{t}', 'id'), GREATEST((SELECT MAX(id) FROM {t}), 1))"
-                ))?;
+                ));
             }
         }
-        Ok(())
+        out
     }
 }

@@ -119,7 +119,8 @@ text_values!(
     crate::domain::call::Category,
     crate::domain::call::Outcome,
     crate::domain::call::ItemKind,
-    crate::domain::item::ItemStatus
+    crate::domain::item::ItemStatus,
+    crate::domain::letter::LetterKind
 );
 
 /// `row![a, b, …]`: a row of values.
@@ -214,14 +215,42 @@ impl Sink {
         self.rows[t].push(row);
     }
 
-    /// Writes every queued row, tables in foreign-key order.
-    pub fn flush(&mut self, w: &mut Writer) -> anyhow::Result<()> {
-        for t in 0..TABLES.len() {
-            let rows = std::mem::take(&mut self.rows[t]);
+    /// Every queued row, per table (counted as written: the writer stops the run if not).
+    pub fn take(&mut self) -> Vec<Vec<Vec<V>>> {
+        for (t, rows) in self.rows.iter().enumerate() {
             self.written[t] += rows.len() as u64;
-            w.insert(t, &rows)?;
         }
-        Ok(())
+        std::mem::replace(&mut self.rows, vec![Vec::new(); TABLES.len()])
+    }
+}
+
+/// What the simulation hands the writer thread: one transaction of rows per table (written
+/// in the order of `TABLES`, foreign keys first), then statements.
+pub enum Job {
+    Transaction(Vec<Vec<Vec<V>>>, Vec<String>),
+}
+
+/// The writer thread's seconds, per table and on statements.
+pub struct Spent {
+    tables: Vec<f64>,
+    statements: f64,
+}
+
+impl Spent {
+    pub fn total(&self) -> f64 {
+        self.tables.iter().sum::<f64>() + self.statements
+    }
+
+    /// The `n` tables that took longest to write.
+    pub fn slowest(&self, n: usize) -> Vec<(&'static str, f64)> {
+        let mut t: Vec<(&'static str, f64)> = TABLES
+            .iter()
+            .zip(&self.tables)
+            .map(|((name, _), s)| (*name, *s))
+            .collect();
+        t.sort_by(|a, b| b.1.total_cmp(&a.1));
+        t.truncate(n);
+        t
     }
 }
 
@@ -249,6 +278,33 @@ impl Writer<'_> {
 
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Writer::Sqlite(_))
+    }
+
+    /// The writer thread: every job in its own transaction, until the channel closes or a
+    /// statement fails (then the transaction is left open and the run fails with it).
+    pub fn serve(&mut self, jobs: std::sync::mpsc::Receiver<Job>) -> anyhow::Result<Spent> {
+        let mut spent = Spent {
+            tables: vec![0.0; TABLES.len()],
+            statements: 0.0,
+        };
+        for job in jobs {
+            let Job::Transaction(rows, statements) = job;
+            let t = std::time::Instant::now();
+            self.exec("BEGIN")?;
+            spent.statements += t.elapsed().as_secs_f64();
+            for (i, rows) in rows.iter().enumerate() {
+                let t = std::time::Instant::now();
+                self.insert(i, rows)?;
+                spent.tables[i] += t.elapsed().as_secs_f64();
+            }
+            let t = std::time::Instant::now();
+            for sql in &statements {
+                self.exec(sql)?;
+            }
+            self.exec("COMMIT")?;
+            spent.statements += t.elapsed().as_secs_f64();
+        }
+        Ok(spent)
     }
 
     fn insert(&mut self, t: usize, rows: &[Vec<V>]) -> anyhow::Result<()> {
@@ -300,6 +356,10 @@ pub mod raw {
         stmts: HashMap<usize, *mut ffi::sqlite3_stmt>,
     }
 
+    // SAFETY: the bundled SQLite is built thread-safe (SQLITE_THREADSAFE=1), and a `Raw` is
+    // used by one thread at a time: it moves to the writer thread and back, never shared.
+    unsafe impl Send for Raw {}
+
     fn err(db: *mut ffi::sqlite3, what: &str) -> anyhow::Error {
         // SAFETY: `db` is an open connection; the message is copied at once.
         let msg = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }
@@ -348,6 +408,40 @@ pub mod raw {
                 return Err(err(self.db, sql));
             }
             Ok(())
+        }
+
+        /// Rows of (name, sql) text pairs: the schema objects the load drops and builds again.
+        pub fn ddl<T: From<(String, String)>>(&self, sql: &str) -> anyhow::Result<Vec<T>> {
+            let c = CString::new(sql)?;
+            let mut stmt = std::ptr::null_mut();
+            let mut out = Vec::new();
+            // SAFETY: FFI calls on an open connection; column texts are copied before the
+            // next step, and the statement is finalised once.
+            unsafe {
+                if ffi::sqlite3_prepare_v2(self.db, c.as_ptr(), -1, &mut stmt, std::ptr::null_mut())
+                    != ffi::SQLITE_OK
+                {
+                    return Err(err(self.db, sql));
+                }
+                let text = |i: c_int| -> String {
+                    let p = ffi::sqlite3_column_text(stmt, i);
+                    if p.is_null() {
+                        String::new()
+                    } else {
+                        CStr::from_ptr(p.cast()).to_string_lossy().into_owned()
+                    }
+                };
+                let mut rc = ffi::sqlite3_step(stmt);
+                while rc == ffi::SQLITE_ROW {
+                    out.push(T::from((text(0), text(1))));
+                    rc = ffi::sqlite3_step(stmt);
+                }
+                ffi::sqlite3_finalize(stmt);
+                if rc != ffi::SQLITE_DONE {
+                    return Err(err(self.db, sql));
+                }
+            }
+            Ok(out)
         }
 
         pub fn insert(

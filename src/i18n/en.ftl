@@ -1448,3 +1448,12 @@ cli-backup-written = backup written to { $path }
 audit-detail-substitute = Covered by
 audit-detail-until = Until
 audit-detail-grant_reason = Reason for the grant
+
+# demo generate (issue 14: where the time goes)
+cli-generate-rows = rows written, per table:
+cli-generate-done = generated in { $seconds } s
+cli-generate-phases = where the time went: simulating { $simulate } s; writing { $write } s at the same time (slowest tables: { $tables }); indexes and triggers { $indexes } s; summary counters { $counters } s
+cli-generate-logins = logins (password { $password } for all): { $logins }
+generate-at-least-one = --customers, --months and --stores must each be at least 1
+generate-not-empty = the database already holds customers: generate into an empty database
+generate-months-too-far = --months reaches back before the earliest date the calendar can hold

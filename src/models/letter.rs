@@ -2,6 +2,7 @@
 
 use crate::db::schema::{letter_register, letter_templates};
 use crate::db::DbConn;
+use crate::domain::letter::LetterKind;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -11,7 +12,7 @@ use serde::Serialize;
 pub struct Template {
     pub id: i32,
     pub store_id: i32,
-    pub kind: String,
+    pub kind: LetterKind,
     pub lang: String,
     pub subject: String,
     pub body: String,
@@ -22,12 +23,12 @@ pub struct Template {
 pub fn template(
     conn: &mut DbConn,
     store_id: i32,
-    kind: &str,
+    kind: LetterKind,
     lang: &str,
 ) -> QueryResult<Option<Template>> {
     letter_templates::table
         .filter(letter_templates::store_id.eq(store_id))
-        .filter(letter_templates::kind.eq(kind))
+        .filter(letter_templates::kind.eq(kind.as_str()))
         .filter(letter_templates::lang.eq(lang))
         .select(Template::as_select())
         .first(conn)
@@ -38,7 +39,7 @@ pub fn template(
 pub fn save_template(
     conn: &mut DbConn,
     store_id: i32,
-    kind: &str,
+    kind: LetterKind,
     lang: &str,
     subject: &str,
     body: &str,
@@ -48,7 +49,7 @@ pub fn save_template(
     let n = diesel::update(
         letter_templates::table
             .filter(letter_templates::store_id.eq(store_id))
-            .filter(letter_templates::kind.eq(kind))
+            .filter(letter_templates::kind.eq(kind.as_str()))
             .filter(letter_templates::lang.eq(lang)),
     )
     .set((
@@ -62,7 +63,7 @@ pub fn save_template(
         diesel::insert_into(letter_templates::table)
             .values((
                 letter_templates::store_id.eq(store_id),
-                letter_templates::kind.eq(kind),
+                letter_templates::kind.eq(kind.as_str()),
                 letter_templates::lang.eq(lang),
                 letter_templates::subject.eq(subject),
                 letter_templates::body.eq(body),
@@ -85,7 +86,8 @@ pub struct LetterLine {
     pub customer_id: i32,
     pub customer_name: String,
     pub address: String,
-    pub letter_kind: String,
+    #[diesel(serialize_as = String)]
+    pub letter_kind: LetterKind,
     pub subject: String,
     pub body: String,
     /// 关联: what the letter is about, e.g. `event 3` or `item 12`.
@@ -100,7 +102,8 @@ pub struct LetterLine {
 
 pub fn insert_line(conn: &mut DbConn, l: &LetterLine) -> QueryResult<i32> {
     diesel::insert_into(letter_register::table)
-        .values(l)
+        // The kind is written as its text (`serialize_as`), which diesel does for an owned row.
+        .values(l.clone())
         .returning(letter_register::id)
         .get_result(conn)
 }

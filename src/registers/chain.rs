@@ -162,7 +162,7 @@ pub fn letter_line(l: &crate::models::letter::LetterLine) -> Line {
         number: l.register_no.clone(),
         content: vec![
             l.sent_on.to_string(),
-            l.letter_kind.clone(),
+            l.letter_kind.as_str().to_string(),
             l.subject.clone(),
             l.related_to.clone(),
             l.handled_by_id.to_string(),

@@ -1008,7 +1008,7 @@ fn fetch(
                             l.sent_on.to_string(),
                             l.customer_name,
                             l.address,
-                            coded(lang, "letter-kind", &l.letter_kind),
+                            coded(lang, "letter-kind", l.letter_kind.as_str()),
                             l.subject,
                             l.handled_by,
                             l.related_to,

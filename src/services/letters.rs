@@ -25,15 +25,13 @@ pub fn template(
     kind: LetterKind,
     lang: &str,
 ) -> SResult<(String, String)> {
-    Ok(
-        match letter_model::template(conn, store_id, kind.as_str(), lang)? {
-            Some(t) => (t.subject, t.body),
-            None => (
-                I18N.t(lang, &format!("letter-{kind}-subject")),
-                I18N.t(lang, &format!("letter-{kind}-body")),
-            ),
-        },
-    )
+    Ok(match letter_model::template(conn, store_id, kind, lang)? {
+        Some(t) => (t.subject, t.body),
+        None => (
+            I18N.t(lang, &format!("letter-{kind}-subject")),
+            I18N.t(lang, &format!("letter-{kind}-body")),
+        ),
+    })
 }
 
 pub fn save_template(
@@ -73,7 +71,7 @@ pub fn save_template(
         letter_model::save_template(
             conn,
             store_id,
-            kind.as_str(),
+            kind,
             lang,
             subject.trim(),
             body,
@@ -345,7 +343,7 @@ fn register(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, l: &Composed) -> SResul
         customer_id: c.id,
         customer_name: c.name.clone(),
         address,
-        letter_kind: l.kind.register_kind().as_str().into(),
+        letter_kind: l.kind.register_kind(),
         subject: l.subject.clone(),
         body: l.body.clone(),
         related_to: l.related_to.clone(),
