@@ -14,6 +14,7 @@
 //! - `error`: field errors that name the field and the reason
 //! - `text`: the one check of every kept text for NUL, control and bidi characters
 //! - `satisfaction`: satisfaction on follow-ups (X6), win-back reasons (X7), advisor names (X8)
+//! - `register`: the four registers of R11, their number prefixes and columns
 //! - `summary`: the periods and figures of the monthly and yearly summaries (R10, X5)
 
 pub mod archive;
@@ -28,6 +29,7 @@ pub mod maintenance;
 pub mod phone;
 pub mod plate;
 pub mod privacy;
+pub mod register;
 pub mod role;
 pub mod satisfaction;
 pub mod store;

@@ -8,38 +8,8 @@ use crate::db::DbConn;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
-/// The registers and their number prefixes (CONTRACT.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Register {
-    Archives,
-    CallRecords,
-    CallRegister,
-    LetterRegister,
-}
-
-impl Register {
-    pub fn key(self) -> &'static str {
-        match self {
-            Register::Archives => "archives",
-            Register::CallRecords => "call-records",
-            Register::CallRegister => "call-register",
-            Register::LetterRegister => "letter-register",
-        }
-    }
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Register::Archives => "DA",
-            Register::CallRecords => "JL",
-            Register::CallRegister => "DH",
-            Register::LetterRegister => "XH",
-        }
-    }
-}
-
-/// `DA-2026-000001`
-pub fn format(register: Register, year: i32, n: i32) -> String {
-    format!("{}-{year:04}-{n:06}", register.prefix())
-}
+// Named here too while callers move to `domain::register` (issue 15).
+pub use crate::domain::register::{format, Register};
 
 /// Takes the next number; must run inside the transaction that writes the line.
 pub fn next(
