@@ -365,3 +365,14 @@ pub fn actions(conn: &mut DbConn) -> QueryResult<Vec<String>> {
         .order(audit_log::action)
         .load(conn)
 }
+
+/// The details of the successful entries of `action` that are sealed in the audit chain (an
+/// entry outside it proves nothing).
+pub fn sealed_details(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String>> {
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .filter(audit_log::result.eq("ok"))
+        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
+        .select(audit_log::detail)
+        .load(conn)
+}

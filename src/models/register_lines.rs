@@ -346,3 +346,52 @@ pub fn letters(
         ))
         .load(conn)
 }
+
+// One line's page (`registers::view`) --------------------------------------------------
+
+/// Every store's id and name, by id (a printed register names its store).
+pub fn stores_by_id(conn: &mut DbConn) -> QueryResult<Vec<(i32, String)>> {
+    stores::table
+        .select((stores::id, stores::name))
+        .order(stores::id)
+        .load(conn)
+}
+
+/// The call record behind a call-register line.
+pub fn record_of_register_line(conn: &mut DbConn, line_id: i32) -> QueryResult<Option<i32>> {
+    call_register::table
+        .find(line_id)
+        .select(call_register::call_record_id)
+        .first(conn)
+        .optional()
+}
+
+/// A letter's text.
+pub fn letter_body(conn: &mut DbConn, line_id: i32) -> QueryResult<Option<String>> {
+    letter_register::table
+        .find(line_id)
+        .select(letter_register::body)
+        .first(conn)
+        .optional()
+}
+
+/// A call record, by id.
+pub fn call_record(conn: &mut DbConn, id: i32) -> QueryResult<Option<CallRecord>> {
+    call_records::table
+        .find(id)
+        .select(CallRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The items raised on one call record, in the order they were raised.
+pub fn items_of_record(
+    conn: &mut DbConn,
+    record_id: i32,
+) -> QueryResult<Vec<crate::models::call::Item>> {
+    items::table
+        .filter(items::call_record_id.eq(record_id))
+        .order(items::id)
+        .select(crate::models::call::Item::as_select())
+        .load(conn)
+}

@@ -8,7 +8,7 @@ use super::chain::{self, Broken};
 use super::numbering::Register;
 use crate::db::DbConn;
 use crate::models::{audit, store};
-use diesel::prelude::*;
+use diesel::QueryResult;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -108,13 +108,7 @@ pub fn parse(v: &Value) -> Result<Vec<GivenHead>, String> {
 
 /// The heads given out in the export manifests of the audit log (only rows in its chain).
 pub fn recorded_in_audit_log(conn: &mut DbConn) -> QueryResult<Vec<GivenHead>> {
-    use crate::db::schema::{audit_chain, audit_log};
-    let details: Vec<String> = audit_log::table
-        .filter(audit_log::action.eq("register.export"))
-        .filter(audit_log::result.eq("ok"))
-        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
-        .select(audit_log::detail)
-        .load(conn)?;
+    let details = audit::sealed_details(conn, "register.export")?;
     Ok(details
         .iter()
         .filter_map(|d| serde_json::from_str::<Value>(d).ok())

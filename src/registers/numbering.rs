@@ -1,49 +1,8 @@
-//! R11: gapless numbering. The counter row of (store, register, year) is bumped inside the
-//! transaction that writes the line, so a rolled-back write gives its number back and two
-//! writers can never take the same one (the update holds the row lock until commit; SQLite
-//! has one writer at a time).
+//! R11: gapless numbering, `PREFIX-YYYY-NNNNNN` per store, register and year: the number is
+//! taken from the counter row (`models::register_counter::next`) inside the transaction that
+//! writes the line.
 
-use crate::db::schema::register_counters as rc;
-use crate::db::DbConn;
-use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error};
-
-// Named here too while callers move to `domain::register` (issue 15).
+// Named here while callers move to `domain::register` and `models::register_counter`
+// (issue 15).
 pub use crate::domain::register::{format, Register};
-
-/// Takes the next number; must run inside the transaction that writes the line.
-pub fn next(
-    conn: &mut DbConn,
-    store_id: i32,
-    register: Register,
-    year: i32,
-) -> QueryResult<(i32, String)> {
-    for _ in 0..3 {
-        let bumped: Option<i32> = diesel::update(rc::table.find((store_id, register.key(), year)))
-            .set(rc::last_no.eq(rc::last_no + 1))
-            .returning(rc::last_no)
-            .get_result(conn)
-            .optional()?;
-        if let Some(n) = bumped {
-            return Ok((n, format(register, year, n)));
-        }
-        // First line of the year: create the counter. A concurrent first writer may win the
-        // insert; the savepoint keeps our transaction alive and we bump theirs instead.
-        let inserted = conn.transaction(|c| {
-            diesel::insert_into(rc::table)
-                .values((
-                    rc::store_id.eq(store_id),
-                    rc::register.eq(register.key()),
-                    rc::year.eq(year),
-                    rc::last_no.eq(1),
-                ))
-                .execute(c)
-        });
-        match inserted {
-            Ok(_) => return Ok((1, format(register, year, 1))),
-            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::RollbackTransaction)
-}
+pub use crate::models::register_counter::next;

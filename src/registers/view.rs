@@ -2,20 +2,17 @@
 //! names, and the details of one line that the register's columns leave out (a call's topics,
 //! outcome and items raised, a letter's text, the call record behind a call-register line).
 
-use super::numbering::Register;
-use crate::db::schema::{call_records, call_register, items, letter_register, stores};
 use crate::db::DbConn;
+use crate::domain::register::Register;
 use crate::i18n::I18N;
-use diesel::prelude::*;
+use crate::models::register_lines as lines;
+use diesel::QueryResult;
 use serde::Serialize;
 
 /// The name a printed register carries: its store's, else the only store's, else none (lines
 /// of several stores).
 pub fn store_name(conn: &mut DbConn, store_id: Option<i32>) -> QueryResult<Option<String>> {
-    let all: Vec<(i32, String)> = stores::table
-        .select((stores::id, stores::name))
-        .order(stores::id)
-        .load(conn)?;
+    let all = lines::stores_by_id(conn)?;
     Ok(match store_id {
         Some(s) => all.into_iter().find(|(id, _)| *id == s).map(|(_, n)| n),
         None if all.len() == 1 => all.into_iter().next().map(|(_, n)| n),
@@ -59,26 +56,13 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
     match register {
         Register::Archives => {}
         Register::CallRegister => {
-            x.call_record_id = call_register::table
-                .find(id)
-                .select(call_register::call_record_id)
-                .first(conn)
-                .optional()?;
+            x.call_record_id = lines::record_of_register_line(conn, id)?;
         }
         Register::LetterRegister => {
-            x.body = letter_register::table
-                .find(id)
-                .select(letter_register::body)
-                .first(conn)
-                .optional()?;
+            x.body = lines::letter_body(conn, id)?;
         }
         Register::CallRecords => {
-            let Some(r) = call_records::table
-                .find(id)
-                .select(crate::models::call::CallRecord::as_select())
-                .first(conn)
-                .optional()?
-            else {
+            let Some(r) = lines::call_record(conn, id)? else {
                 return Ok(x);
             };
             let fact = |k: &str, v: String| Fact {
@@ -110,11 +94,7 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
                     I18N.coded(lang, "event-answer", a),
                 ));
             }
-            let raised: Vec<crate::models::call::Item> = items::table
-                .filter(items::call_record_id.eq(id))
-                .order(items::id)
-                .select(crate::models::call::Item::as_select())
-                .load(conn)?;
+            let raised = lines::items_of_record(conn, id)?;
             x.items = raised
                 .into_iter()
                 .map(|i| RaisedItem {
