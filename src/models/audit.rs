@@ -376,3 +376,13 @@ pub fn sealed_details(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String
         .select(audit_log::detail)
         .load(conn)
 }
+
+/// The subjects of the successful entries of `action` sealed in the audit chain.
+pub fn sealed_subjects(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String>> {
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .filter(audit_log::result.eq("ok"))
+        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
+        .select(audit_log::subject)
+        .load(conn)
+}

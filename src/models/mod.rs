@@ -37,6 +37,7 @@ pub mod job;
 pub mod letter;
 pub mod privacy;
 pub mod queue;
+pub mod register_chain;
 pub mod register_counter;
 pub mod register_lines;
 pub mod satisfaction;

@@ -45,3 +45,11 @@ pub fn next(
     }
     Err(Error::RollbackTransaction)
 }
+
+/// Every counter of a register: (store, year, last number given).
+pub fn all_of(conn: &mut DbConn, register: Register) -> QueryResult<Vec<(i32, i32, i32)>> {
+    rc::table
+        .filter(rc::register.eq(register.key()))
+        .select((rc::store_id, rc::year, rc::last_no))
+        .load(conn)
+}

@@ -3,15 +3,21 @@
 //! as a salted digest kept beside the hash, so a later anonymisation can replace them and the
 //! chain still verifies. `aftercare verify` walks every chain, and also checks the chain heads
 //! that were given out (export manifests), so a rewrite of a whole chain does not pass.
+//!
+//! A little over 500 lines on purpose: what each register's hash covers (`*_line`) sits beside
+//! the walk that checks it (`verify_register`), so a change to one is seen with the other. The
+//! chain's rows are read and written by `models::register_chain`.
 
-use super::numbering::Register;
-use crate::db::schema::{
-    archives, call_records, call_register, chain_heads, letter_register, register_chain,
-};
 use crate::db::DbConn;
-use crate::models::store;
+use crate::domain::register::{format, Register};
+use crate::models::register_chain::{self as links, LineBatch, Link};
+use crate::models::{audit, register_counter, store};
 use chrono::{Datelike, NaiveDateTime};
-use diesel::prelude::*;
+use diesel::QueryResult;
+use std::collections::{HashMap, HashSet};
+
+// Named here while callers move to `models::register_chain` (issue 15).
+pub use crate::models::register_chain::record_head;
 
 const SALT_KEY: &str = "chain_salt";
 
@@ -46,32 +52,21 @@ pub fn append(
     now: NaiveDateTime,
 ) -> QueryResult<String> {
     let salt = salt(conn)?;
-    let prev: Option<String> = register_chain::table
-        .filter(register_chain::store_id.eq(line.store_id))
-        .filter(register_chain::register.eq(register.key()))
-        .filter(register_chain::year.eq(line.year))
-        .order(register_chain::id.desc())
-        .select(register_chain::hash)
-        .first(conn)
-        .optional()?;
-    let prev = prev.unwrap_or_default();
-    let personal: Vec<&str> = std::iter::once(salt.as_str())
-        .chain(line.personal.iter().map(String::as_str))
-        .collect();
-    let digest = sha(&personal);
-    let hash = line_hash(&prev, line, &digest);
-    diesel::insert_into(register_chain::table)
-        .values((
-            register_chain::store_id.eq(line.store_id),
-            register_chain::register.eq(register.key()),
-            register_chain::year.eq(line.year),
-            register_chain::line_id.eq(line.id),
-            register_chain::prev_hash.eq(&prev),
-            register_chain::hash.eq(&hash),
-            register_chain::personal_digest.eq(&digest),
-            register_chain::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    let prev = links::last_hash(conn, line.store_id, register, line.year)?.unwrap_or_default();
+    let (digest, hash) = seal(&salt, &prev, line);
+    links::append(
+        conn,
+        register,
+        &Link {
+            store_id: line.store_id,
+            year: line.year,
+            line_id: line.id,
+            prev_hash: &prev,
+            hash: &hash,
+            personal_digest: &digest,
+            created_at: now,
+        },
+    )?;
     Ok(hash)
 }
 
@@ -230,67 +225,17 @@ impl Broken {
 
 /// Up to `limit` lines of a register after `after` (by id), as the chain sees them.
 fn lines(conn: &mut DbConn, register: Register, after: i32, limit: i64) -> QueryResult<Vec<Line>> {
-    macro_rules! batch {
-        ($t:ident, $row:ty) => {
-            $t::table
-                .filter($t::id.gt(after))
-                .order($t::id)
-                .limit(limit)
-                .select((<$row>::as_select(), $t::amends, $t::amend_reason))
-        };
+    fn each<T>(rows: &[(T, Option<String>, Option<String>)], line: fn(&T) -> Line) -> Vec<Line> {
+        rows.iter()
+            .map(|(l, a, r)| with_amendment(line(l), a, r))
+            .collect()
     }
-    Ok(match register {
-        Register::CallRecords => {
-            let rows: Vec<(
-                crate::models::call::CallRecord,
-                Option<String>,
-                Option<String>,
-            )> = batch!(call_records, crate::models::call::CallRecord).load(conn)?;
-            rows.iter()
-                .map(|(l, a, r)| with_amendment(call_record_line(l), a, r))
-                .collect()
-        }
-        Register::CallRegister => {
-            let rows: Vec<(
-                crate::models::call::RegisterLine,
-                Option<String>,
-                Option<String>,
-            )> = batch!(call_register, crate::models::call::RegisterLine).load(conn)?;
-            rows.iter()
-                .map(|(l, a, r)| with_amendment(register_line(l), a, r))
-                .collect()
-        }
-        Register::LetterRegister => {
-            let rows: Vec<(
-                crate::models::letter::LetterLine,
-                Option<String>,
-                Option<String>,
-            )> = batch!(letter_register, crate::models::letter::LetterLine).load(conn)?;
-            rows.iter()
-                .map(|(l, a, r)| with_amendment(letter_line(l), a, r))
-                .collect()
-        }
-        Register::Archives => {
-            let rows: Vec<(
-                crate::models::archive::Archive,
-                Option<String>,
-                Option<String>,
-            )> = batch!(archives, crate::models::archive::Archive).load(conn)?;
-            rows.iter()
-                .map(|(l, a, r)| with_amendment(archive_line(l), a, r))
-                .collect()
-        }
+    Ok(match links::lines_after(conn, register, after, limit)? {
+        LineBatch::CallRecords(rows) => each(&rows, call_record_line),
+        LineBatch::CallRegister(rows) => each(&rows, register_line),
+        LineBatch::LetterRegister(rows) => each(&rows, letter_line),
+        LineBatch::Archives(rows) => each(&rows, archive_line),
     })
-}
-
-/// How many lines a register holds.
-fn line_count(conn: &mut DbConn, register: Register) -> QueryResult<i64> {
-    match register {
-        Register::CallRecords => call_records::table.count().get_result(conn),
-        Register::CallRegister => call_register::table.count().get_result(conn),
-        Register::LetterRegister => letter_register::table.count().get_result(conn),
-        Register::Archives => archives::table.count().get_result(conn),
-    }
 }
 
 /// Lines checked per query: memory stays flat however long the registers.
@@ -302,57 +247,15 @@ pub const MAX_FINDINGS: usize = 20;
 /// Numbers above this are not a register's (six digits, with room): named as wrong.
 const MAX_NO: i32 = 50_000_000;
 
-type ChainRow = (i32, i32, String, String, String);
-
 /// The customers whose anonymisation is proven: a `customer.anonymise` row of the audit log
 /// that is in the audit chain (whose integrity `verify` checks on its own). Their lines'
 /// personal fields were replaced on purpose, so their digest is not checked (the content and
 /// the chain still are). A row in `anonymisations` alone proves nothing.
-pub fn proven_anonymisations(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<i32>> {
-    use crate::db::schema::{audit_chain, audit_log};
-    let subjects: Vec<String> = audit_log::table
-        .filter(audit_log::action.eq("customer.anonymise"))
-        .filter(audit_log::result.eq("ok"))
-        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
-        .select(audit_log::subject)
-        .load(conn)?;
-    Ok(subjects
+pub fn proven_anonymisations(conn: &mut DbConn) -> QueryResult<HashSet<i32>> {
+    Ok(audit::sealed_subjects(conn, "customer.anonymise")?
         .iter()
         .filter_map(|s| s.strip_prefix("customer ")?.parse().ok())
         .collect())
-}
-
-/// The lines of a register that belong to the customers `who`.
-fn lines_of(
-    conn: &mut DbConn,
-    register: Register,
-    who: &[i32],
-) -> QueryResult<std::collections::HashSet<i32>> {
-    let ids: Vec<i32> = match register {
-        Register::Archives => archives::table
-            .filter(archives::customer_id.eq_any(who))
-            .select(archives::id)
-            .load(conn)?,
-        Register::CallRecords => call_records::table
-            .filter(call_records::customer_id.eq_any(who))
-            .select(call_records::id)
-            .load(conn)?,
-        Register::CallRegister => call_register::table
-            .filter(
-                call_register::call_record_id.eq_any(
-                    call_records::table
-                        .filter(call_records::customer_id.eq_any(who))
-                        .select(call_records::id),
-                ),
-            )
-            .select(call_register::id)
-            .load(conn)?,
-        Register::LetterRegister => letter_register::table
-            .filter(letter_register::customer_id.eq_any(who))
-            .select(letter_register::id)
-            .load(conn)?,
-    };
-    Ok(ids.into_iter().collect())
 }
 
 /// `12` of `DH-2026-000012`, if the number has the register's prefix and the chain's year.
@@ -368,12 +271,12 @@ fn number_of(register: Register, year: i32, s: &str) -> Option<i32> {
 /// The numbers `from` … `to` of a register and year, as one name.
 fn number_range(register: Register, year: i32, from: i32, to: i32) -> String {
     if from == to {
-        super::numbering::format(register, year, from)
+        format(register, year, from)
     } else {
         format!(
             "{} … {}",
-            super::numbering::format(register, year, from),
-            super::numbering::format(register, year, to)
+            format(register, year, from),
+            format(register, year, to)
         )
     }
 }
@@ -404,313 +307,210 @@ impl Tail {
 
 /// R11 privacy: every anonymisation is in the audit chain, and no pass is left open (a pass
 /// exists only inside the anonymising transaction).
-pub fn verify_anonymisations(
-    conn: &mut DbConn,
-    proven: &std::collections::HashSet<i32>,
-) -> QueryResult<Vec<Broken>> {
-    use crate::db::schema::{anonymisations, anonymise_pass};
-    let mut out = Vec::new();
-    let listed: Vec<i32> = anonymisations::table
-        .order(anonymisations::id)
-        .select(anonymisations::customer_id)
-        .load(conn)?;
-    for id in listed.into_iter().filter(|id| !proven.contains(id)) {
-        out.push(Broken::new(
-            "anonymisations",
-            format!("customer {id}"),
-            "anonymisation-unproven",
-        ));
-    }
-    let passes: Vec<i32> = anonymise_pass::table
-        .select(anonymise_pass::customer_id)
-        .load(conn)?;
-    for id in passes {
-        out.push(Broken::new(
-            "anonymise_pass",
-            format!("customer {id}"),
-            "pass-left-open",
-        ));
-    }
-    Ok(out)
+pub fn verify_anonymisations(conn: &mut DbConn, proven: &HashSet<i32>) -> QueryResult<Vec<Broken>> {
+    let (listed, open) = links::anonymisations(conn)?;
+    let unproven = listed
+        .into_iter()
+        .filter(|id| !proven.contains(id))
+        .map(|id| {
+            Broken::new(
+                "anonymisations",
+                format!("customer {id}"),
+                "anonymisation-unproven",
+            )
+        });
+    let left_open = open
+        .into_iter()
+        .map(|id| Broken::new("anonymise_pass", format!("customer {id}"), "pass-left-open"));
+    Ok(unproven.chain(left_open).collect())
 }
 
+/// Walks every line of `register` in id order and names what is wrong: its numbering (R11:
+/// 1, 2, 3 … per store and year, in the order written, and the counters naming the last),
+/// up to `MAX_FINDINGS` of those, then the first broken link of its chains. `who`: the
+/// customers whose anonymisation is proven (their personal digests are not checked).
 pub fn verify_register(
     conn: &mut DbConn,
     register: Register,
     who: &[i32],
 ) -> QueryResult<Vec<Broken>> {
-    use crate::db::schema::register_counters as rc;
-    use std::collections::HashMap;
-    let salt = salt(conn)?;
-    let key = register.key();
-    let anonymised = lines_of(conn, register, who)?;
-    // Heads given out, by (store, year, position): the chain must still have them there.
-    let mut given: HashMap<(i32, i32, i32), Vec<String>> = HashMap::new();
-    let heads: Vec<(i32, i32, i32, String)> = chain_heads::table
-        .filter(chain_heads::register.eq(key))
-        .select((
-            chain_heads::store_id,
-            chain_heads::year,
-            chain_heads::line_count,
-            chain_heads::head_hash,
-        ))
-        .load(conn)?;
-    for (store_id, year, count, head) in heads {
-        given.entry((store_id, year, count)).or_default().push(head);
-    }
-    let mut tails: HashMap<(i32, i32), Tail> = HashMap::new();
-    let mut numbering: Vec<Broken> = Vec::new();
-    let mut more = 0usize;
-    let mut note = |numbering: &mut Vec<Broken>, number: String, reason| {
-        if numbering.len() < MAX_FINDINGS {
-            numbering.push(Broken::new(key, number, reason));
-        } else {
-            more += 1;
-        }
+    let mut walk = Walk {
+        register,
+        key: register.key(),
+        salt: salt(conn)?,
+        anonymised: links::line_ids_of_customers(conn, register, who)?
+            .into_iter()
+            .collect(),
+        given: HashMap::new(),
+        tails: HashMap::new(),
+        numbering: Vec::new(),
+        more: 0,
+        first: None,
     };
-    let mut first: Option<Broken> = None;
+    for (store_id, year, count, head) in links::given_heads(conn, register)? {
+        walk.given
+            .entry((store_id, year, count))
+            .or_default()
+            .push(head);
+    }
     let mut after = 0;
     loop {
         let batch = lines(conn, register, after, VERIFY_BATCH)?;
         let Some(last) = batch.last() else { break };
         after = last.id;
         let ids: Vec<i32> = batch.iter().map(|l| l.id).collect();
-        let chain: Vec<ChainRow> = register_chain::table
-            .filter(register_chain::register.eq(key))
-            .filter(register_chain::line_id.eq_any(&ids))
-            .select((
-                register_chain::line_id,
-                register_chain::year,
-                register_chain::prev_hash,
-                register_chain::hash,
-                register_chain::personal_digest,
-            ))
-            .load(conn)?;
-        let by_line: HashMap<i32, &ChainRow> = chain.iter().map(|c| (c.0, c)).collect();
+        let chain = links::links_of(conn, register, &ids)?;
+        let by_line: HashMap<i32, &links::LinkRow> = chain.iter().map(|c| (c.0, c)).collect();
         for line in &batch {
-            let tail = tails.entry((line.store_id, line.year)).or_default();
-            // R11: numbered 1, 2, 3 … per store, register and year, in the order written.
-            let mut after_gap = false;
-            match number_of(register, line.year, &line.number) {
-                None => note(&mut numbering, line.number.clone(), "wrong-number"),
-                Some(n) => {
-                    let (max, dup) = (tail.max, tail.see(n));
-                    if dup {
-                        note(&mut numbering, line.number.clone(), "duplicate");
-                    } else if n < max {
-                        note(&mut numbering, line.number.clone(), "out-of-order");
-                    } else if n > max + 1 {
-                        note(
-                            &mut numbering,
-                            number_range(register, line.year, max + 1, n - 1),
-                            "missing",
-                        );
-                        after_gap = true;
-                    }
-                }
-            }
-            let mut fail = |reason| {
-                first.get_or_insert(Broken::new(key, line.number.clone(), reason));
-            };
-            let Some((_, _, prev, hash, digest)) = by_line.get(&line.id).copied() else {
-                fail("missing-from-chain");
-                continue;
-            };
-            let personal: Vec<&str> = std::iter::once(salt.as_str())
-                .chain(line.personal.iter().map(String::as_str))
-                .collect();
-            // A missing line explains the broken link after it: the gap is what is named.
-            if *prev != tail.hash && !after_gap {
-                fail("chain-broken");
-            } else if !anonymised.contains(&line.id) && sha(&personal) != *digest {
-                fail("personal-changed");
-            } else if line_hash(prev, line, digest) != *hash {
-                fail("content-changed");
-            }
-            tail.hash.clone_from(hash);
-            tail.len += 1;
-            if let Some(heads) = given.get(&(line.store_id, line.year, tail.len)) {
-                if heads.iter().any(|h| h != hash) {
-                    first.get_or_insert(Broken::new(
-                        key,
-                        format!("#{}", tail.len),
-                        "head-rewritten",
-                    ));
-                }
-            }
+            let after_gap = walk.number(line);
+            walk.link(line, by_line.get(&line.id).copied(), after_gap);
         }
     }
-    // The counter of each store and year names the last number given out.
-    let counters: Vec<(i32, i32, i32)> = rc::table
-        .filter(rc::register.eq(key))
-        .select((rc::store_id, rc::year, rc::last_no))
-        .load(conn)?;
-    for (store_id, year, last_no) in &counters {
-        let max = tails.get(&(*store_id, *year)).map_or(0, |t| t.max);
-        if *last_no != max {
-            let name = if max == 0 {
-                format!(
-                    "{} (0)",
-                    super::numbering::format(register, *year, *last_no)
-                )
-            } else {
-                format!(
-                    "{} ≠ {}",
-                    super::numbering::format(register, *year, *last_no),
-                    super::numbering::format(register, *year, max)
-                )
-            };
-            note(&mut numbering, name, "counter-mismatch");
+    walk.counters(&register_counter::all_of(conn, register)?);
+    let removed = links::link_count(conn, register)? > links::line_count(conn, register)?;
+    Ok(walk.end(removed))
+}
+
+/// One register's walk: what `verify_register` has seen so far.
+struct Walk {
+    register: Register,
+    key: &'static str,
+    salt: String,
+    /// The lines of customers proven anonymised.
+    anonymised: HashSet<i32>,
+    /// Heads given out, by (store, year, position): the chain must still have them there.
+    given: HashMap<(i32, i32, i32), Vec<String>>,
+    tails: HashMap<(i32, i32), Tail>,
+    numbering: Vec<Broken>,
+    /// Numbering findings beyond `MAX_FINDINGS`.
+    more: usize,
+    /// The first broken link (only the first: the rest of a chain follows from it).
+    first: Option<Broken>,
+}
+
+impl Walk {
+    fn note(&mut self, number: String, reason: &'static str) {
+        if self.numbering.len() < MAX_FINDINGS {
+            self.numbering.push(Broken::new(self.key, number, reason));
+        } else {
+            self.more += 1;
         }
     }
-    for ((store_id, year), t) in &tails {
-        if !counters.iter().any(|c| c.0 == *store_id && c.1 == *year) {
-            note(
-                &mut numbering,
-                super::numbering::format(register, *year, t.max),
-                "counter-missing",
+
+    fn fail(&mut self, number: impl Into<String>, reason: &'static str) {
+        let key = self.key;
+        self.first
+            .get_or_insert_with(|| Broken::new(key, number, reason));
+    }
+
+    /// R11: the line's number follows the one before it in its store and year; whether a
+    /// gap comes right before it.
+    fn number(&mut self, line: &Line) -> bool {
+        let tail = self.tails.entry((line.store_id, line.year)).or_default();
+        let Some(n) = number_of(self.register, line.year, &line.number) else {
+            self.note(line.number.clone(), "wrong-number");
+            return false;
+        };
+        let (max, dup) = (tail.max, tail.see(n));
+        if dup {
+            self.note(line.number.clone(), "duplicate");
+        } else if n < max {
+            self.note(line.number.clone(), "out-of-order");
+        } else if n > max + 1 {
+            self.note(
+                number_range(self.register, line.year, max + 1, n - 1),
+                "missing",
             );
+            return true;
+        }
+        false
+    }
+
+    /// The line's link: after the chain's last hash (a missing line before it explains a
+    /// broken link: the gap is what is named), its personal digest unless anonymised, its
+    /// hash, and any head given out at its position.
+    fn link(&mut self, line: &Line, row: Option<&links::LinkRow>, after_gap: bool) {
+        let Some((_, _, prev, hash, digest)) = row else {
+            self.fail(line.number.clone(), "missing-from-chain");
+            return;
+        };
+        let personal: Vec<&str> = std::iter::once(self.salt.as_str())
+            .chain(line.personal.iter().map(String::as_str))
+            .collect();
+        let tail = self.tails.entry((line.store_id, line.year)).or_default();
+        let reason = if *prev != tail.hash && !after_gap {
+            Some("chain-broken")
+        } else if !self.anonymised.contains(&line.id) && sha(&personal) != *digest {
+            Some("personal-changed")
+        } else if line_hash(prev, line, digest) != *hash {
+            Some("content-changed")
+        } else {
+            None
+        };
+        tail.hash.clone_from(hash);
+        tail.len += 1;
+        let position = tail.len;
+        if let Some(reason) = reason {
+            self.fail(line.number.clone(), reason);
+        }
+        let rewritten = self
+            .given
+            .get(&(line.store_id, line.year, position))
+            .is_some_and(|heads| heads.iter().any(|h| h != hash));
+        if rewritten {
+            self.fail(format!("#{position}"), "head-rewritten");
         }
     }
-    let chained: i64 = register_chain::table
-        .filter(register_chain::register.eq(key))
-        .count()
-        .get_result(conn)?;
-    if chained > line_count(conn, register)? && first.is_none() {
-        first = Some(Broken::new(key, "", "line-removed"));
-    }
-    // A head given out beyond the end of its chain: lines were removed since.
-    for (store_id, year, count) in given.keys() {
-        let len = tails.get(&(*store_id, *year)).map_or(0, |t| t.len);
-        if *count > len && first.is_none() {
-            first = Some(Broken::new(key, format!("#{count}"), "head-rewritten"));
+
+    /// The counter of each store and year names the last number given out.
+    fn counters(&mut self, counters: &[(i32, i32, i32)]) {
+        let register = self.register;
+        for (store_id, year, last_no) in counters {
+            let max = self.tails.get(&(*store_id, *year)).map_or(0, |t| t.max);
+            if *last_no != max {
+                let name = if max == 0 {
+                    format!("{} (0)", format(register, *year, *last_no))
+                } else {
+                    format!(
+                        "{} ≠ {}",
+                        format(register, *year, *last_no),
+                        format(register, *year, max)
+                    )
+                };
+                self.note(name, "counter-mismatch");
+            }
+        }
+        let missing: Vec<String> = self
+            .tails
+            .iter()
+            .filter(|((s, y), _)| !counters.iter().any(|c| c.0 == *s && c.1 == *y))
+            .map(|((_, year), t)| format(register, *year, t.max))
+            .collect();
+        for name in missing {
+            self.note(name, "counter-missing");
         }
     }
-    if more > 0 {
-        numbering.push(Broken::new(key, format!("+{more}"), "more"));
+
+    /// The findings: numbering first, then the first broken link — a line removed (more
+    /// links than lines), or a head given out beyond the end of its chain.
+    fn end(mut self, removed: bool) -> Vec<Broken> {
+        if removed {
+            self.fail("", "line-removed");
+        }
+        let beyond = self
+            .given
+            .keys()
+            .find(|(s, y, count)| *count > self.tails.get(&(*s, *y)).map_or(0, |t| t.len))
+            .map(|(_, _, count)| *count);
+        if let Some(count) = beyond {
+            self.fail(format!("#{count}"), "head-rewritten");
+        }
+        if self.more > 0 {
+            let more = self.more;
+            self.numbering
+                .push(Broken::new(self.key, format!("+{more}"), "more"));
+        }
+        self.numbering.extend(self.first);
+        self.numbering
     }
-    numbering.extend(first);
-    Ok(numbering)
-}
-
-/// The hash of the line at `position` (1, 2, …) of a (store, register, year) chain, and the
-/// line's id, if the chain is that long.
-pub fn hash_at(
-    conn: &mut DbConn,
-    store_id: i32,
-    register: Register,
-    year: i32,
-    position: i64,
-) -> QueryResult<Option<String>> {
-    if position < 1 {
-        return Ok(None);
-    }
-    register_chain::table
-        .filter(register_chain::store_id.eq(store_id))
-        .filter(register_chain::register.eq(register.key()))
-        .filter(register_chain::year.eq(year))
-        .order(register_chain::id)
-        .offset(position - 1)
-        .select(register_chain::hash)
-        .first(conn)
-        .optional()
-}
-
-/// A chain's head: (store, year, lines, last line's id, hash).
-pub type ChainHead = (i32, i32, i64, i32, String);
-
-/// Every chain's head now, per register.
-pub fn current_heads(conn: &mut DbConn, register: Register) -> QueryResult<Vec<ChainHead>> {
-    use diesel::dsl::{count_star, max};
-    let groups: Vec<(i32, i32, i64, Option<i32>)> = register_chain::table
-        .filter(register_chain::register.eq(register.key()))
-        .group_by((register_chain::store_id, register_chain::year))
-        .select((
-            register_chain::store_id,
-            register_chain::year,
-            count_star(),
-            max(register_chain::id),
-        ))
-        .order((register_chain::store_id, register_chain::year))
-        .load(conn)?;
-    let mut out = Vec::new();
-    for (store_id, year, n, last) in groups {
-        let Some(last) = last else { continue };
-        let (line_id, hash): (i32, String) = register_chain::table
-            .find(last)
-            .select((register_chain::line_id, register_chain::hash))
-            .first(conn)?;
-        out.push((store_id, year, n, line_id, hash));
-    }
-    Ok(out)
-}
-
-/// The number of a register's line, by id.
-pub fn number_of_line(
-    conn: &mut DbConn,
-    register: Register,
-    id: i32,
-) -> QueryResult<Option<String>> {
-    match register {
-        Register::Archives => archives::table
-            .find(id)
-            .select(archives::archive_no)
-            .first(conn)
-            .optional(),
-        Register::CallRecords => call_records::table
-            .find(id)
-            .select(call_records::record_no)
-            .first(conn)
-            .optional(),
-        Register::CallRegister => call_register::table
-            .find(id)
-            .select(call_register::register_no)
-            .first(conn)
-            .optional(),
-        Register::LetterRegister => letter_register::table
-            .find(id)
-            .select(letter_register::register_no)
-            .first(conn)
-            .optional(),
-    }
-}
-
-/// Records the head of a chain given out (an export's manifest), for `verify` to check later.
-pub fn record_head(
-    conn: &mut DbConn,
-    store_id: i32,
-    register: Register,
-    year: i32,
-    purpose: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<(i32, String)>> {
-    // The count and the last hash, both on the chain's (store, register, year, id) index:
-    // a year's chain can hold millions of lines.
-    let chain = || {
-        register_chain::table
-            .filter(register_chain::store_id.eq(store_id))
-            .filter(register_chain::register.eq(register.key()))
-            .filter(register_chain::year.eq(year))
-    };
-    let Some(head) = chain()
-        .order(register_chain::id.desc())
-        .select(register_chain::hash)
-        .first::<String>(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let count = chain().count().get_result::<i64>(conn)? as i32;
-    diesel::insert_into(chain_heads::table)
-        .values((
-            chain_heads::store_id.eq(store_id),
-            chain_heads::register.eq(register.key()),
-            chain_heads::year.eq(year),
-            chain_heads::line_count.eq(count),
-            chain_heads::head_hash.eq(&head),
-            chain_heads::purpose.eq(purpose),
-            chain_heads::given_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(Some((count, head)))
 }

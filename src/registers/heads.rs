@@ -4,10 +4,10 @@
 //! it. `verify --heads FILE` checks the database against them: each head given out must still
 //! be the line at its place in its chain.
 
-use super::chain::{self, Broken};
+use super::chain::Broken;
 use super::numbering::Register;
 use crate::db::DbConn;
-use crate::models::{audit, store};
+use crate::models::{audit, register_chain, store};
 use diesel::QueryResult;
 use serde::Serialize;
 use serde_json::Value;
@@ -44,13 +44,15 @@ pub fn current(conn: &mut DbConn) -> QueryResult<Vec<Head>> {
     let code = |id: i32| stores.iter().find(|s| s.id == id).map(|s| s.code.clone());
     let mut out = Vec::new();
     for register in Register::ALL {
-        for (store_id, year, lines, line_id, hash) in chain::current_heads(conn, register)? {
+        for (store_id, year, lines, line_id, hash) in register_chain::current_heads(conn, register)?
+        {
             out.push(Head {
                 register: register.key().into(),
                 store: code(store_id).or_else(|| Some(store_id.to_string())),
                 year: Some(year),
                 lines,
-                last_number: chain::number_of_line(conn, register, line_id)?.unwrap_or_default(),
+                last_number: register_chain::number_of_line(conn, register, line_id)?
+                    .unwrap_or_default(),
                 hash,
             });
         }
@@ -158,7 +160,7 @@ pub fn check(conn: &mut DbConn, given: &[GivenHead]) -> QueryResult<Vec<Broken>>
             out.push(Broken::new(register.key(), name, "head-unknown-chain"));
             continue;
         };
-        match chain::hash_at(conn, store.id, register, year, h.lines)? {
+        match register_chain::hash_at(conn, store.id, register, year, h.lines)? {
             None => out.push(Broken::new(register.key(), name, "head-lines-removed")),
             Some(x) if x != h.hash => out.push(Broken::new(register.key(), name, "head-rewritten")),
             Some(_) => {}
