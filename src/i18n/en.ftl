@@ -1457,3 +1457,7 @@ cli-generate-logins = logins (password { $password } for all): { $logins }
 generate-at-least-one = --customers, --months and --stores must each be at least 1
 generate-not-empty = the database already holds customers: generate into an empty database
 generate-months-too-far = --months reaches back before the earliest date the calendar can hold
+cli-password-unreadable = cannot read the password from standard input
+cli-file-not-found = no such file
+cli-file-permission = permission denied
+cli-file-unreadable = cannot be read

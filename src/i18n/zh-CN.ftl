@@ -1391,3 +1391,7 @@ cli-generate-logins = 登录账号（密码均为 { $password }）：{ $logins }
 generate-at-least-one = --customers、--months 和 --stores 都必须至少为 1
 generate-not-empty = 数据库中已有客户：请生成到一个空数据库
 generate-months-too-far = --months 往前超出了日历能表示的最早日期
+cli-password-unreadable = 无法从标准输入读取密码
+cli-file-not-found = 文件不存在
+cli-file-permission = 没有读取权限
+cli-file-unreadable = 无法读取
