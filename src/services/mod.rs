@@ -30,6 +30,7 @@ pub mod merge;
 pub mod privacy;
 pub mod queue;
 pub mod queue_cache;
+pub mod queue_page;
 pub mod sessions;
 pub mod setup;
 pub mod start;

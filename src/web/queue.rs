@@ -7,13 +7,12 @@ use super::auth::{chrome, ApiAuth, Auth};
 use super::{AppError, AppResult, State};
 use crate::domain::cadence::Window;
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskState};
 use crate::domain::visit::parse_date;
-use crate::services::accounts::{self, User};
-use crate::services::queue::{self, Answer, Owner, Page, Params};
+use crate::services::accounts::User;
+use crate::services::queue::{self, Answer, Page, Params};
 use crate::services::queue_cache::Entry;
-use crate::services::Actor;
+use crate::services::queue_page::{self, ClerkPage, PageAsk};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -41,37 +40,6 @@ pub struct QueueQuery {
 
 fn given(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The clerk whose queue is asked for: oneself, or (supervisors, admins) a user of the store.
-fn resolve_clerk(
-    conn: &mut crate::db::DbConn,
-    actor: &Actor,
-    me: &User,
-    name: Option<&str>,
-) -> AppResult<User> {
-    match name {
-        None => Ok(me.clone()),
-        Some(n) if n == me.username => Ok(me.clone()),
-        Some(n) => {
-            if !matches!(actor.role, Role::Supervisor | Role::Admin) {
-                return Err(AppError::Forbidden);
-            }
-            let u = accounts::by_username(conn, n)?.ok_or_else(|| {
-                AppError::Invalid(
-                    FieldError::new("clerk", "user-unknown")
-                        .arg("value", n)
-                        .into(),
-                )
-            })?;
-            match u.store_id {
-                Some(s) if actor.in_store(s) => Ok(u),
-                _ => Err(AppError::Invalid(
-                    FieldError::new("clerk", "clerk-other-store").into(),
-                )),
-            }
-        }
-    }
 }
 
 fn parse_day(s: Option<&str>, today: NaiveDate) -> AppResult<NaiveDate> {
@@ -153,22 +121,6 @@ fn params(q: &QueueQuery, date: NaiveDate, default_limit: usize) -> Result<Param
     }
 }
 
-/// Whom the queue is of, in which store, and whose phone numbers the reader sees.
-fn whose(
-    conn: &mut crate::db::DbConn,
-    ctx: &crate::services::Ctx,
-    actor: &Actor,
-    me: &User,
-    q: &QueueQuery,
-) -> AppResult<(User, i32, crate::domain::privacy::PhoneSight)> {
-    let clerk = resolve_clerk(conn, actor, me, given(&q.clerk))?;
-    let store = clerk
-        .store_id
-        .ok_or_else(|| AppError::Invalid(FieldError::new("clerk", "store-required").into()))?;
-    let sight = crate::services::privacy::sight(conn, ctx, actor)?;
-    Ok((clerk, store, sight))
-}
-
 pub async fn show(
     req: HttpRequest,
     state: State,
@@ -242,52 +194,30 @@ pub async fn page(
     if all_states {
         qq.state = None;
     }
-    let (clerk, page, clerks, event_title, p) = state
+    let today = state.ctx.clock.today();
+    let date = parse_day(given(&qq.date), today)?;
+    let mut p = params(&qq, date, PAGE_ROWS).map_err(AppError::Invalid)?;
+    p.limit = PAGE_ROWS;
+    p.group_events = true;
+    p.want_prev = true;
+    let cp = state
         .db(move |conn, ctx| {
-            crate::db::snapshot(conn, |conn| {
-                let today = ctx.clock.today();
-                let date = parse_day(given(&qq.date), today)?;
-                let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &qq)?;
-                let mut p = params(&qq, date, PAGE_ROWS).map_err(AppError::Invalid)?;
+            let ask = PageAsk {
+                clerk: given(&qq.clerk),
+                owner: given(&qq.owner),
                 // The page opens on today's work; "all" shows every state.
-                if given(&qq.state).is_none() && !all_states {
-                    p.states = vec![TaskState::Overdue, TaskState::Due];
-                }
-                p.limit = PAGE_ROWS;
-                p.group_events = true;
-                p.want_prev = true;
-                p.owner = match given(&qq.owner) {
-                    None => Owner::All,
-                    Some("own") => Owner::Own,
-                    Some(name) => match accounts::by_username(conn, name)? {
-                        Some(u) => Owner::Covering(u.id),
-                        None => Owner::All,
-                    },
-                };
-                if p.event_id.is_some() {
-                    p.kinds = vec![TaskKind::EventNotice];
-                }
-                let event_title = match p.event_id {
-                    Some(e) => crate::services::events::title_in_store(conn, e, store)?,
-                    None => None,
-                };
-                let page =
-                    match queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, None)?
-                    {
-                        Answer::Page(p) => *p,
-                        Answer::NotModified(_) => unreachable!("no If-None-Match on the page"),
-                    };
-                let clerks = match (actor.role, clerk.store_id) {
-                    (Role::Supervisor | Role::Admin, Some(s)) => {
-                        accounts::clerks_of_store(conn, s)?
-                    }
-                    _ => Vec::new(),
-                };
-                Ok((clerk, page, clerks, event_title, p))
-            })
+                today: given(&qq.state).is_none() && !all_states,
+            };
+            Ok(queue_page::clerk_page(conn, ctx, &actor, &user, &ask, p)?)
         })
         .await?;
-    let today = state.ctx.clock.today();
+    let ClerkPage {
+        clerk,
+        page,
+        clerks,
+        event_title,
+        params: p,
+    } = cp;
     let (stamp, until, etag) = (page.stamp.clone(), page.until, page.etag.clone());
     let body = render_page(
         &req,
@@ -573,13 +503,10 @@ pub async fn api(
     let served = state
         .db(move |conn, ctx| {
             let inm = asked.as_deref();
-            let (clerk, a) = crate::db::snapshot(conn, |conn| {
-                let date = parse_day(given(&q.date), ctx.clock.today())?;
-                let p = params(&q, date, queue::DEFAULT_LIMIT).map_err(AppError::BadParam)?;
-                let (clerk, store, sight) = whose(conn, ctx, &actor, &user, &q)?;
-                let a = queue::page(conn, ctx, store, clerk.id, actor.user_id, &sight, &p, inm)?;
-                Ok::<_, AppError>((clerk, a))
-            })?;
+            let date = parse_day(given(&q.date), ctx.clock.today())?;
+            let p = params(&q, date, queue::DEFAULT_LIMIT).map_err(AppError::BadParam)?;
+            let (clerk, a) =
+                queue_page::api_page(conn, ctx, &actor, &user, given(&q.clerk), &p, inm)?;
             let p = match a {
                 Answer::NotModified(tag) => return Ok(Served::NotModified(tag)),
                 Answer::Page(p) => p,
