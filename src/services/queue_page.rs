@@ -101,16 +101,7 @@ pub fn clerk_page(
             Some(e) => crate::services::events::title_in_store(conn, e, w.store)?,
             None => None,
         };
-        let page = match queue::page(
-            conn,
-            ctx,
-            w.store,
-            w.clerk.id,
-            actor.user_id,
-            &w.sight,
-            &p,
-            None,
-        )? {
+        let page = match read(conn, ctx, actor, &w, &p, None)? {
             Answer::Page(page) => *page,
             Answer::NotModified(_) => unreachable!("no If-None-Match on the page"),
         };
@@ -141,16 +132,30 @@ pub fn api_page(
 ) -> SResult<(User, Answer)> {
     crate::db::snapshot(conn, |conn| {
         let w = whose(conn, ctx, actor, me, clerk)?;
-        let a = queue::page(
-            conn,
-            ctx,
-            w.store,
-            w.clerk.id,
-            actor.user_id,
-            &w.sight,
-            p,
-            if_none_match,
-        )?;
+        let a = read(conn, ctx, actor, &w, p, if_none_match)?;
         Ok((w.clerk, a))
     })
+}
+
+/// The queue of `w` as the actor reads it.
+fn read(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    w: &Whose,
+    p: &Params,
+    if_none_match: Option<&str>,
+) -> SResult<Answer> {
+    let store = w.store;
+    let a = queue::page(
+        conn,
+        ctx,
+        store,
+        w.clerk.id,
+        actor.user_id,
+        &w.sight,
+        p,
+        if_none_match,
+    )?;
+    Ok(a)
 }
