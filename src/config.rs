@@ -4,7 +4,7 @@
 //! created; the database's value wins over the configuration (see `services::setup`).
 
 use crate::domain::cadence::Cadence;
-use anyhow::{bail, Context};
+use anyhow::bail;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -172,109 +172,186 @@ impl Config {
         let defaults = toml::Value::try_from(Settings::default())?;
         let mut merged = defaults.clone();
         let mut origins: BTreeMap<String, String> = BTreeMap::new();
+        // Messages before the language is known are in the environment's, else the default.
+        let early = env
+            .get("AFTERCARE_LANGUAGE")
+            .and_then(|l| crate::i18n::supported(Some(l)))
+            .unwrap_or(crate::i18n::DEFAULT_LANG);
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!("cannot read the configuration file {}", path.display())
-            })?;
-            let table: toml::Value = toml::from_str(&text)
-                .with_context(|| format!("configuration file {}", path.display()))?;
+            let table = read_file(path, early)?;
             overlay(
                 &mut merged,
                 &table,
                 "",
                 &mut origins,
                 &path.display().to_string(),
+                early,
             )?;
         }
-        let mut leaves = Vec::new();
-        collect_leaves(&defaults, "", &mut leaves);
-        for (key, default) in &leaves {
-            let var = format!("AFTERCARE_{}", key.replace('.', "_").to_uppercase());
-            if let Some(raw) = env.get(&var) {
-                let value = match default {
-                    toml::Value::Integer(_) => {
-                        toml::Value::Integer(raw.trim().parse().with_context(|| {
-                            format!("{var}: expected a whole number, got {raw:?}")
-                        })?)
-                    }
-                    toml::Value::Boolean(_) => {
-                        toml::Value::Boolean(raw.trim().parse().with_context(|| {
-                            format!("{var}: expected true or false, got {raw:?}")
-                        })?)
-                    }
-                    // A list (`satisfaction.aspects`) as comma-separated words.
-                    toml::Value::Array(_) => toml::Value::Array(
-                        raw.split(',')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(|s| toml::Value::String(s.to_string()))
-                            .collect(),
-                    ),
-                    _ => toml::Value::String(raw.clone()),
-                };
-                set_path(&mut merged, key, value);
-                origins.insert(key.clone(), format!("env {var}"));
-            }
+        overlay_env(&defaults, env, &mut merged, &mut origins, early)?;
+        let settings: Settings = merged.clone().try_into().map_err(|e| {
+            anyhow::anyhow!(say(early, "config-invalid", &[("reason", e.to_string())]))
+        })?;
+        let lang = crate::i18n::supported(Some(&settings.language)).unwrap_or(early);
+        if let Err((key, args)) = settings.check() {
+            bail!(say(lang, key, &args));
         }
-        let settings: Settings = merged.clone().try_into().context("configuration")?;
-        settings
-            .cadence
-            .check()
-            .map_err(|e| anyhow::anyhow!("configuration: cadence: {e}"))?;
-        if settings.timezone.parse::<chrono_tz::Tz>().is_err() {
-            bail!(
-                "configuration: timezone: {:?} is not an IANA time zone such as Asia/Shanghai",
-                settings.timezone
-            );
-        }
-        for (key, cron) in [
-            ("jobs.backup", &settings.jobs.backup),
-            ("jobs.purge_sessions", &settings.jobs.purge_sessions),
-            ("jobs.overdue_digest", &settings.jobs.overdue_digest),
-            ("jobs.retention", &settings.jobs.retention),
-            ("jobs.summary_drafts", &settings.jobs.summary_drafts),
-            ("jobs.win_back", &settings.jobs.win_back),
-        ] {
-            if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
-                bail!("configuration: {key}: {cron:?} is not a cron schedule such as \"0 0 2 * * *\" (sec min hour day month weekday)");
-            }
-        }
-        for a in &settings.satisfaction.aspects {
-            if !crate::domain::satisfaction::ASPECTS.contains(&a.as_str()) {
-                bail!(
-                    "configuration: satisfaction.aspects: {a:?} is not one of {:?}",
-                    crate::domain::satisfaction::ASPECTS
-                );
-            }
-        }
-        if !crate::i18n::LANGS.contains(&settings.language.as_str()) {
-            bail!(
-                "configuration: language: {:?} is not one of {:?}",
-                settings.language,
-                crate::i18n::LANGS
-            );
-        }
-        let mut final_leaves = Vec::new();
-        collect_leaves(&merged, "", &mut final_leaves);
-        let sources = final_leaves
-            .into_iter()
-            .map(|(key, v)| Source {
-                origin: origins
-                    .get(&key)
-                    .cloned()
-                    .unwrap_or_else(|| "default".into()),
-                value: match v {
-                    toml::Value::String(s) => s,
-                    other => other.to_string(),
-                },
-                key,
-            })
-            .collect();
-        Ok(Config { settings, sources })
+        Ok(Config {
+            settings,
+            sources: sources(&merged, &origins),
+        })
     }
 
     pub fn tz(&self) -> chrono_tz::Tz {
         self.settings.timezone.parse().expect("checked at load")
+    }
+}
+
+/// A configuration message in `lang`.
+fn say(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    crate::i18n::I18N.t_args(lang, key, args)
+}
+
+/// The TOML file, parsed; a bad one is named with the line of its first error.
+fn read_file(path: &Path, lang: &str) -> anyhow::Result<toml::Value> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|_| {
+        anyhow::anyhow!(say(
+            lang,
+            "config-file-unreadable",
+            &[("path", shown.clone())]
+        ))
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        let line = text[..at.min(text.len())].lines().count().max(1);
+        anyhow::anyhow!(say(
+            lang,
+            "config-file-invalid",
+            &[("path", shown.clone()), ("line", line.to_string())]
+        ))
+    })
+}
+
+/// Every `AFTERCARE_<KEY>` of the environment over `merged`, typed as its default is.
+fn overlay_env(
+    defaults: &toml::Value,
+    env: &BTreeMap<String, String>,
+    merged: &mut toml::Value,
+    origins: &mut BTreeMap<String, String>,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let mut leaves = Vec::new();
+    collect_leaves(defaults, "", &mut leaves);
+    for (key, default) in &leaves {
+        let var = format!("AFTERCARE_{}", key.replace('.', "_").to_uppercase());
+        let Some(raw) = env.get(&var) else { continue };
+        let wrong = |k: &str| {
+            anyhow::anyhow!(say(
+                lang,
+                k,
+                &[("var", var.clone()), ("value", raw.clone())]
+            ))
+        };
+        let value = match default {
+            toml::Value::Integer(_) => toml::Value::Integer(
+                raw.trim()
+                    .parse()
+                    .map_err(|_| wrong("config-env-not-integer"))?,
+            ),
+            toml::Value::Boolean(_) => toml::Value::Boolean(
+                raw.trim()
+                    .parse()
+                    .map_err(|_| wrong("config-env-not-bool"))?,
+            ),
+            // A list (`satisfaction.aspects`) as comma-separated words.
+            toml::Value::Array(_) => toml::Value::Array(
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| toml::Value::String(s.to_string()))
+                    .collect(),
+            ),
+            _ => toml::Value::String(raw.clone()),
+        };
+        set_path(merged, key, value);
+        origins.insert(key.clone(), format!("env {var}"));
+    }
+    Ok(())
+}
+
+/// Each setting's value and where it came from, for the settings page.
+fn sources(merged: &toml::Value, origins: &BTreeMap<String, String>) -> Vec<Source> {
+    let mut leaves = Vec::new();
+    collect_leaves(merged, "", &mut leaves);
+    leaves
+        .into_iter()
+        .map(|(key, v)| Source {
+            origin: origins
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| "default".into()),
+            value: match v {
+                toml::Value::String(s) => s,
+                other => other.to_string(),
+            },
+            key,
+        })
+        .collect()
+}
+
+/// A problem of the settings: its message key and arguments.
+type Problem = (&'static str, Vec<(&'static str, String)>);
+
+impl Settings {
+    /// What no type can say: the cadence's order, the time zone, the cron schedules, the
+    /// satisfaction aspects and the language. The first problem, as a message key and its
+    /// arguments.
+    fn check(&self) -> Result<(), Problem> {
+        if let Err(reason) = self.cadence.check() {
+            return Err(("config-cadence", vec![("reason", reason)]));
+        }
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(("config-timezone", vec![("value", self.timezone.clone())]));
+        }
+        let jobs = &self.jobs;
+        for (key, cron) in [
+            ("jobs.backup", &jobs.backup),
+            ("jobs.purge_sessions", &jobs.purge_sessions),
+            ("jobs.overdue_digest", &jobs.overdue_digest),
+            ("jobs.retention", &jobs.retention),
+            ("jobs.summary_drafts", &jobs.summary_drafts),
+            ("jobs.win_back", &jobs.win_back),
+        ] {
+            if !cron.trim().is_empty() && cron.parse::<job_scheduler_ng::Schedule>().is_err() {
+                return Err((
+                    "config-cron",
+                    vec![("key", key.into()), ("value", cron.clone())],
+                ));
+            }
+        }
+        let aspects = crate::domain::satisfaction::ASPECTS;
+        if let Some(a) = self
+            .satisfaction
+            .aspects
+            .iter()
+            .find(|a| !aspects.contains(&a.as_str()))
+        {
+            return Err((
+                "config-aspect",
+                vec![("value", a.clone()), ("allowed", aspects.join(", "))],
+            ));
+        }
+        if !crate::i18n::LANGS.contains(&self.language.as_str()) {
+            return Err((
+                "config-language",
+                vec![
+                    ("value", self.language.clone()),
+                    ("allowed", crate::i18n::LANGS.join(", ")),
+                ],
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -301,9 +378,14 @@ fn overlay(
     prefix: &str,
     origins: &mut BTreeMap<String, String>,
     origin: &str,
+    lang: &str,
 ) -> anyhow::Result<()> {
     let (toml::Value::Table(b), toml::Value::Table(o)) = (base, over) else {
-        bail!("configuration: {prefix} must be a table");
+        bail!(say(
+            lang,
+            "config-not-table",
+            &[("key", prefix.to_string())]
+        ));
     };
     for (k, v) in o {
         let key = if prefix.is_empty() {
@@ -312,8 +394,8 @@ fn overlay(
             format!("{prefix}.{k}")
         };
         match b.get_mut(k) {
-            None => bail!("configuration: unknown setting {key:?}"),
-            Some(slot @ toml::Value::Table(_)) => overlay(slot, v, &key, origins, origin)?,
+            None => bail!(say(lang, "config-unknown-setting", &[("key", key)])),
+            Some(slot @ toml::Value::Table(_)) => overlay(slot, v, &key, origins, origin, lang)?,
             Some(slot) => {
                 *slot = v.clone();
                 origins.insert(key, format!("file {origin}"));

@@ -1461,3 +1461,17 @@ cli-password-unreadable = cannot read the password from standard input
 cli-file-not-found = no such file
 cli-file-permission = permission denied
 cli-file-unreadable = cannot be read
+
+# configuration (issue 15: named in the user's language)
+config-file-unreadable = cannot read the configuration file { $path }
+config-file-invalid = configuration file { $path }: not valid TOML at line { $line }
+config-env-not-integer = { $var }: expected a whole number, got "{ $value }"
+config-env-not-bool = { $var }: expected true or false, got "{ $value }"
+config-invalid = configuration: { $reason }
+config-cadence = configuration: cadence: { $reason }
+config-timezone = configuration: timezone: "{ $value }" is not an IANA time zone such as Asia/Shanghai
+config-cron = configuration: { $key }: "{ $value }" is not a cron schedule such as "0 0 2 * * *" (second minute hour day month weekday)
+config-aspect = configuration: satisfaction.aspects: "{ $value }" is not one of { $allowed }
+config-language = configuration: language: "{ $value }" is not one of { $allowed }
+config-not-table = configuration: { $key } must be a table
+config-unknown-setting = configuration: unknown setting "{ $key }"

@@ -1395,3 +1395,17 @@ cli-password-unreadable = 无法从标准输入读取密码
 cli-file-not-found = 文件不存在
 cli-file-permission = 没有读取权限
 cli-file-unreadable = 无法读取
+
+# configuration (issue 15: named in the user's language)
+config-file-unreadable = 无法读取配置文件 { $path }
+config-file-invalid = 配置文件 { $path }：第 { $line } 行不是有效的 TOML
+config-env-not-integer = { $var }：应为整数，实际为“{ $value }”
+config-env-not-bool = { $var }：应为 true 或 false，实际为“{ $value }”
+config-invalid = 配置有误：{ $reason }
+config-cadence = 配置有误：cadence：{ $reason }
+config-timezone = 配置有误：timezone：“{ $value }”不是 IANA 时区名称（例如 Asia/Shanghai）
+config-cron = 配置有误：{ $key }：“{ $value }”不是 cron 定时格式（例如 "0 0 2 * * *"，依次为秒 分 时 日 月 星期）
+config-aspect = 配置有误：satisfaction.aspects：“{ $value }”不在 { $allowed } 之中
+config-language = 配置有误：language：“{ $value }”不在 { $allowed } 之中
+config-not-table = 配置有误：{ $key } 应为一个表
+config-unknown-setting = 配置有误：没有“{ $key }”这项设置
