@@ -3,8 +3,9 @@
 //! snapshots: they keep the customer's name and phone as they were when the call was made.
 
 use crate::db::schema::{call_records, call_register, items};
+use crate::db::text::NullableText;
 use crate::db::DbConn;
-use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome};
 use crate::domain::item::ItemStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -35,7 +36,8 @@ pub struct CallRecord {
     pub topics: String,
     pub key_points: String,
     pub satisfied: Option<bool>,
-    pub event_answer: Option<String>,
+    #[diesel(serialize_as = NullableText)]
+    pub event_answer: Option<EventAnswer>,
     pub handled_by_id: i32,
     pub handled_by: String,
     /// R9: the absent clerk this call was made for.

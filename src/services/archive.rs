@@ -420,7 +420,7 @@ pub fn complete(
                     store_id: v.store_id,
                     archive_id,
                     customer_id: cust.id,
-                    purpose: purpose.as_str(),
+                    purpose: *purpose,
                     planned_date: *date,
                     talking_points,
                     created_at: now,
@@ -471,7 +471,7 @@ fn visit_values(
     crate::models::visit::VisitValues {
         customer_id: v.customer_id,
         vehicle_id: v.vehicle_id,
-        kind: v.kind.clone(),
+        kind: v.kind,
         checked_in_at: v.checked_in_at,
         visit_date: v.visit_date,
         picked_up_at: v.picked_up_at,

@@ -182,7 +182,7 @@ pub fn record(
                 .join(","),
             key_points: v.key_points.clone(),
             satisfied: v.satisfied,
-            event_answer: v.event_answer.map(|a| a.as_str().to_string()),
+            event_answer: v.event_answer,
             handled_by_id: handler.id,
             handled_by: handler.display_name.clone(),
             covering_for_id: covering_for,

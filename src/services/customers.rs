@@ -8,8 +8,10 @@ use super::{Actor, Ctx, SResult};
 use crate::db::DbConn;
 use crate::domain::phone::Phone;
 use crate::domain::plate;
+use crate::domain::privacy::AnonymisationSource;
 use crate::domain::role::Role;
 use crate::domain::task::TaskStatus;
+use crate::domain::visit::VisitKind;
 use crate::models::{archive, customer, task, user, visit};
 use serde::Serialize;
 
@@ -91,7 +93,7 @@ pub fn list(
 #[derive(Debug, Serialize)]
 pub struct VisitView {
     pub id: i32,
-    pub kind: String,
+    pub kind: VisitKind,
     pub checked_in_at: String,
     pub picked_up_at: Option<String>,
     pub plate: Option<String>,
@@ -122,7 +124,7 @@ pub struct CustomerPage {
     pub phone: String,
     pub can_reveal: bool,
     /// When, by whom and why the customer was anonymised.
-    pub anonymised: Option<(String, String, String)>,
+    pub anonymised: Option<(String, String, AnonymisationSource)>,
     pub clerk: Option<String>,
     /// Plate, model, vehicle type.
     pub vehicles: Vec<(String, Option<String>, Option<String>)>,
@@ -175,7 +177,7 @@ pub fn page(
         .rev()
         .map(|v| VisitView {
             id: v.id,
-            kind: v.kind.clone(),
+            kind: v.kind,
             checked_in_at: fmt(v.checked_in_at),
             picked_up_at: v.picked_up_at.map(fmt),
             plate: v
@@ -189,7 +191,7 @@ pub fn page(
                 .iter()
                 .find(|a| a.visit_id == v.id)
                 .map(|a| a.archive_no.clone()),
-            can_pickup: crate::domain::visit::can_pick_up(&v.kind, v.picked_up_at.is_some()),
+            can_pickup: crate::domain::visit::can_pick_up(v.kind, v.picked_up_at.is_some()),
         })
         .collect();
     let filter = task::OpenFilter {

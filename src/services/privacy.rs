@@ -9,7 +9,7 @@ use crate::db::schema::{
 };
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::privacy::{retention_cutoff, PhoneSight};
+use crate::domain::privacy::{retention_cutoff, AnonymisationSource, PhoneSight};
 use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskStatus};
 use crate::domain::visit::parse_date;
@@ -157,24 +157,6 @@ pub fn revoke(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<(
     })
 }
 
-/// Why a customer was anonymised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The customer asked (a supervisor records it).
-    Request,
-    /// The retention period after the last visit ran out (the scheduled job).
-    Retention,
-}
-
-impl Source {
-    pub fn key(self) -> &'static str {
-        match self {
-            Source::Request => "request",
-            Source::Retention => "retention",
-        }
-    }
-}
-
 /// Replaces a customer's personal fields everywhere — the customer, their register lines,
 /// merge records — closes their open tasks, and records who did it and why. The register
 /// lines' content and the hash chains are untouched: personal fields enter the chains only as
@@ -185,9 +167,11 @@ pub fn anonymise(
     actor: &Actor,
     customer_id: i32,
     reason: &str,
-    source: Source,
+    source: AnonymisationSource,
 ) -> SResult<()> {
-    if source == Source::Request && !matches!(actor.role, Role::Supervisor | Role::Admin) {
+    if source == AnonymisationSource::Request
+        && !matches!(actor.role, Role::Supervisor | Role::Admin)
+    {
         return Err(ServiceError::Forbidden);
     }
     if reason.trim().is_empty() {
@@ -207,7 +191,7 @@ pub fn anonymise(
             &NewAnonymisation {
                 store_id: c.store_id,
                 customer_id,
-                source: source.key().into(),
+                source,
                 reason: reason.trim().to_string(),
                 by_id: actor.user_id,
                 by_name: actor.name.clone(),
@@ -302,7 +286,7 @@ pub fn anonymise(
             &format!("customer {customer_id}"),
             &format!(
                 "{}: {}{}",
-                source.key(),
+                source.as_str(),
                 reason.trim(),
                 if replaced.is_empty() {
                     String::new()
@@ -388,7 +372,14 @@ pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
         &[("years", years.to_string())],
     );
     for id in &due {
-        anonymise(conn, ctx, &actor, *id, &reason, Source::Retention)?;
+        anonymise(
+            conn,
+            ctx,
+            &actor,
+            *id,
+            &reason,
+            AnonymisationSource::Retention,
+        )?;
     }
     Ok(due.len())
 }

@@ -7,32 +7,12 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::error::FieldError;
 use crate::domain::maintenance::reading_goes_back;
 use crate::domain::task::TaskKind;
-use crate::domain::visit::{self, ValidVisit, VisitInput, VisitKind};
+use crate::domain::visit::{self, ValidVisit, VisitInput, VisitKind, VisitSource};
 use crate::models::task::NewTask;
 use crate::models::visit::VisitValues;
 use crate::models::{customer, store, task, visit as visit_model};
 use chrono::NaiveDate;
 use serde::Serialize;
-
-/// Where a visit came from (kept on the row, for support).
-#[derive(Debug, Clone, Copy)]
-pub enum Source {
-    Form,
-    Api,
-    Import,
-    Demo,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Form => "form",
-            Source::Api => "api",
-            Source::Import => "import",
-            Source::Demo => "demo",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
@@ -76,7 +56,7 @@ pub fn record(
     ctx: &Ctx,
     actor: &Actor,
     input: &VisitInput,
-    source: Source,
+    source: VisitSource,
 ) -> SResult<Recorded> {
     let clock = ctx.clock;
     let v = visit::validate(input, clock.now_local(), &|t| clock.offset_to_local(t))?;
@@ -89,7 +69,7 @@ pub fn record_valid(
     ctx: &Ctx,
     actor: &Actor,
     v: &ValidVisit,
-    source: Source,
+    source: VisitSource,
 ) -> SResult<Recorded> {
     let clock = ctx.clock;
     let now = crate::models::trunc(clock.now_utc());
@@ -228,7 +208,7 @@ pub fn record_valid(
         Some(e) => {
             if e.kind != values.kind {
                 return Err(FieldError::new("kind", "kind-changed")
-                    .arg("value", &e.kind)
+                    .arg("value", e.kind)
                     .into());
             }
             visit_model::update(conn, e.id, &values)?;
@@ -239,7 +219,7 @@ pub fn record_valid(
                 conn,
                 store_id,
                 v.external_id.as_deref(),
-                source.as_str(),
+                source,
                 actor.user_id,
                 &values,
                 now,
@@ -305,7 +285,7 @@ pub fn visit_values(
     VisitValues {
         customer_id,
         vehicle_id,
-        kind: v.kind.as_str().into(),
+        kind: v.kind,
         checked_in_at: clock.to_utc(v.checked_in_at),
         visit_date: v.checked_in_at.date(),
         picked_up_at: v.picked_up_at.map(|t| clock.to_utc(t)),
@@ -370,7 +350,7 @@ pub fn pickup(
         let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
         let owner = customer::by_id(conn, v.customer_id)?.and_then(|c| c.clerk_id);
         super::access::check(conn, actor, v.store_id, owner, clock.today(), "visit")?;
-        if v.kind == VisitKind::Consultation.as_str() {
+        if v.kind == VisitKind::Consultation {
             return Err(FieldError::new("picked_up_at", "pickup-consultation").into());
         }
         if v.picked_up_at.is_some() {
