@@ -146,12 +146,15 @@ pub fn outbound_follow_ups_on(
     conn: &mut DbConn,
     customer_id: i32,
     on: NaiveDate,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<Outcome>> {
     call_records::table
         .filter(call_records::customer_id.eq(customer_id))
         .filter(call_records::called_on.eq(on))
-        .filter(call_records::direction.eq("outbound"))
-        .filter(call_records::category.eq_any(["follow_up", "reminder"]))
+        .filter(call_records::direction.eq(Direction::Outbound.as_str()))
+        .filter(
+            call_records::category
+                .eq_any([Category::FollowUp.as_str(), Category::Reminder.as_str()]),
+        )
         // An amendment corrects a call; it is not another call.
         .filter(call_records::amends.is_null())
         .select(call_records::outcome)
