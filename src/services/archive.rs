@@ -4,40 +4,19 @@
 //! the archive task done (on time or late by its window) and opens one task per planned
 //! contact — the N1 entry being the maintenance reminder itself (window A10−7 … A10).
 
-use super::archive_sheet::{self, Sheet};
+pub use super::archive_sheet::ArchiveInput;
+use super::archive_sheet::{self, a10, Sheet};
 use super::{Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
-use crate::domain::archive::{PlanInput, PlannedContact, Purpose};
+use crate::domain::archive::{PlannedContact, Purpose};
 use crate::domain::error::FieldError;
-use crate::domain::maintenance::{next_maintenance_date, Reading};
 use crate::domain::task::{TaskKind, TaskStatus, Timeliness};
 use crate::models::archive::Archive;
 use crate::models::task::NewTask;
 use crate::models::{archive as archive_model, customer, task, user, visit as visit_model};
 use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
-
-/// The archive sheet as submitted: A-fields the clerk confirms or corrects (absent = keep the
-/// visit's value), the plan, and optionally when the sheet was really completed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArchiveInput {
-    pub customer_name: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub vehicle_model: Option<String>,
-    pub plate: Option<String>,
-    pub vehicle_type: Option<String>,
-    pub items: Option<Vec<String>>,
-    pub maintenance_interval_days: Option<String>,
-    pub maintenance_interval_km: Option<String>,
-    pub next_maintenance_date: Option<String>,
-    pub desired_services: Option<String>,
-    #[serde(default)]
-    pub plan: Vec<PlanInput>,
-    pub archived_at: Option<String>,
-}
+use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Completed {
@@ -74,33 +53,6 @@ fn service_history(
         .filter(|v| v.id != before_visit.id && v.checked_in_at <= before_visit.checked_in_at)
         .map(|v| format!("{} {}", v.visit_date, v.item_list().join("；")))
         .collect())
-}
-
-/// X3 for this visit: entered date, else the odometer estimate, else the interval in days.
-pub(super) fn a10(
-    conn: &mut DbConn,
-    v: &visit_model::Visit,
-    entered: Option<NaiveDate>,
-    days: Option<i32>,
-    km: Option<i32>,
-) -> SResult<Option<NaiveDate>> {
-    let current = v.odometer_km.map(|k| Reading {
-        on: v.visit_date,
-        km: k,
-    });
-    let previous = match v.vehicle_id {
-        Some(veh) => visit_model::last_reading(conn, veh, v.checked_in_at, Some(v.id))?
-            .map(|(on, km)| Reading { on, km }),
-        None => None,
-    };
-    Ok(next_maintenance_date(
-        entered,
-        v.visit_date,
-        days,
-        km,
-        previous,
-        current,
-    ))
 }
 
 pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) -> SResult<Draft> {

@@ -1,18 +1,67 @@
 //! R2 + R3: the archive sheet's fields as the clerk confirms or corrects them (A1–A11) and the
 //! next-service plan, checked all at once so the sheet comes back with every error named.
-//! `services::archive::complete` writes what this accepts.
+//! `services::archive::complete` writes what this accepts; X3's A10 for the sheet and its
+//! draft is here too.
 
 use super::{Ctx, SResult};
 use crate::db::DbConn;
-use crate::domain::archive::{validate_plan, PlannedContact};
+use crate::domain::archive::{validate_plan, PlanInput, PlannedContact};
 use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::maintenance::{next_maintenance_date, Reading};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::visit::{check_len, not_future, parse_date, parse_int, parse_local_datetime};
 use crate::models::{customer, visit as visit_model};
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 
-use super::archive::{a10, ArchiveInput};
+/// The archive sheet as submitted: A-fields the clerk confirms or corrects (absent = keep the
+/// visit's value), the plan, and optionally when the sheet was really completed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveInput {
+    pub customer_name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub vehicle_model: Option<String>,
+    pub plate: Option<String>,
+    pub vehicle_type: Option<String>,
+    pub items: Option<Vec<String>>,
+    pub maintenance_interval_days: Option<String>,
+    pub maintenance_interval_km: Option<String>,
+    pub next_maintenance_date: Option<String>,
+    pub desired_services: Option<String>,
+    #[serde(default)]
+    pub plan: Vec<PlanInput>,
+    pub archived_at: Option<String>,
+}
+
+/// X3 for this visit: entered date, else the odometer estimate, else the interval in days.
+pub(super) fn a10(
+    conn: &mut DbConn,
+    v: &visit_model::Visit,
+    entered: Option<NaiveDate>,
+    days: Option<i32>,
+    km: Option<i32>,
+) -> SResult<Option<NaiveDate>> {
+    let current = v.odometer_km.map(|k| Reading {
+        on: v.visit_date,
+        km: k,
+    });
+    let previous = match v.vehicle_id {
+        Some(veh) => visit_model::last_reading(conn, veh, v.checked_in_at, Some(v.id))?
+            .map(|(on, km)| Reading { on, km }),
+        None => None,
+    };
+    Ok(next_maintenance_date(
+        entered,
+        v.visit_date,
+        days,
+        km,
+        previous,
+        current,
+    ))
+}
 
 /// The sheet as accepted: each field as sent, else the visit's (or customer's) value.
 pub(super) struct Sheet {
