@@ -31,8 +31,8 @@ pub const LETTER_KINDS: [TaskKind; 2] = [TaskKind::EventLetter, TaskKind::Unreac
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordedItem {
     pub id: i32,
-    pub kind: String,
-    pub status: String,
+    pub kind: crate::domain::call::ItemKind,
+    pub status: crate::domain::item::ItemStatus,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -358,8 +358,8 @@ fn write_items(
         }
         items.push(RecordedItem {
             id,
-            kind: it.kind.as_str().into(),
-            status: status.into(),
+            kind: it.kind,
+            status,
         });
     }
     Ok(items)
