@@ -7,7 +7,8 @@
 use super::MultiBackend;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
-use diesel::sql_types::Text;
+use diesel::expression::AsExpression;
+use diesel::sql_types::{Nullable, Text};
 
 macro_rules! text_column {
     ($($t:ty),+ $(,)?) => {$(
@@ -34,12 +35,15 @@ macro_rules! text_column {
     )+};
 }
 
-use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::archive::Purpose;
+use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome};
 use crate::domain::event::EventKind;
 use crate::domain::item::{ItemStatus, ItemStep};
 use crate::domain::letter::LetterKind;
+use crate::domain::privacy::AnonymisationSource;
 use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
+use crate::domain::visit::{VisitKind, VisitSource};
 
 text_column!(
     TaskKind,
@@ -54,4 +58,28 @@ text_column!(
     EventKind,
     Role,
     LetterKind,
+    VisitKind,
+    VisitSource,
+    Purpose,
+    EventAnswer,
+    AnonymisationSource,
 );
+
+/// An optional enum as an insertable row writes it (`#[diesel(serialize_as = NullableText)]`
+/// on an `Option<Enum>` field): its text, or NULL. Needed because `From<Option<Enum>> for
+/// Option<String>` is not ours to implement (both types are foreign to this crate).
+#[derive(Debug, Clone)]
+pub struct NullableText(pub Option<String>);
+
+impl<T: Into<String>> From<Option<T>> for NullableText {
+    fn from(v: Option<T>) -> NullableText {
+        NullableText(v.map(Into::into))
+    }
+}
+
+impl AsExpression<Nullable<Text>> for NullableText {
+    type Expression = <Option<String> as AsExpression<Nullable<Text>>>::Expression;
+    fn as_expression(self) -> Self::Expression {
+        AsExpression::<Nullable<Text>>::as_expression(self.0)
+    }
+}

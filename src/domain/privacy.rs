@@ -5,7 +5,14 @@
 use super::error::FieldError;
 use super::phone::Phone;
 use super::role::Role;
+use super::task::text_enum;
 use chrono::{Datelike, NaiveDate};
+
+text_enum!(
+    /// Why a customer was anonymised: they asked (a supervisor records it), or the retention
+    /// period after their last visit ran out (the scheduled job).
+    AnonymisationSource { Request = "request", Retention = "retention" }
+);
 
 /// What one user may see of phone numbers, decided once per request: a supervisor sees every
 /// number of their store; a clerk sees the numbers of their own customers and of the

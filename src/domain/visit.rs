@@ -13,6 +13,12 @@ text_enum!(
     VisitKind { Repair = "repair", Maintenance = "maintenance", Consultation = "consultation" }
 );
 
+text_enum!(
+    /// Where a visit came from (kept on the row, for support): the web form, the JSON API, the
+    /// DMS import or the demo data.
+    VisitSource { Form = "form", Api = "api", Import = "import", Demo = "demo" }
+);
+
 /// The fields of CONTRACT.md's import, as text (empty = absent). `items` is already split.
 #[derive(Debug, Clone, Default)]
 pub struct VisitInput {
@@ -365,8 +371,8 @@ pub fn start_of(d: NaiveDate) -> NaiveDateTime {
 }
 
 /// A visit can be picked up once, and a consultation never (it has no pick-up, R4).
-pub fn can_pick_up(kind: &str, picked_up: bool) -> bool {
-    !picked_up && kind != VisitKind::Consultation.as_str()
+pub fn can_pick_up(kind: VisitKind, picked_up: bool) -> bool {
+    !picked_up && kind != VisitKind::Consultation
 }
 
 #[cfg(test)]

@@ -2173,7 +2173,9 @@ impl Gen<'_> {
             topics: c.topics,
             key_points: c.key_points,
             satisfied: c.satisfied,
-            event_answer: c.event_answer.map(str::to_string),
+            event_answer: c
+                .event_answer
+                .and_then(crate::domain::call::EventAnswer::parse),
             handled_by_id: c.handler,
             handled_by: handled_by.clone(),
             covering_for_id: c.covering,
@@ -2199,7 +2201,8 @@ impl Gen<'_> {
                 &rec.topics,
                 &rec.key_points,
                 rec.satisfied,
-                rec.event_answer.as_deref(),
+                rec.event_answer
+                    .map(crate::domain::call::EventAnswer::as_str),
                 rec.handled_by_id,
                 &rec.handled_by,
                 rec.covering_for_id,

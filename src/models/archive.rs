@@ -2,6 +2,7 @@
 
 use crate::db::schema::{archives, planned_contacts};
 use crate::db::DbConn;
+use crate::domain::archive::Purpose;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -79,7 +80,7 @@ pub struct PlannedContactRow {
     pub store_id: i32,
     pub archive_id: i32,
     pub customer_id: i32,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub planned_date: NaiveDate,
     pub talking_points: String,
     pub task_id: Option<i32>,
@@ -87,13 +88,15 @@ pub struct PlannedContactRow {
 }
 
 /// A planned contact of a next-service plan (R3), as written when the archive is completed.
+/// The purpose is written as its text (`serialize_as`), which diesel does for an owned row.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = planned_contacts)]
 pub struct NewPlannedContact<'a> {
     pub store_id: i32,
     pub archive_id: i32,
     pub customer_id: i32,
-    pub purpose: &'a str,
+    #[diesel(serialize_as = String)]
+    pub purpose: Purpose,
     pub planned_date: NaiveDate,
     pub talking_points: &'a str,
     pub created_at: NaiveDateTime,
@@ -101,7 +104,7 @@ pub struct NewPlannedContact<'a> {
 
 pub fn plan_insert(conn: &mut DbConn, p: &NewPlannedContact) -> QueryResult<i32> {
     diesel::insert_into(planned_contacts::table)
-        .values(p)
+        .values(p.clone())
         .returning(planned_contacts::id)
         .get_result(conn)
 }

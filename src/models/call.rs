@@ -3,8 +3,9 @@
 //! snapshots: they keep the customer's name and phone as they were when the call was made.
 
 use crate::db::schema::{call_records, call_register, items};
+use crate::db::text::NullableText;
 use crate::db::DbConn;
-use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome};
 use crate::domain::item::ItemStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -35,7 +36,8 @@ pub struct CallRecord {
     pub topics: String,
     pub key_points: String,
     pub satisfied: Option<bool>,
-    pub event_answer: Option<String>,
+    #[diesel(serialize_as = NullableText)]
+    pub event_answer: Option<EventAnswer>,
     pub handled_by_id: i32,
     pub handled_by: String,
     /// R9: the absent clerk this call was made for.
@@ -144,12 +146,15 @@ pub fn outbound_follow_ups_on(
     conn: &mut DbConn,
     customer_id: i32,
     on: NaiveDate,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<Outcome>> {
     call_records::table
         .filter(call_records::customer_id.eq(customer_id))
         .filter(call_records::called_on.eq(on))
-        .filter(call_records::direction.eq("outbound"))
-        .filter(call_records::category.eq_any(["follow_up", "reminder"]))
+        .filter(call_records::direction.eq(Direction::Outbound.as_str()))
+        .filter(
+            call_records::category
+                .eq_any([Category::FollowUp.as_str(), Category::Reminder.as_str()]),
+        )
         // An amendment corrects a call; it is not another call.
         .filter(call_records::amends.is_null())
         .select(call_records::outcome)

@@ -15,6 +15,16 @@ macro_rules! on_backend {
 
 /// Rows in multi-row INSERTs of `BULK_ROWS` each, on the backend's own connection.
 macro_rules! insert_chunks {
+    // Rows with an enum written as its text (`serialize_as`) insert by value only.
+    (by_value $conn:expr, $table:path, $rows:expr) => {{
+        let mut n = 0;
+        for chunk in $rows.chunks(crate::models::BULK_ROWS) {
+            n += on_backend!(&mut *$conn, |c| diesel::insert_into($table)
+                .values(chunk.to_vec())
+                .execute(c)?);
+        }
+        Ok(n)
+    }};
     ($conn:expr, $table:path, $rows:expr) => {{
         let mut n = 0;
         for chunk in $rows.chunks(crate::models::BULK_ROWS) {

@@ -2,6 +2,7 @@
 
 use crate::db::schema::{anonymisations, export_grants, users};
 use crate::db::DbConn;
+use crate::domain::privacy::AnonymisationSource;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -11,16 +12,18 @@ use serde::Serialize;
 pub struct NewAnonymisation {
     pub store_id: i32,
     pub customer_id: i32,
-    pub source: String,
+    #[diesel(serialize_as = String)]
+    pub source: AnonymisationSource,
     pub reason: String,
     pub by_id: Option<i32>,
     pub by_name: String,
     pub at: NaiveDateTime,
 }
 
+// The source is written as its text (`serialize_as`), which diesel does for an owned row.
 pub fn insert_anonymisation(conn: &mut DbConn, a: &NewAnonymisation) -> QueryResult<usize> {
     diesel::insert_into(anonymisations::table)
-        .values(a)
+        .values(a.clone())
         .execute(conn)
 }
 
@@ -28,7 +31,7 @@ pub fn insert_anonymisation(conn: &mut DbConn, a: &NewAnonymisation) -> QueryRes
 pub fn anonymised(
     conn: &mut DbConn,
     customer_id: i32,
-) -> QueryResult<Option<(NaiveDateTime, String, String)>> {
+) -> QueryResult<Option<(NaiveDateTime, String, AnonymisationSource)>> {
     anonymisations::table
         .filter(anonymisations::customer_id.eq(customer_id))
         .select((

@@ -256,7 +256,7 @@ pub fn keys(
 #[derive(QueryableByName, Debug, Clone)]
 pub struct KindCount {
     #[diesel(sql_type = Text)]
-    pub kind: String,
+    pub kind: TaskKind,
     #[diesel(sql_type = BigInt)]
     pub overdue: i64,
     #[diesel(sql_type = BigInt)]

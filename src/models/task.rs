@@ -397,13 +397,15 @@ pub fn of_event(conn: &mut DbConn, event_id: i32) -> QueryResult<Vec<Task>> {
 pub struct NewTaskRow {
     pub id: i32,
     pub store_id: i32,
-    pub kind: String,
+    #[diesel(serialize_as = String)]
+    pub kind: TaskKind,
     pub customer_id: i32,
     pub visit_id: Option<i32>,
     pub clerk_id: i32,
     pub window_start: NaiveDate,
     pub window_end: NaiveDate,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: TaskStatus,
     pub attempts: i32,
     pub planned_contact_id: Option<i32>,
     pub item_id: Option<i32>,
@@ -417,13 +419,13 @@ impl NewTaskRow {
         NewTaskRow {
             id,
             store_id: t.store_id,
-            kind: t.kind.as_str().to_string(),
+            kind: t.kind,
             customer_id: t.customer_id,
             visit_id: t.visit_id,
             clerk_id: t.clerk_id,
             window_start: t.window.start,
             window_end: t.window.end,
-            status: TaskStatus::Open.as_str().to_string(),
+            status: TaskStatus::Open,
             attempts: 0,
             planned_contact_id: t.planned_contact_id,
             item_id: t.item_id,
@@ -436,7 +438,7 @@ impl NewTaskRow {
 
 /// Tasks in multi-row INSERTs.
 pub fn insert_many(conn: &mut DbConn, rows: &[NewTaskRow]) -> QueryResult<usize> {
-    insert_chunks!(conn, tasks::table, rows)
+    insert_chunks!(by_value conn, tasks::table, rows)
 }
 
 /// Which of these visits already have a task of `kind` (one query a batch).

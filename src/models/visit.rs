@@ -2,6 +2,7 @@
 
 use crate::db::schema::visits;
 use crate::db::DbConn;
+use crate::domain::visit::{VisitKind, VisitSource};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -14,7 +15,7 @@ pub struct Visit {
     pub customer_id: i32,
     pub vehicle_id: Option<i32>,
     pub external_id: Option<String>,
-    pub kind: String,
+    pub kind: VisitKind,
     pub checked_in_at: NaiveDateTime,
     pub visit_date: NaiveDate,
     pub picked_up_at: Option<NaiveDateTime>,
@@ -25,7 +26,7 @@ pub struct Visit {
     pub next_maintenance_date: Option<NaiveDate>,
     pub desired_services: Option<String>,
     pub odometer_km: Option<i32>,
-    pub source: String,
+    pub source: VisitSource,
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -41,13 +42,16 @@ impl Visit {
     }
 }
 
-/// The values a visit is written with; the same for an insert and an update.
+/// The values a visit is written with; the same for an insert and an update. The kind is
+/// written as its text (`serialize_as`), which diesel does for an owned row: `insert` and
+/// `update` take a clone.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = visits, treat_none_as_null = true)]
 pub struct VisitValues {
     pub customer_id: i32,
     pub vehicle_id: Option<i32>,
-    pub kind: String,
+    #[diesel(serialize_as = String)]
+    pub kind: VisitKind,
     pub checked_in_at: NaiveDateTime,
     pub visit_date: NaiveDate,
     pub picked_up_at: Option<NaiveDateTime>,
@@ -67,7 +71,7 @@ pub fn insert(
     conn: &mut DbConn,
     store_id: i32,
     external_id: Option<&str>,
-    source: &str,
+    source: VisitSource,
     created_by: Option<i32>,
     v: &VisitValues,
     now: NaiveDateTime,
@@ -76,17 +80,19 @@ pub fn insert(
         .values((
             visits::store_id.eq(store_id),
             visits::external_id.eq(external_id),
-            visits::source.eq(source),
+            visits::source.eq(source.as_str()),
             visits::created_by.eq(created_by),
             visits::created_at.eq(now),
-            v,
+            v.clone(),
         ))
         .returning(visits::id)
         .get_result(conn)
 }
 
 pub fn update(conn: &mut DbConn, id: i32, v: &VisitValues) -> QueryResult<usize> {
-    diesel::update(visits::table.find(id)).set(v).execute(conn)
+    diesel::update(visits::table.find(id))
+        .set(v.clone())
+        .execute(conn)
 }
 
 pub fn by_id(conn: &mut DbConn, id: i32) -> QueryResult<Option<Visit>> {
@@ -180,7 +186,8 @@ pub struct NewVisit {
     pub id: i32,
     pub store_id: i32,
     pub external_id: Option<String>,
-    pub source: String,
+    #[diesel(serialize_as = String)]
+    pub source: VisitSource,
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
     #[diesel(embed)]
@@ -230,5 +237,5 @@ pub fn readings_of(conn: &mut DbConn, vehicle_ids: &[i32]) -> QueryResult<Vec<Re
 
 /// Visits in multi-row INSERTs.
 pub fn insert_many(conn: &mut DbConn, rows: &[NewVisit]) -> QueryResult<usize> {
-    insert_chunks!(conn, visits::table, rows)
+    insert_chunks!(by_value conn, visits::table, rows)
 }

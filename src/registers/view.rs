@@ -91,7 +91,7 @@ pub fn extra(conn: &mut DbConn, register: Register, id: i32, lang: &str) -> Quer
             if let Some(a) = &r.event_answer {
                 x.facts.push(fact(
                     "field-event_answer",
-                    I18N.coded(lang, "event-answer", a),
+                    I18N.coded(lang, "event-answer", a.as_str()),
                 ));
             }
             let raised = lines::items_of_record(conn, id)?;

@@ -9,6 +9,7 @@ use crate::domain::role::Role;
 use crate::domain::visit::parse_date;
 use crate::models::absence::{self, NewAbsence};
 use crate::models::{trunc, user};
+use chrono::NaiveDate;
 use diesel::OptionalExtension;
 
 pub struct AbsenceInput {
@@ -32,6 +33,52 @@ fn required_date(
 }
 
 pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput) -> SResult<i32> {
+    let a = check(input)?;
+    write_tx(conn, |conn| {
+        let (clerk, sub, store_id) = clerk_and_substitute(conn, actor, &a)?;
+        check_free(conn, &a)?;
+        let id = absence::insert(
+            conn,
+            &NewAbsence {
+                store_id,
+                clerk_id: a.clerk_id,
+                substitute_id: a.substitute_id,
+                from_date: a.from,
+                to_date: a.to,
+                note: a.note,
+                created_by: actor.user_id,
+                created_at: trunc(ctx.clock.now_utc()),
+            },
+        )?;
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "absence.create",
+            &clerk.username,
+            &audit::detail(&[
+                ("from", a.from.to_string().into()),
+                ("to", a.to.to_string().into()),
+                ("substitute", sub.display_name.clone().into()),
+            ]),
+            "ok",
+        )?;
+        Ok(id)
+    })
+}
+
+/// An absence as the form gave it, checked.
+struct Checked<'a> {
+    from: NaiveDate,
+    to: NaiveDate,
+    clerk_id: i32,
+    substitute_id: i32,
+    note: Option<&'a str>,
+}
+
+/// Every field at once: both dates, in order; the clerk and a substitute who is someone
+/// else; the note within its length.
+fn check(input: &AbsenceInput) -> Result<Checked<'_>, FieldErrors> {
     let mut errs = FieldErrors::default();
     let from = required_date(&mut errs, "from", input.from.as_deref());
     let to = required_date(&mut errs, "to", input.to.as_deref());
@@ -61,66 +108,53 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, input: &AbsenceInput)
         errs.take(crate::domain::visit::check_len("note", n, 500));
     }
     if !errs.is_empty() {
-        return Err(errs.into());
+        return Err(errs);
     }
-    let (from, to, clerk_id, substitute_id) = (
-        from.expect("checked"),
-        to.expect("checked"),
-        clerk_id.expect("checked"),
-        substitute_id.expect("checked"),
-    );
-    write_tx(conn, |conn| {
-        let clerk = user::by_id(conn, clerk_id)
-            .optional()?
-            .filter(|u| u.role == Role::Clerk)
-            .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
-        let store_id = clerk
-            .store_id
-            .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
-        if !actor.in_store(store_id) {
-            return Err(FieldError::new("clerk_id", "clerk-other-store").into());
-        }
-        let sub = user::by_id(conn, substitute_id)
-            .optional()?
-            .filter(|u| !u.disabled && (u.role == Role::Clerk || u.role == Role::Supervisor));
-        let sub = sub.ok_or_else(|| FieldError::new("substitute_id", "clerk-unknown"))?;
-        if sub.store_id != Some(store_id) {
-            return Err(FieldError::new("substitute_id", "clerk-other-store").into());
-        }
-        if !absence::overlapping(conn, clerk_id, from, to)?.is_empty() {
-            return Err(FieldError::new("from", "absence-overlaps").into());
-        }
-        if !absence::overlapping(conn, substitute_id, from, to)?.is_empty() {
-            return Err(FieldError::new("substitute_id", "substitute-absent").into());
-        }
-        let id = absence::insert(
-            conn,
-            &NewAbsence {
-                store_id,
-                clerk_id,
-                substitute_id,
-                from_date: from,
-                to_date: to,
-                note,
-                created_by: actor.user_id,
-                created_at: trunc(ctx.clock.now_utc()),
-            },
-        )?;
-        audit::record(
-            conn,
-            ctx,
-            actor,
-            "absence.create",
-            &clerk.username,
-            &audit::detail(&[
-                ("from", from.to_string().into()),
-                ("to", to.to_string().into()),
-                ("substitute", sub.display_name.clone().into()),
-            ]),
-            "ok",
-        )?;
-        Ok(id)
+    Ok(Checked {
+        from: from.expect("checked"),
+        to: to.expect("checked"),
+        clerk_id: clerk_id.expect("checked"),
+        substitute_id: substitute_id.expect("checked"),
+        note,
     })
+}
+
+/// The absent clerk (a clerk of the actor's store) and the substitute (an active clerk or
+/// supervisor of the same store), and that store.
+fn clerk_and_substitute(
+    conn: &mut DbConn,
+    actor: &Actor,
+    a: &Checked,
+) -> SResult<(user::User, user::User, i32)> {
+    let clerk = user::by_id(conn, a.clerk_id)
+        .optional()?
+        .filter(|u| u.role == Role::Clerk)
+        .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
+    let store_id = clerk
+        .store_id
+        .ok_or_else(|| FieldError::new("clerk_id", "clerk-unknown"))?;
+    if !actor.in_store(store_id) {
+        return Err(FieldError::new("clerk_id", "clerk-other-store").into());
+    }
+    let sub = user::by_id(conn, a.substitute_id)
+        .optional()?
+        .filter(|u| !u.disabled && (u.role == Role::Clerk || u.role == Role::Supervisor));
+    let sub = sub.ok_or_else(|| FieldError::new("substitute_id", "clerk-unknown"))?;
+    if sub.store_id != Some(store_id) {
+        return Err(FieldError::new("substitute_id", "clerk-other-store").into());
+    }
+    Ok((clerk, sub, store_id))
+}
+
+/// R9: one absence at a time for a clerk, and the substitute is not away themselves.
+fn check_free(conn: &mut DbConn, a: &Checked) -> SResult<()> {
+    if !absence::overlapping(conn, a.clerk_id, a.from, a.to)?.is_empty() {
+        return Err(FieldError::new("from", "absence-overlaps").into());
+    }
+    if !absence::overlapping(conn, a.substitute_id, a.from, a.to)?.is_empty() {
+        return Err(FieldError::new("substitute_id", "substitute-absent").into());
+    }
+    Ok(())
 }
 
 pub fn cancel(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<()> {

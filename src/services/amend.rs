@@ -13,10 +13,11 @@ use crate::domain::visit::check_len;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
-use crate::models::{trunc, user};
+use crate::models::trunc;
+use crate::models::user::{self, User};
 use crate::registers::chain;
 use crate::registers::numbering::{self, Register};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 
 /// The corrections asked for (absent = keep the original's value) and the reason.
@@ -52,7 +53,8 @@ fn text(v: &Option<String>, orig: &str) -> String {
     blank(v).unwrap_or(orig).to_string()
 }
 
-/// Amends a line of `register`; returns the amendment's number.
+/// Amends a line of `register`; returns the amendment's number. R11: the corrections are
+/// checked first, then the amendment is written in the register's own way and audited.
 pub fn amend(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -61,6 +63,50 @@ pub fn amend(
     line_id: i32,
     c: &Correction,
 ) -> SResult<String> {
+    let fix = check(c)?;
+    let handler = user::by_id(conn, actor.user_id.ok_or(ServiceError::Forbidden)?)?;
+    let now = trunc(ctx.clock.now_utc());
+    write_tx(conn, |conn| {
+        let a = Amending {
+            actor,
+            register,
+            line_id,
+            c,
+            fix: &fix,
+            handler: &handler,
+            now,
+        };
+        let no = match register {
+            Register::CallRegister => amend_call_register(conn, &a)?,
+            Register::LetterRegister => amend_letter_register(conn, &a)?,
+            Register::CallRecords => amend_call_record(conn, &a)?,
+            Register::Archives => amend_archive(conn, &a)?,
+        };
+        audit::record(
+            conn,
+            ctx,
+            actor,
+            "register.amend",
+            register.key(),
+            &format!("{no}: {}", fix.why),
+            "ok",
+        )?;
+        Ok(no)
+    })
+}
+
+/// The corrections as checked: the reason, and the coded fields parsed (`None`: keep the
+/// original's).
+struct Fix {
+    why: String,
+    phone: Option<String>,
+    category: Option<Category>,
+    outcome: Option<Outcome>,
+}
+
+/// Checks every correction at once: the reason is required, texts within their lengths, the
+/// phone and the codes parsed.
+fn check(c: &Correction) -> Result<Fix, FieldErrors> {
     let mut errs = FieldErrors::default();
     let why = errs.take(reason(c));
     for (field, value, max) in [
@@ -101,146 +147,166 @@ pub fn amend(
         None => Some(None),
     };
     if !errs.is_empty() {
-        return Err(errs.into());
+        return Err(errs);
     }
-    let (why, phone, category, outcome) = (
-        why.expect("checked"),
-        phone.expect("checked"),
-        category.expect("checked"),
-        outcome.expect("checked"),
-    );
-    let handler = user::by_id(conn, actor.user_id.ok_or(ServiceError::Forbidden)?)?;
-    let now = trunc(ctx.clock.now_utc());
-    write_tx(conn, |conn| {
-        // Each register the same way: the original (of the actor's store), the next number in
-        // the original's year, the corrected copy with `amends` and the reason, its chain link.
-        macro_rules! amend_line {
-            ($t:ident, $model:ty, $no:ident, $date:ident, $link:path, $build:expr) => {{
-                let orig: $model = $t::table
-                    .find(line_id)
-                    .select(<$model>::as_select())
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ServiceError::NotFound("line"))?;
-                if !actor.in_store(orig.store_id) {
-                    return Err(ServiceError::NotFound("line"));
-                }
-                let (_, no) = numbering::next(conn, orig.store_id, register, orig.$date.year())?;
-                let build: &dyn Fn(&$model, String) -> $model = &$build;
-                let mut line = build(&orig, no.clone());
-                line.id = diesel::insert_into($t::table)
-                    .values((
-                        line.clone(),
-                        $t::amends.eq(&orig.$no),
-                        $t::amend_reason.eq(&why),
-                    ))
-                    .returning($t::id)
-                    .get_result(conn)?;
-                let chained = chain::with_amendment(
-                    $link(&line),
-                    &Some(orig.$no.clone()),
-                    &Some(why.clone()),
-                );
-                chain::append(conn, register, &chained, now)?;
-                no
-            }};
-        }
-        let no = match register {
-            Register::CallRegister => amend_line!(
-                call_register,
-                RegisterLine,
-                register_no,
-                called_on,
-                chain::register_line,
-                |orig: &RegisterLine, no| RegisterLine {
-                    id: 0,
-                    register_no: no,
-                    customer_name: text(&c.customer_name, &orig.customer_name),
-                    phone: phone.clone().unwrap_or(orig.phone.clone()),
-                    category: category.unwrap_or(orig.category),
-                    outcome: outcome.unwrap_or(orig.outcome),
-                    handled_by_id: handler.id,
-                    handled_by: handler.display_name.clone(),
-                    created_at: now,
-                    ..orig.clone()
-                }
-            ),
-            Register::LetterRegister => amend_line!(
-                letter_register,
-                LetterLine,
-                register_no,
-                sent_on,
-                chain::letter_line,
-                |orig: &LetterLine, no| LetterLine {
-                    id: 0,
-                    register_no: no,
-                    customer_name: text(&c.customer_name, &orig.customer_name),
-                    address: text(&c.address, &orig.address),
-                    subject: text(&c.subject, &orig.subject),
-                    handled_by_id: handler.id,
-                    handled_by: handler.display_name.clone(),
-                    created_at: now,
-                    ..orig.clone()
-                }
-            ),
-            Register::CallRecords => amend_line!(
-                call_records,
-                CallRecord,
-                record_no,
-                called_on,
-                chain::call_record_line,
-                |orig: &CallRecord, no| CallRecord {
-                    id: 0,
-                    record_no: no,
-                    // The amendment is not another call on the task (X4 counts calls).
-                    task_id: None,
-                    customer_name: text(&c.customer_name, &orig.customer_name),
-                    phone: phone.clone().unwrap_or(orig.phone.clone()),
-                    category: category.unwrap_or(orig.category),
-                    key_points: text(&c.key_points, &orig.key_points),
-                    handled_by_id: handler.id,
-                    handled_by: handler.display_name.clone(),
-                    created_at: now,
-                    ..orig.clone()
-                }
-            ),
-            Register::Archives => amend_line!(
-                archives,
-                Archive,
-                archive_no,
-                archived_on,
-                chain::archive_line,
-                |orig: &Archive, no| {
-                    let opt = |v: &Option<String>, o: &Option<String>| {
-                        blank(v).map(str::to_string).or(o.clone())
-                    };
-                    Archive {
-                        id: 0,
-                        archive_no: no,
-                        task_id: None,
-                        customer_name: text(&c.customer_name, &orig.customer_name),
-                        address: opt(&c.address, &orig.address),
-                        phone: phone.clone().unwrap_or(orig.phone.clone()),
-                        vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
-                        vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
-                        desired_services: opt(&c.desired_services, &orig.desired_services),
-                        archived_by_id: handler.id,
-                        archived_by: handler.display_name.clone(),
-                        created_at: now,
-                        ..orig.clone()
-                    }
-                }
-            ),
-        };
-        audit::record(
-            conn,
-            ctx,
-            actor,
-            "register.amend",
-            register.key(),
-            &format!("{no}: {why}"),
-            "ok",
-        )?;
-        Ok(no)
+    Ok(Fix {
+        why: why.expect("checked"),
+        phone: phone.expect("checked"),
+        category: category.expect("checked"),
+        outcome: outcome.expect("checked"),
     })
+}
+
+/// One amendment being written: what each register's step reads.
+struct Amending<'a> {
+    actor: &'a Actor,
+    register: Register,
+    line_id: i32,
+    c: &'a Correction,
+    fix: &'a Fix,
+    handler: &'a User,
+    now: NaiveDateTime,
+}
+
+// Each register the same way: the original (of the actor's store), the next number in the
+// original's year, the corrected copy with `amends` and the reason, its chain link. A macro,
+// because the four tables share the shape but no type.
+macro_rules! amend_line {
+    ($conn:ident, $a:ident, $t:ident, $model:ty, $no:ident, $date:ident, $link:path, $build:expr) => {{
+        let orig: $model = $t::table
+            .find($a.line_id)
+            .select(<$model>::as_select())
+            .first($conn)
+            .optional()?
+            .ok_or(ServiceError::NotFound("line"))?;
+        if !$a.actor.in_store(orig.store_id) {
+            return Err(ServiceError::NotFound("line"));
+        }
+        let (_, no) = numbering::next($conn, orig.store_id, $a.register, orig.$date.year())?;
+        let build: &dyn Fn(&$model, String) -> $model = &$build;
+        let mut line = build(&orig, no.clone());
+        let why = &$a.fix.why;
+        line.id = diesel::insert_into($t::table)
+            .values((
+                line.clone(),
+                $t::amends.eq(&orig.$no),
+                $t::amend_reason.eq(why),
+            ))
+            .returning($t::id)
+            .get_result($conn)?;
+        let chained =
+            chain::with_amendment($link(&line), &Some(orig.$no.clone()), &Some(why.clone()));
+        chain::append($conn, $a.register, &chained, $a.now)?;
+        Ok(no)
+    }};
+}
+
+/// The call register: name, phone, category and outcome may be corrected.
+fn amend_call_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
+    let (c, fix) = (a.c, a.fix);
+    amend_line!(
+        conn,
+        a,
+        call_register,
+        RegisterLine,
+        register_no,
+        called_on,
+        chain::register_line,
+        |orig: &RegisterLine, no| RegisterLine {
+            id: 0,
+            register_no: no,
+            customer_name: text(&c.customer_name, &orig.customer_name),
+            phone: fix.phone.clone().unwrap_or(orig.phone.clone()),
+            category: fix.category.unwrap_or(orig.category),
+            outcome: fix.outcome.unwrap_or(orig.outcome),
+            handled_by_id: a.handler.id,
+            handled_by: a.handler.display_name.clone(),
+            created_at: a.now,
+            ..orig.clone()
+        }
+    )
+}
+
+/// The letter register: name, address and subject may be corrected.
+fn amend_letter_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
+    let c = a.c;
+    amend_line!(
+        conn,
+        a,
+        letter_register,
+        LetterLine,
+        register_no,
+        sent_on,
+        chain::letter_line,
+        |orig: &LetterLine, no| LetterLine {
+            id: 0,
+            register_no: no,
+            customer_name: text(&c.customer_name, &orig.customer_name),
+            address: text(&c.address, &orig.address),
+            subject: text(&c.subject, &orig.subject),
+            handled_by_id: a.handler.id,
+            handled_by: a.handler.display_name.clone(),
+            created_at: a.now,
+            ..orig.clone()
+        }
+    )
+}
+
+/// The call records: name, phone, category and key points may be corrected.
+fn amend_call_record(conn: &mut DbConn, a: &Amending) -> SResult<String> {
+    let (c, fix) = (a.c, a.fix);
+    amend_line!(
+        conn,
+        a,
+        call_records,
+        CallRecord,
+        record_no,
+        called_on,
+        chain::call_record_line,
+        |orig: &CallRecord, no| CallRecord {
+            id: 0,
+            record_no: no,
+            // The amendment is not another call on the task (X4 counts calls).
+            task_id: None,
+            customer_name: text(&c.customer_name, &orig.customer_name),
+            phone: fix.phone.clone().unwrap_or(orig.phone.clone()),
+            category: fix.category.unwrap_or(orig.category),
+            key_points: text(&c.key_points, &orig.key_points),
+            handled_by_id: a.handler.id,
+            handled_by: a.handler.display_name.clone(),
+            created_at: a.now,
+            ..orig.clone()
+        }
+    )
+}
+
+/// The archive sheets: name, address, phone, the vehicle's model and type and the desired
+/// services may be corrected.
+fn amend_archive(conn: &mut DbConn, a: &Amending) -> SResult<String> {
+    let (c, fix) = (a.c, a.fix);
+    let opt = |v: &Option<String>, o: &Option<String>| blank(v).map(str::to_string).or(o.clone());
+    amend_line!(
+        conn,
+        a,
+        archives,
+        Archive,
+        archive_no,
+        archived_on,
+        chain::archive_line,
+        |orig: &Archive, no| Archive {
+            id: 0,
+            archive_no: no,
+            task_id: None,
+            customer_name: text(&c.customer_name, &orig.customer_name),
+            address: opt(&c.address, &orig.address),
+            phone: fix.phone.clone().unwrap_or(orig.phone.clone()),
+            vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
+            vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
+            desired_services: opt(&c.desired_services, &orig.desired_services),
+            archived_by_id: a.handler.id,
+            archived_by: a.handler.display_name.clone(),
+            created_at: a.now,
+            ..orig.clone()
+        }
+    )
 }

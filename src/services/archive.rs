@@ -4,42 +4,19 @@
 //! the archive task done (on time or late by its window) and opens one task per planned
 //! contact — the N1 entry being the maintenance reminder itself (window A10−7 … A10).
 
+pub use super::archive_sheet::ArchiveInput;
+use super::archive_sheet::{self, a10, Sheet};
 use super::{Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
-use crate::domain::archive::{validate_plan, PlanInput, PlannedContact, Purpose};
-use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::maintenance::{next_maintenance_date, Reading};
-use crate::domain::phone::Phone;
-use crate::domain::plate::Plate;
+use crate::domain::archive::{PlannedContact, Purpose};
+use crate::domain::error::FieldError;
 use crate::domain::task::{TaskKind, TaskStatus, Timeliness};
-use crate::domain::visit::{check_len, not_future, parse_date, parse_int, parse_local_datetime};
 use crate::models::archive::Archive;
 use crate::models::task::NewTask;
 use crate::models::{archive as archive_model, customer, task, user, visit as visit_model};
 use crate::registers::numbering::{self, Register};
-use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-
-/// The archive sheet as submitted: A-fields the clerk confirms or corrects (absent = keep the
-/// visit's value), the plan, and optionally when the sheet was really completed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArchiveInput {
-    pub customer_name: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub vehicle_model: Option<String>,
-    pub plate: Option<String>,
-    pub vehicle_type: Option<String>,
-    pub items: Option<Vec<String>>,
-    pub maintenance_interval_days: Option<String>,
-    pub maintenance_interval_km: Option<String>,
-    pub next_maintenance_date: Option<String>,
-    pub desired_services: Option<String>,
-    #[serde(default)]
-    pub plan: Vec<PlanInput>,
-    pub archived_at: Option<String>,
-}
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Completed {
@@ -65,10 +42,6 @@ pub struct Draft {
     pub can_complete: bool,
 }
 
-fn blank(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// A12: the customer's earlier visits here, one line each: date and items.
 fn service_history(
     conn: &mut DbConn,
@@ -80,33 +53,6 @@ fn service_history(
         .filter(|v| v.id != before_visit.id && v.checked_in_at <= before_visit.checked_in_at)
         .map(|v| format!("{} {}", v.visit_date, v.item_list().join("；")))
         .collect())
-}
-
-/// X3 for this visit: entered date, else the odometer estimate, else the interval in days.
-fn a10(
-    conn: &mut DbConn,
-    v: &visit_model::Visit,
-    entered: Option<NaiveDate>,
-    days: Option<i32>,
-    km: Option<i32>,
-) -> SResult<Option<NaiveDate>> {
-    let current = v.odometer_km.map(|k| Reading {
-        on: v.visit_date,
-        km: k,
-    });
-    let previous = match v.vehicle_id {
-        Some(veh) => visit_model::last_reading(conn, veh, v.checked_in_at, Some(v.id))?
-            .map(|(on, km)| Reading { on, km }),
-        None => None,
-    };
-    Ok(next_maintenance_date(
-        entered,
-        v.visit_date,
-        days,
-        km,
-        previous,
-        current,
-    ))
 }
 
 pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) -> SResult<Draft> {
@@ -156,16 +102,9 @@ pub fn draft(conn: &mut DbConn, actor: &Actor, visit_id: i32, today: NaiveDate) 
     })
 }
 
-/// A required A-field as sent: `Ok(None)` not sent (keep the visit's value), `Err(())` sent
-/// empty, `Ok(Some(text))` otherwise.
-fn required(v: &Option<String>) -> Result<Option<&str>, ()> {
-    match v.as_deref().map(str::trim) {
-        None => Ok(None),
-        Some("") => Err(()),
-        Some(t) => Ok(Some(t)),
-    }
-}
-
+/// R2 + R3: completes a visit's archive sheet — the sheet checked, its corrections written
+/// to the customer, vehicle and visit, the archive numbered and chained, its task done, and
+/// one task per planned contact opened.
 pub fn complete(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -174,219 +113,40 @@ pub fn complete(
     input: &ArchiveInput,
 ) -> SResult<Completed> {
     let clock = ctx.clock;
-    let cadence = ctx.cadence();
     write_tx(conn, |conn| {
-        let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
-        let cust =
-            customer::by_id(conn, v.customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
-        if !actor.in_store(v.store_id) {
-            return Err(ServiceError::NotFound("visit"));
-        }
-        // R9: the designated clerk, or whoever covers for them today, or a supervisor.
-        super::cover::may_work_on(
-            conn,
-            actor,
-            v.store_id,
-            cust.clerk_id.unwrap_or(0),
-            clock.today(),
-        )?;
-        if archive_model::by_visit(conn, v.id)?.is_some() {
-            return Err(ServiceError::Conflict("archive-done"));
-        }
-        let archive_task =
-            task::of_visit(conn, v.id, TaskKind::Archive)?.ok_or(ServiceError::NotFound("task"))?;
-        if archive_task.status != TaskStatus::Open {
-            return Err(ServiceError::Conflict("task-not-open"));
-        }
-
-        // Validate every field at once.
-        let mut errs = FieldErrors::default();
-        // Issue 12: a required field sent empty (cleared on the sheet) is an error naming
-        // it; only a field not sent at all keeps the visit's value.
-        let name = match required(&input.customer_name) {
-            Ok(Some(n)) => errs.take(check_len("customer_name", n, 100)),
-            Ok(None) => Some(cust.name.clone()),
-            Err(()) => errs.take(Err(FieldError::new("customer_name", "required"))),
-        };
-        let phone = match required(&input.phone) {
-            Ok(Some(p)) => errs
-                .take(Phone::parse("phone", p))
-                .map(|p| p.as_str().to_string()),
-            Ok(None) => Some(cust.phone.clone()),
-            Err(()) => errs.take(Err(FieldError::new("phone", "required"))),
-        };
-        let address = match blank(&input.address) {
-            Some(a) => errs.take(check_len("address", a, 200)).map(Some),
-            None => Some(cust.address.clone()),
-        };
-        let vehicle = match v.vehicle_id {
-            Some(id) => customer::vehicles_of(conn, cust.id)?
-                .into_iter()
-                .find(|x| x.id == id),
-            None => None,
-        };
-        let plate = match required(&input.plate) {
-            Ok(Some(p)) => errs
-                .take(Plate::parse("plate", p))
-                .map(|p| Some(p.as_str().to_string())),
-            Ok(None) => Some(vehicle.as_ref().map(|x| x.plate.clone())),
-            // A visit without a vehicle may stay without one.
-            Err(()) if vehicle.is_none() => Some(None),
-            Err(()) => errs.take(Err(FieldError::new("plate", "required"))),
-        };
-        let model = match blank(&input.vehicle_model) {
-            Some(m) => errs.take(check_len("vehicle_model", m, 60)).map(Some),
-            None => Some(vehicle.as_ref().and_then(|x| x.model.clone())),
-        };
-        let vtype = match blank(&input.vehicle_type) {
-            Some(t) => errs.take(check_len("vehicle_type", t, 30)).map(Some),
-            None => Some(vehicle.as_ref().and_then(|x| x.vehicle_type.clone())),
-        };
-        let items = match &input.items {
-            Some(list) => list
-                .iter()
-                .map(|i| i.trim().to_string())
-                .filter(|i| !i.is_empty())
-                .collect(),
-            None => v.item_list(),
-        };
-        let days = match blank(&input.maintenance_interval_days) {
-            Some(s) => errs
-                .take(parse_int("maintenance_interval_days", s, 1, 3650))
-                .map(Some),
-            None => Some(v.maintenance_interval_days),
-        };
-        let km = match blank(&input.maintenance_interval_km) {
-            Some(s) => errs
-                .take(parse_int("maintenance_interval_km", s, 1, 200_000))
-                .map(Some),
-            None => Some(v.maintenance_interval_km),
-        };
-        let entered = match blank(&input.next_maintenance_date) {
-            Some(s) => match errs.take(parse_date("next_maintenance_date", s)) {
-                Some(d) if d <= v.visit_date => {
-                    errs.push(FieldError::new(
-                        "next_maintenance_date",
-                        "date-not-after-visit",
-                    ));
-                    None
-                }
-                d => d.map(Some),
-            },
-            None => Some(v.next_maintenance_date),
-        };
-        let desired = match blank(&input.desired_services) {
-            Some(s) => errs.take(check_len("desired_services", s, 500)).map(Some),
-            None => Some(v.desired_services.clone()),
-        };
-        let archived_local = match blank(&input.archived_at) {
-            None => Some(clock.now_local()),
-            Some(s) => errs.take(
-                parse_local_datetime("archived_at", s, &|t| clock.offset_to_local(t))
-                    .and_then(|t| not_future("archived_at", t, clock.now_local())),
-            ),
-        };
-        if let Some(t) = archived_local {
-            if clock.to_utc(t) < v.checked_in_at {
-                errs.push(FieldError::new("archived_at", "archived-before-visit"));
-            }
-        }
-        let next = match (&entered, &days, &km) {
-            (Some(e), Some(d), Some(k)) => a10(conn, &v, *e, *d, *k)?,
-            _ => None,
-        };
-        let plan = match validate_plan(&input.plan, v.visit_date, next) {
-            Ok(p) => p,
-            Err(e) => {
-                errs.0.extend(e.0);
-                Vec::new()
-            }
-        };
-        if !errs.is_empty() {
-            return Err(errs.into());
-        }
-        let (name, phone, address, plate, model, vtype, days, km, desired, archived_local) = (
-            name.expect("checked"),
-            phone.expect("checked"),
-            address.expect("checked"),
-            plate.expect("checked"),
-            model.expect("checked"),
-            vtype.expect("checked"),
-            days.expect("checked"),
-            km.expect("checked"),
-            desired.expect("checked"),
-            archived_local.expect("checked"),
-        );
+        let (v, cust, archive_task) = open_sheet(conn, ctx, actor, visit_id)?;
+        let sheet = archive_sheet::validate(conn, ctx, input, &v, &cust)?;
         let now = crate::models::trunc(clock.now_utc());
-        if phone != cust.phone {
-            if let Some(other) = customer::by_phone(conn, v.store_id, &phone)? {
-                if other.id != cust.id {
-                    return Err(FieldError::new("phone", "phone-taken")
-                        .arg("name", other.name)
-                        .into());
-                }
-            }
-        }
-
-        // Corrections on the sheet correct the customer, the vehicle and the visit.
-        customer::update_contact(conn, cust.id, &name, &phone, address.as_deref(), now)?;
-        if let Some(veh) = &vehicle {
-            if plate.as_deref() != Some(veh.plate.as_str()) {
-                if let Some(p) = &plate {
-                    if customer::vehicle_by_plate(conn, v.store_id, p)?.is_some() {
-                        return Err(FieldError::new("plate", "plate-taken").into());
-                    }
-                    diesel::update(crate::db::schema::vehicles::table.find(veh.id))
-                        .set(crate::db::schema::vehicles::plate.eq(p))
-                        .execute(conn)?;
-                }
-            }
-            customer::vehicle_update(
-                conn,
-                veh.id,
-                cust.id,
-                model.as_deref(),
-                vtype.as_deref(),
-                now,
-            )?;
-        }
-        let mut values = visit_values(&v, now);
-        values.items = serde_json::to_string(&items).expect("strings serialise");
-        values.maintenance_interval_days = days;
-        values.maintenance_interval_km = km;
-        values.next_maintenance_date = next;
-        values.desired_services = desired.clone();
-        visit_model::update(conn, v.id, &values)?;
-
-        let archived_at = crate::models::trunc(clock.to_utc(archived_local));
-        let archived_on = archived_local.date();
+        check_phone_free(conn, &v, &cust, &sheet.phone)?;
+        apply_corrections(conn, &v, &cust, &sheet, now)?;
+        let archived_at = crate::models::trunc(clock.to_utc(sheet.archived_local));
+        let archived_on = sheet.archived_local.date();
         let (_, archive_no) =
             numbering::next(conn, v.store_id, Register::Archives, archived_on.year())?;
         let by = match actor.user_id {
             Some(id) => user::by_id(conn, id)?,
             None => return Err(ServiceError::Forbidden),
         };
-        let history = service_history(conn, cust.id, &v)?;
-        let archive = Archive {
+        let mut archive = Archive {
             id: 0,
             store_id: v.store_id,
             visit_id: v.id,
             task_id: Some(archive_task.id),
             customer_id: cust.id,
             archive_no: archive_no.clone(),
-            customer_name: name,
-            address,
-            phone,
+            customer_name: sheet.name.clone(),
+            address: sheet.address.clone(),
+            phone: sheet.phone.clone(),
             visit_date: v.visit_date,
-            vehicle_model: model,
-            plate,
-            vehicle_type: vtype,
-            items: items.join("；"),
-            maintenance_interval_days: days,
-            maintenance_interval_km: km,
-            next_maintenance_date: next,
-            desired_services: desired,
-            service_history: history.join("\n"),
+            vehicle_model: sheet.model.clone(),
+            plate: sheet.plate.clone(),
+            vehicle_type: sheet.vtype.clone(),
+            items: sheet.items.join("；"),
+            maintenance_interval_days: sheet.days,
+            maintenance_interval_km: sheet.km,
+            next_maintenance_date: sheet.next,
+            desired_services: sheet.desired.clone(),
+            service_history: service_history(conn, cust.id, &v)?.join("\n"),
             due_date: archive_task.window_end,
             archived_at,
             archived_on,
@@ -394,60 +154,13 @@ pub fn complete(
             archived_by: by.display_name.clone(),
             created_at: now,
         };
-        let archive_id = archive_model::insert(conn, &archive)?;
-        // R11: the archive register is a hash chain.
-        let mut line = archive.clone();
-        line.id = archive_id;
-        crate::registers::chain::append(
-            conn,
-            Register::Archives,
-            &crate::registers::chain::archive_line(&line),
-            now,
-        )?;
+        write_archive(conn, &mut archive)?;
+        let archive_id = archive.id;
         if task::mark_done(conn, archive_task.id, archived_at, archived_on, by.id)? == 0 {
             return Err(ServiceError::Conflict("task-not-open"));
         }
         let clerk_id = cust.clerk_id.unwrap_or(by.id);
-        for PlannedContact {
-            purpose,
-            date,
-            talking_points,
-        } in &plan
-        {
-            let pc = archive_model::plan_insert(
-                conn,
-                &archive_model::NewPlannedContact {
-                    store_id: v.store_id,
-                    archive_id,
-                    customer_id: cust.id,
-                    purpose: purpose.as_str(),
-                    planned_date: *date,
-                    talking_points,
-                    created_at: now,
-                },
-            )?;
-            // N1 is the maintenance reminder itself, not a second task (R3).
-            let (kind, window) = match purpose {
-                Purpose::N1 => (
-                    TaskKind::MaintenanceReminder,
-                    cadence.maintenance_reminder(*date),
-                ),
-                _ => (TaskKind::PlannedContact, cadence.planned_contact(*date)),
-            };
-            let t = NewTask {
-                store_id: v.store_id,
-                kind,
-                customer_id: cust.id,
-                visit_id: Some(v.id),
-                clerk_id,
-                window,
-                planned_contact_id: Some(pc),
-                item_id: None,
-                event_id: None,
-            };
-            let tid = task::insert(conn, &t, now)?;
-            archive_model::plan_set_task(conn, pc, tid)?;
-        }
+        open_plan_tasks(conn, ctx, &archive, clerk_id, &sheet.plan)?;
         let timeliness = crate::domain::task::timeliness(
             archive_task.window(),
             TaskStatus::Done,
@@ -459,9 +172,171 @@ pub fn complete(
             archive_no,
             archive_id,
             timeliness,
-            next_maintenance_date: next,
+            next_maintenance_date: sheet.next,
         })
     })
+}
+
+/// The visit, its customer and its open archive task, if this actor may complete the sheet:
+/// R9, the designated clerk, or whoever covers for them today, or a supervisor; once only.
+fn open_sheet(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    visit_id: i32,
+) -> SResult<(visit_model::Visit, customer::Customer, task::Task)> {
+    let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
+    let cust = customer::by_id(conn, v.customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+    if !actor.in_store(v.store_id) {
+        return Err(ServiceError::NotFound("visit"));
+    }
+    // R9: the designated clerk, or whoever covers for them today, or a supervisor.
+    super::cover::may_work_on(
+        conn,
+        actor,
+        v.store_id,
+        cust.clerk_id.unwrap_or(0),
+        ctx.clock.today(),
+    )?;
+    if archive_model::by_visit(conn, v.id)?.is_some() {
+        return Err(ServiceError::Conflict("archive-done"));
+    }
+    let archive_task =
+        task::of_visit(conn, v.id, TaskKind::Archive)?.ok_or(ServiceError::NotFound("task"))?;
+    if archive_task.status != TaskStatus::Open {
+        return Err(ServiceError::Conflict("task-not-open"));
+    }
+    Ok((v, cust, archive_task))
+}
+
+/// A corrected phone must not be another customer's of the store (phones identify customers).
+fn check_phone_free(
+    conn: &mut DbConn,
+    v: &visit_model::Visit,
+    cust: &customer::Customer,
+    phone: &str,
+) -> SResult<()> {
+    if phone != cust.phone {
+        if let Some(other) = customer::by_phone(conn, v.store_id, phone)? {
+            if other.id != cust.id {
+                return Err(FieldError::new("phone", "phone-taken")
+                    .arg("name", other.name)
+                    .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Corrections on the sheet correct the customer, the vehicle and the visit.
+fn apply_corrections(
+    conn: &mut DbConn,
+    v: &visit_model::Visit,
+    cust: &customer::Customer,
+    sheet: &Sheet,
+    now: NaiveDateTime,
+) -> SResult<()> {
+    customer::update_contact(
+        conn,
+        cust.id,
+        &sheet.name,
+        &sheet.phone,
+        sheet.address.as_deref(),
+        now,
+    )?;
+    if let Some(veh) = &sheet.vehicle {
+        if sheet.plate.as_deref() != Some(veh.plate.as_str()) {
+            if let Some(p) = &sheet.plate {
+                if customer::vehicle_by_plate(conn, v.store_id, p)?.is_some() {
+                    return Err(FieldError::new("plate", "plate-taken").into());
+                }
+                diesel::update(crate::db::schema::vehicles::table.find(veh.id))
+                    .set(crate::db::schema::vehicles::plate.eq(p))
+                    .execute(conn)?;
+            }
+        }
+        customer::vehicle_update(
+            conn,
+            veh.id,
+            cust.id,
+            sheet.model.as_deref(),
+            sheet.vtype.as_deref(),
+            now,
+        )?;
+    }
+    let mut values = visit_values(v, now);
+    values.items = serde_json::to_string(&sheet.items).expect("strings serialise");
+    values.maintenance_interval_days = sheet.days;
+    values.maintenance_interval_km = sheet.km;
+    values.next_maintenance_date = sheet.next;
+    values.desired_services = sheet.desired.clone();
+    visit_model::update(conn, v.id, &values)?;
+    Ok(())
+}
+
+/// Writes the archive (its id set); R11: the archive register is a hash chain.
+fn write_archive(conn: &mut DbConn, archive: &mut Archive) -> SResult<()> {
+    archive.id = archive_model::insert(conn, archive)?;
+    crate::registers::chain::append(
+        conn,
+        Register::Archives,
+        &crate::registers::chain::archive_line(archive),
+        archive.created_at,
+    )?;
+    Ok(())
+}
+
+/// R3: each planned contact of the plan, with its task for the customer's clerk.
+fn open_plan_tasks(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    archive: &Archive,
+    clerk_id: i32,
+    plan: &[PlannedContact],
+) -> SResult<()> {
+    let cadence = ctx.cadence();
+    let now = archive.created_at;
+    for PlannedContact {
+        purpose,
+        date,
+        talking_points,
+    } in plan
+    {
+        let pc = archive_model::plan_insert(
+            conn,
+            &archive_model::NewPlannedContact {
+                store_id: archive.store_id,
+                archive_id: archive.id,
+                customer_id: archive.customer_id,
+                purpose: *purpose,
+                planned_date: *date,
+                talking_points,
+                created_at: now,
+            },
+        )?;
+        // N1 is the maintenance reminder itself, not a second task (R3).
+        let (kind, window) = match purpose {
+            Purpose::N1 => (
+                TaskKind::MaintenanceReminder,
+                cadence.maintenance_reminder(*date),
+            ),
+            _ => (TaskKind::PlannedContact, cadence.planned_contact(*date)),
+        };
+        let t = NewTask {
+            store_id: archive.store_id,
+            kind,
+            customer_id: archive.customer_id,
+            visit_id: Some(archive.visit_id),
+            clerk_id,
+            window,
+            planned_contact_id: Some(pc),
+            item_id: None,
+            event_id: None,
+        };
+        let tid = task::insert(conn, &t, now)?;
+        archive_model::plan_set_task(conn, pc, tid)?;
+    }
+    Ok(())
 }
 
 fn visit_values(
@@ -471,7 +346,7 @@ fn visit_values(
     crate::models::visit::VisitValues {
         customer_id: v.customer_id,
         vehicle_id: v.vehicle_id,
-        kind: v.kind.clone(),
+        kind: v.kind,
         checked_in_at: v.checked_in_at,
         visit_date: v.visit_date,
         picked_up_at: v.picked_up_at,

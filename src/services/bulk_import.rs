@@ -35,13 +35,13 @@
 //! one is carried to the other; `tests/api/import.rs` compares the databases both write.
 
 use super::import_rows::{batch_tx, read_row, Options, Rejected, Report, Row};
-use super::visits::{resolve_store, Source};
+use super::visits::resolve_store;
 use super::{access, audit, Actor, Ctx, ServiceError};
 use crate::db::DbConn;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::maintenance::reading_goes_back;
 use crate::domain::task::{CloseReason, TaskKind};
-use crate::domain::visit::{self, ValidVisit, VisitKind};
+use crate::domain::visit::{self, ValidVisit, VisitKind, VisitSource};
 use crate::models::customer::{Customer, NewCustomer, NewVehicle, Vehicle};
 use crate::models::task::{NewTask, NewTaskRow};
 use crate::models::visit::{NewVisit, VisitValues};
@@ -176,7 +176,7 @@ struct VisitRow {
     id: i32,
     store_id: i32,
     external_id: Option<String>,
-    kind: String,
+    kind: VisitKind,
     created_at: NaiveDateTime,
     values: VisitValues,
 }
@@ -285,7 +285,7 @@ impl Batch {
                     id: v.id,
                     store_id: v.store_id,
                     external_id: v.external_id.clone(),
-                    kind: v.kind.clone(),
+                    kind: v.kind,
                     created_at: v.created_at,
                     values: VisitValues {
                         customer_id: v.customer_id,
@@ -401,7 +401,7 @@ impl Batch {
         }
         if let Some(e) = existing {
             let kind = &self.visits[e].row.kind;
-            if kind != v.kind.as_str() {
+            if *kind != v.kind {
                 return Ok(Err(FieldError::new("kind", "kind-changed")
                     .arg("value", kind)
                     .into()));
@@ -557,7 +557,7 @@ impl Batch {
                         id,
                         store_id,
                         external_id: v.external_id.clone(),
-                        kind: values.kind.clone(),
+                        kind: values.kind,
                         created_at: now,
                         values,
                     },
@@ -705,7 +705,7 @@ impl Batch {
                     id: vis(r.id),
                     store_id: r.store_id,
                     external_id: r.external_id,
-                    source: Source::Import.as_str().to_string(),
+                    source: VisitSource::Import,
                     created_by: actor.user_id,
                     created_at: r.created_at,
                     values,

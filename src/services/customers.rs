@@ -8,9 +8,12 @@ use super::{Actor, Ctx, SResult};
 use crate::db::DbConn;
 use crate::domain::phone::Phone;
 use crate::domain::plate;
+use crate::domain::privacy::AnonymisationSource;
 use crate::domain::role::Role;
 use crate::domain::task::TaskStatus;
+use crate::domain::visit::VisitKind;
 use crate::models::{archive, customer, task, user, visit};
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
 /// A customer is what the customer page shows of them.
@@ -91,7 +94,7 @@ pub fn list(
 #[derive(Debug, Serialize)]
 pub struct VisitView {
     pub id: i32,
-    pub kind: String,
+    pub kind: VisitKind,
     pub checked_in_at: String,
     pub picked_up_at: Option<String>,
     pub plate: Option<String>,
@@ -122,7 +125,7 @@ pub struct CustomerPage {
     pub phone: String,
     pub can_reveal: bool,
     /// When, by whom and why the customer was anonymised.
-    pub anonymised: Option<(String, String, String)>,
+    pub anonymised: Option<(String, String, AnonymisationSource)>,
     pub clerk: Option<String>,
     /// Plate, model, vehicle type.
     pub vehicles: Vec<(String, Option<String>, Option<String>)>,
@@ -158,8 +161,7 @@ pub fn page(
         sight.show(c.clerk_id, &c.phone)
     };
     let clock = ctx.clock;
-    let today = clock.today();
-    let fmt = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
+    let fmt = |t: NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
     let anonymised = crate::models::privacy::anonymised(conn, c.id)?
         .map(|(at, by, source)| (fmt(at), by, source));
     let vehicles = customer::vehicles_of(conn, c.id)?;
@@ -170,12 +172,54 @@ pub fn page(
         Some(k) => Some(user::by_id(conn, k)?.display_name),
         None => None,
     };
-    let visit_views: Vec<VisitView> = visits
+    let visits = visit_views(&visits, &vehicles, &archives, &fmt);
+    let filter = task::OpenFilter {
+        store_id: Some(c.store_id),
+        customer_id: Some(c.id),
+        ..Default::default()
+    };
+    let open_tasks = views_in_queue_order(task::open_list(conn, &filter)?, clock.today(), &sight);
+    let done_tasks = tasks
+        .into_iter()
+        .filter(|t| t.status != TaskStatus::Open)
+        .collect();
+    let merges = super::merge::history(conn, c.id)?
+        .into_iter()
+        .map(|(n, p, at, moved)| (n, sight.show(c.clerk_id, &p), fmt(at), moved))
+        .collect();
+    Ok(CustomerPage {
+        can_reveal: masked && !reveal && !c.phone.is_empty(),
+        phone,
+        anonymised,
+        clerk,
+        vehicles: vehicle_lines(&vehicles),
+        visits,
+        archives: with_lateness(archives),
+        open_tasks,
+        done_tasks,
+        merges,
+        calls: call_lines(conn, c.id, &fmt)?,
+        items: crate::models::call::items_of_customer(conn, c.id)?,
+        clerks: user::clerks_of_store(conn, c.store_id, false)?,
+        now_local: clock.now_for_form(),
+        customer: c,
+    })
+}
+
+/// The customer's visits, newest first, each with its vehicle's plate, its archive number
+/// and whether a pick-up may still be recorded.
+fn visit_views(
+    visits: &[visit::Visit],
+    vehicles: &[customer::Vehicle],
+    archives: &[crate::models::archive::Archive],
+    fmt: &dyn Fn(NaiveDateTime) -> String,
+) -> Vec<VisitView> {
+    visits
         .iter()
         .rev()
         .map(|v| VisitView {
             id: v.id,
-            kind: v.kind.clone(),
+            kind: v.kind,
             checked_in_at: fmt(v.checked_in_at),
             picked_up_at: v.picked_up_at.map(fmt),
             plate: v
@@ -189,24 +233,45 @@ pub fn page(
                 .iter()
                 .find(|a| a.visit_id == v.id)
                 .map(|a| a.archive_no.clone()),
-            can_pickup: crate::domain::visit::can_pick_up(&v.kind, v.picked_up_at.is_some()),
+            can_pickup: crate::domain::visit::can_pick_up(v.kind, v.picked_up_at.is_some()),
         })
-        .collect();
-    let filter = task::OpenFilter {
-        store_id: Some(c.store_id),
-        customer_id: Some(c.id),
-        ..Default::default()
-    };
-    let open_tasks = views_in_queue_order(task::open_list(conn, &filter)?, today, &sight);
-    let done_tasks = tasks
+        .collect()
+}
+
+/// Plate (as displayed), model and vehicle type of each vehicle.
+fn vehicle_lines(vehicles: &[customer::Vehicle]) -> Vec<(String, Option<String>, Option<String>)> {
+    vehicles
+        .iter()
+        .map(|v| {
+            (
+                plate::display(&v.plate),
+                v.model.clone(),
+                v.vehicle_type.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Each archive sheet and whether it was completed late (R2).
+fn with_lateness(
+    archives: Vec<crate::models::archive::Archive>,
+) -> Vec<(crate::models::archive::Archive, bool)> {
+    archives
         .into_iter()
-        .filter(|t| t.status != TaskStatus::Open)
-        .collect();
-    let merges = super::merge::history(conn, c.id)?
-        .into_iter()
-        .map(|(n, p, at, moved)| (n, sight.show(c.clerk_id, &p), fmt(at), moved))
-        .collect();
-    let calls = crate::models::call::of_customer(conn, c.id, 50)?
+        .map(|a| {
+            let late = crate::domain::archive::is_late(a.archived_on, a.due_date);
+            (a, late)
+        })
+        .collect()
+}
+
+/// The customer's last 50 calls, newest first, in local time.
+fn call_lines(
+    conn: &mut DbConn,
+    customer_id: i32,
+    fmt: &dyn Fn(NaiveDateTime) -> String,
+) -> SResult<Vec<CallLine>> {
+    Ok(crate::models::call::of_customer(conn, customer_id, 50)?
         .into_iter()
         .map(|r| CallLine {
             record_no: r.record_no,
@@ -217,39 +282,7 @@ pub fn page(
             key_points: r.key_points,
             handled_by: r.handled_by,
         })
-        .collect();
-    Ok(CustomerPage {
-        can_reveal: masked && !reveal && !c.phone.is_empty(),
-        phone,
-        anonymised,
-        clerk,
-        vehicles: vehicles
-            .iter()
-            .map(|v| {
-                (
-                    plate::display(&v.plate),
-                    v.model.clone(),
-                    v.vehicle_type.clone(),
-                )
-            })
-            .collect(),
-        visits: visit_views,
-        archives: archives
-            .into_iter()
-            .map(|a| {
-                let late = crate::domain::archive::is_late(a.archived_on, a.due_date);
-                (a, late)
-            })
-            .collect(),
-        open_tasks,
-        done_tasks,
-        merges,
-        calls,
-        items: crate::models::call::items_of_customer(conn, c.id)?,
-        clerks: user::clerks_of_store(conn, c.store_id, false)?,
-        now_local: clock.now_for_form(),
-        customer: c,
-    })
+        .collect())
 }
 
 #[derive(Debug, Serialize)]

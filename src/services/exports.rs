@@ -294,10 +294,33 @@ pub fn run_xlsx(
         manifest(conn, actor, q, Format::Xlsx, &written, now)
     })?;
     m.data_sha256 = Some(draft.data_sha256.clone());
-    let l = q.lang;
+    let sheet = crate::i18n::I18N.t(q.lang, "manifest-sheet");
+    let pairs = manifest_pairs(q.lang, &m, &draft.data_sha256);
+    let (head_cols, head_rows) = chain_heads_table(q.lang, &m);
+    let mut tally = Tally {
+        out,
+        sha: Sha256::new(),
+        bytes: 0,
+    };
+    if let Err(e) = draft
+        .book
+        .finish(&sheet, &pairs, Some((&head_cols, &head_rows)), &mut tally)
+    {
+        interrupted(conn, &e);
+        return Err(e);
+    }
+    m.bytes = tally.bytes;
+    m.sha256 = hex::encode(tally.sha.finalize());
+    write_tx(conn, |conn| record(conn, ctx, actor, q, grant, &m))?;
+    Ok(m)
+}
+
+/// The manifest sheet's label–value pairs, in the reader's language: what was exported, its
+/// numbers, the data's digest, how phones were shown, and by whom and when.
+fn manifest_pairs(l: &str, m: &Manifest, data_sha256: &str) -> Vec<(String, String)> {
     let t = |k: &str| crate::i18n::I18N.t(l, &format!("manifest-{k}"));
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let pairs = vec![
+    vec![
         (
             t("register"),
             crate::i18n::I18N.t(l, &format!("register-title-{}", m.register)),
@@ -308,7 +331,7 @@ pub fn run_xlsx(
         (t("lines"), m.lines.to_string()),
         (t("first-number"), opt(&m.first_number)),
         (t("last-number"), opt(&m.last_number)),
-        (t("data-sha256"), draft.data_sha256.clone()),
+        (t("data-sha256"), data_sha256.to_string()),
         (
             t("phones"),
             crate::i18n::I18N.t(l, &format!("manifest-phones-{}", m.phones)),
@@ -318,10 +341,15 @@ pub fn run_xlsx(
             t("exported-at"),
             m.exported_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         ),
-    ];
+    ]
+}
+
+/// R11: the chains' heads at the export (store, year, lines, head hash), with their column
+/// names, so the file can be checked against the registers later.
+fn chain_heads_table(l: &str, m: &Manifest) -> (Vec<String>, Vec<Vec<String>>) {
     let head_cols: Vec<String> = ["head-store", "head-year", "head-lines", "head-hash"]
         .iter()
-        .map(|k| t(k))
+        .map(|k| crate::i18n::I18N.t(l, &format!("manifest-{k}")))
         .collect();
     let head_rows: Vec<Vec<String>> = m
         .chain_heads
@@ -335,24 +363,7 @@ pub fn run_xlsx(
             ]
         })
         .collect();
-    let mut tally = Tally {
-        out,
-        sha: Sha256::new(),
-        bytes: 0,
-    };
-    if let Err(e) = draft.book.finish(
-        &t("sheet"),
-        &pairs,
-        Some((&head_cols, &head_rows)),
-        &mut tally,
-    ) {
-        interrupted(conn, &e);
-        return Err(e);
-    }
-    m.bytes = tally.bytes;
-    m.sha256 = hex::encode(tally.sha.finalize());
-    write_tx(conn, |conn| record(conn, ctx, actor, q, grant, &m))?;
-    Ok(m)
+    (head_cols, head_rows)
 }
 
 /// The exports recorded in the audit log, newest first, with their manifests (for the

@@ -11,11 +11,12 @@
 
 use super::import_rows::{batch_tx, read_row, Row};
 pub use super::import_rows::{Options, Read, Rejected, Report};
-use super::visits::{self, Source};
+use super::visits;
 use super::{Actor, Ctx, ServiceError};
 use crate::db::DbConn;
 use crate::domain::error::FieldError;
 use crate::domain::privacy::Encoding;
+use crate::domain::visit::VisitSource;
 use crate::domain::visit::FIELDS;
 
 /// Columns without which no row could be valid.
@@ -335,7 +336,7 @@ fn import_row(
         }
         Some(Ok(r)) => r,
     };
-    match visits::record(conn, ctx, actor, &input, Source::Import) {
+    match visits::record(conn, ctx, actor, &input, VisitSource::Import) {
         Ok(r) if r.created => report.imported += 1,
         Ok(_) => report.updated += 1,
         Err(ServiceError::Invalid(errors)) => report.rejected.push(Rejected {

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod advisors;
 pub mod amend;
 pub mod archive;
+mod archive_sheet;
 pub mod assign;
 pub mod audit;
 pub mod bulk_import;

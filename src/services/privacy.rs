@@ -9,13 +9,14 @@ use crate::db::schema::{
 };
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
-use crate::domain::privacy::{retention_cutoff, PhoneSight};
+use crate::domain::privacy::{retention_cutoff, AnonymisationSource, PhoneSight};
 use crate::domain::role::Role;
 use crate::domain::task::{CloseReason, TaskStatus};
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
 use crate::models::privacy::{self as model, NewAnonymisation, NewGrant};
 use crate::models::{absence, customer, task, trunc, user};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// What `actor` may see of phone numbers today (see `PhoneSight`).
@@ -157,24 +158,6 @@ pub fn revoke(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SResult<(
     })
 }
 
-/// Why a customer was anonymised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The customer asked (a supervisor records it).
-    Request,
-    /// The retention period after the last visit ran out (the scheduled job).
-    Retention,
-}
-
-impl Source {
-    pub fn key(self) -> &'static str {
-        match self {
-            Source::Request => "request",
-            Source::Retention => "retention",
-        }
-    }
-}
-
 /// Replaces a customer's personal fields everywhere — the customer, their register lines,
 /// merge records — closes their open tasks, and records who did it and why. The register
 /// lines' content and the hash chains are untouched: personal fields enter the chains only as
@@ -185,29 +168,18 @@ pub fn anonymise(
     actor: &Actor,
     customer_id: i32,
     reason: &str,
-    source: Source,
+    source: AnonymisationSource,
 ) -> SResult<()> {
-    if source == Source::Request && !matches!(actor.role, Role::Supervisor | Role::Admin) {
-        return Err(ServiceError::Forbidden);
-    }
-    if reason.trim().is_empty() {
-        return Err(FieldError::new("reason", "required").into());
-    }
+    check_may_anonymise(actor, reason, source)?;
     write_tx(conn, |conn| {
-        let c = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
-        if !actor.in_store(c.store_id) {
-            return Err(ServiceError::NotFound("customer"));
-        }
-        if model::anonymised(conn, customer_id)?.is_some() {
-            return Err(ServiceError::Conflict("customer-anonymised"));
-        }
+        let c = customer_to_anonymise(conn, actor, customer_id)?;
         let now = trunc(ctx.clock.now_utc());
         model::insert_anonymisation(
             conn,
             &NewAnonymisation {
                 store_id: c.store_id,
                 customer_id,
-                source: source.key().into(),
+                source,
                 reason: reason.trim().to_string(),
                 by_id: actor.user_id,
                 by_name: actor.name.clone(),
@@ -226,94 +198,151 @@ pub fn anonymise(
             "anonymous-customer",
             &[("id", customer_id.to_string())],
         );
-        diesel::update(customers::table.find(customer_id))
-            .set((
-                customers::name.eq(&name),
-                customers::phone.eq(""),
-                customers::address.eq(None::<String>),
-                customers::call_hours.eq(None::<String>),
-                customers::no_calls.eq(true),
-                customers::no_letters.eq(true),
-                customers::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        diesel::update(archives::table.filter(archives::customer_id.eq(customer_id)))
-            .set((
-                archives::customer_name.eq(&name),
-                archives::phone.eq(""),
-                archives::address.eq(None::<String>),
-            ))
-            .execute(conn)?;
-        let records = call_records::table
-            .filter(call_records::customer_id.eq(customer_id))
-            .select(call_records::id);
-        diesel::update(call_register::table.filter(call_register::call_record_id.eq_any(records)))
-            .set((
-                call_register::customer_name.eq(&name),
-                call_register::phone.eq(""),
-            ))
-            .execute(conn)?;
-        diesel::update(call_records::table.filter(call_records::customer_id.eq(customer_id)))
-            .set((
-                call_records::customer_name.eq(&name),
-                call_records::phone.eq(""),
-            ))
-            .execute(conn)?;
-        diesel::update(letter_register::table.filter(letter_register::customer_id.eq(customer_id)))
-            .set((
-                letter_register::customer_name.eq(&name),
-                letter_register::address.eq(""),
-                letter_register::body.eq(""),
-            ))
-            .execute(conn)?;
-        diesel::update(
-            customer_merges::table.filter(
-                customer_merges::kept_id
-                    .eq(customer_id)
-                    .or(customer_merges::merged_id.eq(customer_id)),
-            ),
-        )
-        .set((
-            customer_merges::merged_name.eq(&name),
-            customer_merges::merged_phone.eq(""),
-        ))
-        .execute(conn)?;
-        let open: Vec<i32> = tasks::table
-            .filter(tasks::customer_id.eq(customer_id))
-            .filter(tasks::status.eq(TaskStatus::Open.as_str()))
-            .select(tasks::id)
-            .load(conn)?;
-        for t in open {
-            task::close(
-                conn,
-                t,
-                CloseReason::Anonymised,
-                now,
-                ctx.clock.today(),
-                actor.user_id,
-            )?;
-        }
+        replace_customer(conn, customer_id, &name, now)?;
+        replace_in_registers(conn, customer_id, &name)?;
+        close_open_tasks(conn, ctx, actor, customer_id, now)?;
         diesel::delete(anonymise_pass::table.find(customer_id)).execute(conn)?;
+        let replaced = if replaced.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", replaced.join(", "))
+        };
         audit::record(
             conn,
             ctx,
             actor,
             "customer.anonymise",
             &format!("customer {customer_id}"),
-            &format!(
-                "{}: {}{}",
-                source.key(),
-                reason.trim(),
-                if replaced.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", replaced.join(", "))
-                }
-            ),
+            &format!("{}: {}{replaced}", source.as_str(), reason.trim()),
             "ok",
         )?;
         Ok(())
     })
+}
+
+/// Only a supervisor (or admin) records a customer's request; the retention job needs no
+/// one. Either way the reason is required: it is what the audit log keeps.
+fn check_may_anonymise(actor: &Actor, reason: &str, source: AnonymisationSource) -> SResult<()> {
+    if source == AnonymisationSource::Request
+        && !matches!(actor.role, Role::Supervisor | Role::Admin)
+    {
+        return Err(ServiceError::Forbidden);
+    }
+    if reason.trim().is_empty() {
+        return Err(FieldError::new("reason", "required").into());
+    }
+    Ok(())
+}
+
+/// The customer, of the actor's store, not yet anonymised (once only).
+fn customer_to_anonymise(
+    conn: &mut DbConn,
+    actor: &Actor,
+    customer_id: i32,
+) -> SResult<customer::Customer> {
+    let c = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
+    if !actor.in_store(c.store_id) {
+        return Err(ServiceError::NotFound("customer"));
+    }
+    if model::anonymised(conn, customer_id)?.is_some() {
+        return Err(ServiceError::Conflict("customer-anonymised"));
+    }
+    Ok(c)
+}
+
+/// The customer's own row: the placeholder name, no phone, address or call hours, and no
+/// calls or letters ever again.
+fn replace_customer(
+    conn: &mut DbConn,
+    customer_id: i32,
+    name: &str,
+    now: NaiveDateTime,
+) -> SResult<()> {
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::name.eq(name),
+            customers::phone.eq(""),
+            customers::address.eq(None::<String>),
+            customers::call_hours.eq(None::<String>),
+            customers::no_calls.eq(true),
+            customers::no_letters.eq(true),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The personal fields of the customer's archive sheets, call register lines, call records,
+/// letters and merge records; their other content stays (R11).
+fn replace_in_registers(conn: &mut DbConn, customer_id: i32, name: &str) -> SResult<()> {
+    diesel::update(archives::table.filter(archives::customer_id.eq(customer_id)))
+        .set((
+            archives::customer_name.eq(name),
+            archives::phone.eq(""),
+            archives::address.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    let records = call_records::table
+        .filter(call_records::customer_id.eq(customer_id))
+        .select(call_records::id);
+    diesel::update(call_register::table.filter(call_register::call_record_id.eq_any(records)))
+        .set((
+            call_register::customer_name.eq(name),
+            call_register::phone.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(call_records::table.filter(call_records::customer_id.eq(customer_id)))
+        .set((
+            call_records::customer_name.eq(name),
+            call_records::phone.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(letter_register::table.filter(letter_register::customer_id.eq(customer_id)))
+        .set((
+            letter_register::customer_name.eq(name),
+            letter_register::address.eq(""),
+            letter_register::body.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        customer_merges::table.filter(
+            customer_merges::kept_id
+                .eq(customer_id)
+                .or(customer_merges::merged_id.eq(customer_id)),
+        ),
+    )
+    .set((
+        customer_merges::merged_name.eq(name),
+        customer_merges::merged_phone.eq(""),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// No one is to call or write to an anonymised customer: their open tasks are closed.
+fn close_open_tasks(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> SResult<()> {
+    let open: Vec<i32> = tasks::table
+        .filter(tasks::customer_id.eq(customer_id))
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        .select(tasks::id)
+        .load(conn)?;
+    for t in open {
+        task::close(
+            conn,
+            t,
+            CloseReason::Anonymised,
+            now,
+            ctx.clock.today(),
+            actor.user_id,
+        )?;
+    }
+    Ok(())
 }
 
 /// The numbers of a customer's register lines, whose personal fields an anonymisation replaces.
@@ -388,7 +417,14 @@ pub fn run_retention(conn: &mut DbConn, ctx: &Ctx) -> SResult<usize> {
         &[("years", years.to_string())],
     );
     for id in &due {
-        anonymise(conn, ctx, &actor, *id, &reason, Source::Retention)?;
+        anonymise(
+            conn,
+            ctx,
+            &actor,
+            *id,
+            &reason,
+            AnonymisationSource::Retention,
+        )?;
     }
     Ok(due.len())
 }

@@ -278,7 +278,7 @@ fn counts(rows: &[q::KindCount], states: &[TaskState]) -> Counts {
         c.due += d;
         c.upcoming += u;
         if o + d + u > 0 {
-            c.by_kind.insert(r.kind.clone(), o + d + u);
+            c.by_kind.insert(r.kind.as_str().to_string(), o + d + u);
         }
     }
     c
@@ -355,7 +355,11 @@ pub fn page(
     let mut groups = Vec::new();
     if p.grouping() {
         groups = q::event_groups(conn, &s)?;
-        list_total -= counts.by_kind.get("event_notice").copied().unwrap_or(0);
+        list_total -= counts
+            .by_kind
+            .get(TaskKind::EventNotice.as_str())
+            .copied()
+            .unwrap_or(0);
         s.without = vec![TaskKind::EventNotice];
     }
     let limit = p.limit.clamp(1, MAX_LIMIT);

@@ -7,32 +7,12 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::error::FieldError;
 use crate::domain::maintenance::reading_goes_back;
 use crate::domain::task::TaskKind;
-use crate::domain::visit::{self, ValidVisit, VisitInput, VisitKind};
+use crate::domain::visit::{self, ValidVisit, VisitInput, VisitKind, VisitSource};
 use crate::models::task::NewTask;
 use crate::models::visit::VisitValues;
 use crate::models::{customer, store, task, visit as visit_model};
 use chrono::NaiveDate;
 use serde::Serialize;
-
-/// Where a visit came from (kept on the row, for support).
-#[derive(Debug, Clone, Copy)]
-pub enum Source {
-    Form,
-    Api,
-    Import,
-    Demo,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Form => "form",
-            Source::Api => "api",
-            Source::Import => "import",
-            Source::Demo => "demo",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Recorded {
@@ -76,203 +56,54 @@ pub fn record(
     ctx: &Ctx,
     actor: &Actor,
     input: &VisitInput,
-    source: Source,
+    source: VisitSource,
 ) -> SResult<Recorded> {
     let clock = ctx.clock;
     let v = visit::validate(input, clock.now_local(), &|t| clock.offset_to_local(t))?;
     write_tx(conn, |conn| record_valid(conn, ctx, actor, &v, source))
 }
 
-/// Records a validated visit; runs inside the caller's transaction.
+/// Records a validated visit; runs inside the caller's transaction: the store, the customer
+/// by phone (R1), the vehicle by plate, the odometer (X3) and advisor (X8) checked, the visit
+/// written (a re-sent `external_id` updates it), and the tasks it opens (R2, R4, X7).
 pub fn record_valid(
     conn: &mut DbConn,
     ctx: &Ctx,
     actor: &Actor,
     v: &ValidVisit,
-    source: Source,
+    source: VisitSource,
 ) -> SResult<Recorded> {
-    let clock = ctx.clock;
-    let now = crate::models::trunc(clock.now_utc());
+    let now = crate::models::trunc(ctx.clock.now_utc());
     let store_id = resolve_store(conn, actor, v.store.as_deref())?;
+    let at = Arrival {
+        ctx,
+        actor,
+        v,
+        store_id,
+        now,
+    };
     let existing = match &v.external_id {
         Some(x) => visit_model::by_external_id(conn, store_id, x)?,
         None => None,
     };
-
-    // The customer: matched by phone; the newest name and address win.
-    let customer_id = match customer::by_phone(conn, store_id, v.phone.as_str())? {
-        Some(c) => {
-            // ASVS 8.2.2: the customer's own fields change only for who may change them (the
-            // customer's clerk, supervisors, admins); a change is recorded with what it was.
-            let address = v.address.as_deref().or(c.address.as_deref());
-            let changed = c.name != v.customer_name || c.address.as_deref() != address;
-            if changed && super::access::may_update_customer(actor, &c) {
-                customer::update_contact(
-                    conn,
-                    c.id,
-                    &v.customer_name,
-                    v.phone.as_str(),
-                    address,
-                    now,
-                )?;
-                // The fields by name, not their values: the audit log is append-only, and an
-                // anonymisation must be able to remove every personal value (R11).
-                let mut what = Vec::new();
-                if c.name != v.customer_name {
-                    what.push("name");
-                }
-                if c.address.as_deref() != address {
-                    what.push("address");
-                }
-                super::audit::record(
-                    conn,
-                    ctx,
-                    actor,
-                    "customer.update",
-                    &format!("customer {}", c.id),
-                    &super::audit::detail(&[("source", "visit".into()), ("changed", what.into())]),
-                    "ok",
-                )?;
-            }
-            if c.clerk_id.is_none() {
-                let clerk = assign::next_clerk(conn, store_id)?
-                    .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
-                customer::set_clerk(conn, &[c.id], clerk, now)?;
-            }
-            c.id
-        }
-        None => {
-            // R1: a new customer gets the next clerk in turn.
-            let clerk = assign::next_clerk(conn, store_id)?
-                .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
-            customer::insert(
-                conn,
-                store_id,
-                &v.customer_name,
-                v.phone.as_str(),
-                v.address.as_deref(),
-                Some(clerk),
-                now,
-            )?
-        }
-    };
+    let customer_id = match_customer(conn, &at)?;
     let cust = customer::by_id(conn, customer_id)?.ok_or(ServiceError::NotFound("customer"))?;
     let clerk_id = cust.clerk_id.expect("set above");
-
-    // The vehicle: matched by plate; a car that changed owner moves to this customer.
-    let vehicle_id = match &v.plate {
-        None => None,
-        Some(p) => Some(
-            match customer::vehicle_by_plate(conn, store_id, p.as_str())? {
-                Some(veh) => {
-                    customer::vehicle_update(
-                        conn,
-                        veh.id,
-                        customer_id,
-                        v.vehicle_model.as_deref().or(veh.model.as_deref()),
-                        v.vehicle_type.as_deref().or(veh.vehicle_type.as_deref()),
-                        now,
-                    )?;
-                    veh.id
-                }
-                None => customer::vehicle_insert(
-                    conn,
-                    store_id,
-                    customer_id,
-                    p.as_str(),
-                    v.vehicle_model.as_deref(),
-                    v.vehicle_type.as_deref(),
-                    now,
-                )?,
-            },
-        ),
-    };
-
-    let checked_in_utc = clock.to_utc(v.checked_in_at);
-    // X3: an odometer reading lower than the vehicle's one before is a typing error.
-    if let (Some(veh), Some(km)) = (vehicle_id, v.odometer_km) {
-        let prev =
-            visit_model::last_reading(conn, veh, checked_in_utc, existing.as_ref().map(|e| e.id))?;
-        if reading_goes_back(prev.map(|(_, k)| k), km) {
-            let (_, prev_km) = prev.expect("checked");
-            return Err(FieldError::new("odometer_km", "odometer-lower")
-                .arg("previous", prev_km)
-                .into());
-        }
-    }
-
-    // X8: the advisor as typed, matched to the admin's list by normalised name (an unknown
-    // name is kept as text and shown as unmatched).
-    let advisor = v
-        .advisor
-        .clone()
-        .filter(|_| ctx.config.settings.advisors.enabled);
-    let advisor_id = match &advisor {
-        Some(a) => crate::models::satisfaction::by_norm(
-            conn,
-            store_id,
-            &crate::domain::satisfaction::normalise_name(a),
-        )?
-        .map(|a| a.id),
-        None => None,
-    };
-    let values = visit_values(
-        ctx,
-        v,
-        (customer_id, vehicle_id),
-        (advisor, advisor_id),
-        now,
-    );
-    let cadence = ctx.cadence();
+    let vehicle_id = match_vehicle(conn, &at, customer_id)?;
+    check_odometer(conn, &at, vehicle_id, existing.as_ref().map(|e| e.id))?;
+    let advisor = match_advisor(conn, &at)?;
+    let values = visit_values(ctx, v, (customer_id, vehicle_id), advisor, at.now);
     let (visit_id, created) = match existing {
         Some(e) => {
             if e.kind != values.kind {
                 return Err(FieldError::new("kind", "kind-changed")
-                    .arg("value", &e.kind)
+                    .arg("value", e.kind)
                     .into());
             }
             visit_model::update(conn, e.id, &values)?;
             (e.id, false)
         }
-        None => {
-            let id = visit_model::insert(
-                conn,
-                store_id,
-                v.external_id.as_deref(),
-                source.as_str(),
-                actor.user_id,
-                &values,
-                now,
-            )?;
-            // R2: every visit or consultation opens its archive task, due by the end of D+2.
-            task::insert(
-                conn,
-                &NewTask {
-                    store_id,
-                    kind: TaskKind::Archive,
-                    customer_id,
-                    visit_id: Some(id),
-                    clerk_id,
-                    window: cadence.archive(values.visit_date),
-                    planned_contact_id: None,
-                    item_id: None,
-                    event_id: None,
-                },
-                now,
-            )?;
-            // X7: a lost customer's next visit closes the win-back task: won back.
-            for t in task::open_of_customer(conn, customer_id, &[TaskKind::WinBack])? {
-                task::close(
-                    conn,
-                    t.id,
-                    crate::domain::task::CloseReason::Returned,
-                    now,
-                    values.visit_date,
-                    actor.user_id,
-                )?;
-            }
-            (id, true)
-        }
+        None => (insert_visit(conn, &at, source, &values, clerk_id)?, true),
     };
     // R4: pick-up (or the consultation itself) opens the first follow-up.
     let follow_up_from = match v.kind {
@@ -293,6 +124,203 @@ pub fn record_valid(
     })
 }
 
+/// One visit being recorded: what every step of `record_valid` reads.
+struct Arrival<'a> {
+    ctx: &'a Ctx,
+    actor: &'a Actor,
+    v: &'a ValidVisit,
+    store_id: i32,
+    now: chrono::NaiveDateTime,
+}
+
+/// The customer: matched by phone; the newest name and address win. R1: a new customer (or
+/// a known one without a clerk) gets the next clerk in turn.
+fn match_customer(conn: &mut DbConn, at: &Arrival) -> SResult<i32> {
+    let v = at.v;
+    match customer::by_phone(conn, at.store_id, v.phone.as_str())? {
+        Some(c) => {
+            update_known_customer(conn, at, &c)?;
+            if c.clerk_id.is_none() {
+                let clerk = assign::next_clerk(conn, at.store_id)?
+                    .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+                customer::set_clerk(conn, &[c.id], clerk, at.now)?;
+            }
+            Ok(c.id)
+        }
+        None => {
+            // R1: a new customer gets the next clerk in turn.
+            let clerk = assign::next_clerk(conn, at.store_id)?
+                .ok_or_else(|| FieldError::new("store", "no-active-clerk"))?;
+            Ok(customer::insert(
+                conn,
+                at.store_id,
+                &v.customer_name,
+                v.phone.as_str(),
+                v.address.as_deref(),
+                Some(clerk),
+                at.now,
+            )?)
+        }
+    }
+}
+
+/// ASVS 8.2.2: the customer's own fields change only for who may change them (the
+/// customer's clerk, supervisors, admins); a change is recorded with what it was.
+fn update_known_customer(conn: &mut DbConn, at: &Arrival, c: &customer::Customer) -> SResult<()> {
+    let v = at.v;
+    let address = v.address.as_deref().or(c.address.as_deref());
+    let changed = c.name != v.customer_name || c.address.as_deref() != address;
+    if !changed || !super::access::may_update_customer(at.actor, c) {
+        return Ok(());
+    }
+    customer::update_contact(
+        conn,
+        c.id,
+        &v.customer_name,
+        v.phone.as_str(),
+        address,
+        at.now,
+    )?;
+    // The fields by name, not their values: the audit log is append-only, and an
+    // anonymisation must be able to remove every personal value (R11).
+    let mut what = Vec::new();
+    if c.name != v.customer_name {
+        what.push("name");
+    }
+    if c.address.as_deref() != address {
+        what.push("address");
+    }
+    super::audit::record(
+        conn,
+        at.ctx,
+        at.actor,
+        "customer.update",
+        &format!("customer {}", c.id),
+        &super::audit::detail(&[("source", "visit".into()), ("changed", what.into())]),
+        "ok",
+    )?;
+    Ok(())
+}
+
+/// The vehicle: matched by plate; a car that changed owner moves to this customer.
+fn match_vehicle(conn: &mut DbConn, at: &Arrival, customer_id: i32) -> SResult<Option<i32>> {
+    let v = at.v;
+    let Some(p) = &v.plate else {
+        return Ok(None);
+    };
+    let id = match customer::vehicle_by_plate(conn, at.store_id, p.as_str())? {
+        Some(veh) => {
+            customer::vehicle_update(
+                conn,
+                veh.id,
+                customer_id,
+                v.vehicle_model.as_deref().or(veh.model.as_deref()),
+                v.vehicle_type.as_deref().or(veh.vehicle_type.as_deref()),
+                at.now,
+            )?;
+            veh.id
+        }
+        None => customer::vehicle_insert(
+            conn,
+            at.store_id,
+            customer_id,
+            p.as_str(),
+            v.vehicle_model.as_deref(),
+            v.vehicle_type.as_deref(),
+            at.now,
+        )?,
+    };
+    Ok(Some(id))
+}
+
+/// X3: an odometer reading lower than the vehicle's one before is a typing error.
+fn check_odometer(
+    conn: &mut DbConn,
+    at: &Arrival,
+    vehicle_id: Option<i32>,
+    except: Option<i32>,
+) -> SResult<()> {
+    let checked_in_utc = at.ctx.clock.to_utc(at.v.checked_in_at);
+    if let (Some(veh), Some(km)) = (vehicle_id, at.v.odometer_km) {
+        let prev = visit_model::last_reading(conn, veh, checked_in_utc, except)?;
+        if reading_goes_back(prev.map(|(_, k)| k), km) {
+            let (_, prev_km) = prev.expect("checked");
+            return Err(FieldError::new("odometer_km", "odometer-lower")
+                .arg("previous", prev_km)
+                .into());
+        }
+    }
+    Ok(())
+}
+
+/// X8: the advisor as typed, matched to the admin's list by normalised name (an unknown
+/// name is kept as text and shown as unmatched).
+fn match_advisor(conn: &mut DbConn, at: &Arrival) -> SResult<(Option<String>, Option<i32>)> {
+    let advisor =
+        at.v.advisor
+            .clone()
+            .filter(|_| at.ctx.config.settings.advisors.enabled);
+    let advisor_id = match &advisor {
+        Some(a) => crate::models::satisfaction::by_norm(
+            conn,
+            at.store_id,
+            &crate::domain::satisfaction::normalise_name(a),
+        )?
+        .map(|a| a.id),
+        None => None,
+    };
+    Ok((advisor, advisor_id))
+}
+
+/// A new visit: its row, its archive task (R2), and a lost customer's win-back closed (X7).
+fn insert_visit(
+    conn: &mut DbConn,
+    at: &Arrival,
+    source: VisitSource,
+    values: &VisitValues,
+    clerk_id: i32,
+) -> SResult<i32> {
+    let (store_id, now) = (at.store_id, at.now);
+    let customer_id = values.customer_id;
+    let id = visit_model::insert(
+        conn,
+        store_id,
+        at.v.external_id.as_deref(),
+        source,
+        at.actor.user_id,
+        values,
+        now,
+    )?;
+    // R2: every visit or consultation opens its archive task, due by the end of D+2.
+    task::insert(
+        conn,
+        &NewTask {
+            store_id,
+            kind: TaskKind::Archive,
+            customer_id,
+            visit_id: Some(id),
+            clerk_id,
+            window: at.ctx.cadence().archive(values.visit_date),
+            planned_contact_id: None,
+            item_id: None,
+            event_id: None,
+        },
+        now,
+    )?;
+    // X7: a lost customer's next visit closes the win-back task: won back.
+    for t in task::open_of_customer(conn, customer_id, &[TaskKind::WinBack])? {
+        task::close(
+            conn,
+            t.id,
+            crate::domain::task::CloseReason::Returned,
+            now,
+            values.visit_date,
+            at.actor.user_id,
+        )?;
+    }
+    Ok(id)
+}
+
 /// The row a validated visit is written as (both import paths and the form).
 pub fn visit_values(
     ctx: &Ctx,
@@ -305,7 +333,7 @@ pub fn visit_values(
     VisitValues {
         customer_id,
         vehicle_id,
-        kind: v.kind.as_str().into(),
+        kind: v.kind,
         checked_in_at: clock.to_utc(v.checked_in_at),
         visit_date: v.checked_in_at.date(),
         picked_up_at: v.picked_up_at.map(|t| clock.to_utc(t)),
@@ -370,7 +398,7 @@ pub fn pickup(
         let v = visit_model::by_id(conn, visit_id)?.ok_or(ServiceError::NotFound("visit"))?;
         let owner = customer::by_id(conn, v.customer_id)?.and_then(|c| c.clerk_id);
         super::access::check(conn, actor, v.store_id, owner, clock.today(), "visit")?;
-        if v.kind == VisitKind::Consultation.as_str() {
+        if v.kind == VisitKind::Consultation {
             return Err(FieldError::new("picked_up_at", "pickup-consultation").into());
         }
         if v.picked_up_at.is_some() {

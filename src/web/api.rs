@@ -4,9 +4,10 @@
 use super::auth::ApiAuth;
 use super::{AppError, AppResult, State};
 use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::visit::VisitSource;
 use crate::domain::visit::{VisitInput, FIELDS};
 use crate::services::archive::{self, ArchiveInput};
-use crate::services::visits::{self, Source};
+use crate::services::visits;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
@@ -63,7 +64,7 @@ pub async fn visit_create(state: State, me: ApiAuth, body: web::Bytes) -> AppRes
     let input = visit_input(&m).map_err(AppError::Invalid)?;
     let actor = me.actor();
     let r = state
-        .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, Source::Api)?))
+        .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, VisitSource::Api)?))
         .await?;
     let status = if r.created {
         actix_web::http::StatusCode::CREATED

@@ -110,7 +110,7 @@ pub async fn anonymise(
                 &actor,
                 id,
                 &reason,
-                crate::services::privacy::Source::Request,
+                crate::domain::privacy::AnonymisationSource::Request,
             )?)
         })
         .await?;

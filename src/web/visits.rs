@@ -2,8 +2,9 @@
 
 use super::auth::{chrome, Auth, AuthForm};
 use super::{AppResult, State};
+use crate::domain::visit::VisitSource;
 use crate::domain::visit::{VisitInput, FIELDS};
-use crate::services::visits::{self, Source};
+use crate::services::visits;
 use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -50,7 +51,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
     }
     let actor = post.auth.actor();
     let result = state
-        .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, Source::Form)))
+        .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, VisitSource::Form)))
         .await?;
     match result {
         Ok(r) => Ok(HttpResponse::SeeOther()

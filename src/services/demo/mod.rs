@@ -12,9 +12,10 @@ mod history;
 mod work;
 
 use super::archive::{self, ArchiveInput};
-use super::visits::{self, Source};
+use super::visits;
 use super::{accounts, Actor, Ctx};
 use crate::db::DbConn;
+use crate::domain::visit::VisitSource;
 
 use crate::domain::archive::PlanInput;
 use crate::domain::visit::VisitInput;
@@ -103,7 +104,7 @@ pub fn load(conn: &mut DbConn, ctx: &Ctx) -> anyhow::Result<bool> {
         ] {
             input.set(k, v);
         }
-        let rec = visits::record(conn, ctx, &cli, &input, Source::Demo)
+        let rec = visits::record(conn, ctx, &cli, &input, VisitSource::Demo)
             .map_err(|e| anyhow::anyhow!("demo visit {}: {e:?}", i + 1))?;
 
         // Archives: most on time, one in ten late; of the last week's, one in ten still missing.
