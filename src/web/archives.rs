@@ -4,7 +4,7 @@
 use super::auth::{chrome, Auth, AuthForm};
 use super::render::html;
 use super::{AppResult, State};
-use crate::domain::archive::PlanInput;
+use crate::domain::archive::{is_late, PlanInput, Purpose};
 use crate::domain::phone::Phone;
 use crate::domain::plate;
 use crate::domain::task::state_on;
@@ -78,6 +78,8 @@ struct Shown {
     errors: HashMap<String, String>,
 }
 
+/// The sheet of `visit_id`: the values shown (what the user typed after an error, else the
+/// visit's), the plan rows, and the completed sheet when there is one.
 async fn render_sheet(
     req: &HttpRequest,
     state: &State,
@@ -90,53 +92,8 @@ async fn render_sheet(
         .db(move |conn, ctx| Ok(archive::draft(conn, &actor, visit_id, ctx.clock.today())?))
         .await?;
     let clock = state.ctx.clock;
-    let today = clock.today();
     let d = &draft;
-    // The values shown: what the user typed (after an error), else the visit's.
-    let mut v: HashMap<String, String> = HashMap::new();
-    let fill = |v: &mut HashMap<String, String>, k: &str, val: Option<String>| {
-        v.insert(k.to_string(), val.unwrap_or_default());
-    };
-    fill(&mut v, "customer_name", Some(d.customer.name.clone()));
-    fill(&mut v, "address", d.customer.address.clone());
-    fill(
-        &mut v,
-        "phone",
-        Some(Phone::from_stored(&d.customer.phone).to_string()),
-    );
-    fill(
-        &mut v,
-        "vehicle_model",
-        d.vehicle.as_ref().and_then(|x| x.model.clone()),
-    );
-    fill(
-        &mut v,
-        "plate",
-        d.vehicle.as_ref().map(|x| plate::display(&x.plate)),
-    );
-    fill(
-        &mut v,
-        "vehicle_type",
-        d.vehicle.as_ref().and_then(|x| x.vehicle_type.clone()),
-    );
-    fill(&mut v, "items", Some(d.visit.item_list().join("\n")));
-    fill(
-        &mut v,
-        "maintenance_interval_days",
-        d.visit.maintenance_interval_days.map(|x| x.to_string()),
-    );
-    fill(
-        &mut v,
-        "maintenance_interval_km",
-        d.visit.maintenance_interval_km.map(|x| x.to_string()),
-    );
-    fill(
-        &mut v,
-        "next_maintenance_date",
-        d.visit.next_maintenance_date.map(|x| x.to_string()),
-    );
-    fill(&mut v, "desired_services", d.visit.desired_services.clone());
-    fill(&mut v, "archived_at", Some(clock.now_for_form()));
+    let mut v = visit_values(d, &clock);
     let (plan, errors, status) = match shown {
         Some(s) => {
             v.extend(s.typed);
@@ -146,7 +103,9 @@ async fn render_sheet(
     };
     let mut plan = plan.unwrap_or_else(|| {
         vec![PlanInput {
-            purpose: d.next_maintenance_date.map(|_| "N1".to_string()),
+            purpose: d
+                .next_maintenance_date
+                .map(|_| Purpose::N1.as_str().to_string()),
             date: d.next_maintenance_date.map(|x| x.to_string()),
             talking_points: None,
         }]
@@ -154,63 +113,12 @@ async fn render_sheet(
     plan.resize(PLAN_ROWS.max(plan.len()), PlanInput::default());
     let mut ctx = tera::Context::new();
     ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    ctx.insert("visit", &d.visit);
-    ctx.insert(
-        "checked_in_at",
-        &clock
-            .to_local(d.visit.checked_in_at)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-    );
-    ctx.insert(
-        "picked_up_at",
-        &d.visit
-            .picked_up_at
-            .map(|t| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string()),
-    );
-    ctx.insert("customer_id", &d.customer.id);
-    ctx.insert("a10", &d.next_maintenance_date);
-    ctx.insert("history", &d.service_history);
-    ctx.insert("task", &d.task);
-    ctx.insert(
-        "task_state",
-        &d.task
-            .as_ref()
-            .map(|t| state_on(t.window(), today).as_str()),
-    );
-    ctx.insert("archive", &d.archive);
-    ctx.insert("can_complete", &d.can_complete);
-    ctx.insert(
-        "archive_late",
-        &d.archive
-            .as_ref()
-            .is_some_and(|a| a.archived_on > a.due_date),
-    );
-    ctx.insert(
-        "archive_plate",
-        &d.archive
-            .as_ref()
-            .and_then(|a| a.plate.as_deref().map(plate::display)),
-    );
-    ctx.insert(
-        "archive_phone",
-        &d.archive
-            .as_ref()
-            .map(|a| Phone::from_stored(&a.phone).to_string()),
-    );
-    ctx.insert(
-        "archived_at",
-        &d.archive.as_ref().map(|a| {
-            clock
-                .to_local(a.archived_at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        }),
-    );
-    ctx.insert("plan_done", &d.plan);
+    insert_visit(&mut ctx, d, &clock);
+    insert_archive(&mut ctx, d, &clock);
     ctx.insert("v", &v);
     ctx.insert("plan", &plan);
-    ctx.insert("purposes", &["N1", "N2", "N3", "N4", "N5"]);
+    let purposes: Vec<&str> = Purpose::ALL.iter().map(|p| p.as_str()).collect();
+    ctx.insert("purposes", &purposes);
     ctx.insert("errors", &errors);
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -219,6 +127,89 @@ async fn render_sheet(
                 .templates
                 .render(me.lang, "archives/sheet.html", &ctx)?,
         ))
+}
+
+/// The form's values from the visit, its customer and vehicle, as a clerk types them.
+fn visit_values(d: &archive::Draft, clock: &crate::clock::Clock) -> HashMap<String, String> {
+    let vehicle = d.vehicle.as_ref();
+    let visit = &d.visit;
+    [
+        ("customer_name", Some(d.customer.name.clone())),
+        ("address", d.customer.address.clone()),
+        (
+            "phone",
+            Some(Phone::from_stored(&d.customer.phone).to_string()),
+        ),
+        ("vehicle_model", vehicle.and_then(|x| x.model.clone())),
+        ("plate", vehicle.map(|x| plate::display(&x.plate))),
+        ("vehicle_type", vehicle.and_then(|x| x.vehicle_type.clone())),
+        ("items", Some(visit.item_list().join("\n"))),
+        (
+            "maintenance_interval_days",
+            visit.maintenance_interval_days.map(|x| x.to_string()),
+        ),
+        (
+            "maintenance_interval_km",
+            visit.maintenance_interval_km.map(|x| x.to_string()),
+        ),
+        (
+            "next_maintenance_date",
+            visit.next_maintenance_date.map(|x| x.to_string()),
+        ),
+        ("desired_services", visit.desired_services.clone()),
+        ("archived_at", Some(clock.now_for_form())),
+    ]
+    .into_iter()
+    .map(|(k, val)| (k.to_string(), val.unwrap_or_default()))
+    .collect()
+}
+
+/// The visit, its times in the shop's zone, A10, the service history and the archive task.
+fn insert_visit(ctx: &mut tera::Context, d: &archive::Draft, clock: &crate::clock::Clock) {
+    let local = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
+    ctx.insert("visit", &d.visit);
+    ctx.insert("checked_in_at", &local(d.visit.checked_in_at));
+    ctx.insert("picked_up_at", &d.visit.picked_up_at.map(local));
+    ctx.insert("customer_id", &d.customer.id);
+    ctx.insert("a10", &d.next_maintenance_date);
+    ctx.insert("history", &d.service_history);
+    ctx.insert("task", &d.task);
+    ctx.insert(
+        "task_state",
+        &d.task
+            .as_ref()
+            .map(|t| state_on(t.window(), clock.today()).as_str()),
+    );
+}
+
+/// The completed sheet, if any: whether it was late (R2), its plate and phone as shown, when
+/// it was completed, and the plan it made (R3).
+fn insert_archive(ctx: &mut tera::Context, d: &archive::Draft, clock: &crate::clock::Clock) {
+    let a = d.archive.as_ref();
+    ctx.insert("archive", &d.archive);
+    ctx.insert("can_complete", &d.can_complete);
+    ctx.insert(
+        "archive_late",
+        &a.is_some_and(|a| is_late(a.archived_on, a.due_date)),
+    );
+    ctx.insert(
+        "archive_plate",
+        &a.and_then(|a| a.plate.as_deref().map(plate::display)),
+    );
+    ctx.insert(
+        "archive_phone",
+        &a.map(|a| Phone::from_stored(&a.phone).to_string()),
+    );
+    ctx.insert(
+        "archived_at",
+        &a.map(|a| {
+            clock
+                .to_local(a.archived_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+    );
+    ctx.insert("plan_done", &d.plan);
 }
 
 pub async fn sheet(
