@@ -1,0 +1,252 @@
+//! Calls: a call task worked the way a clerk does (failed attempts, call-backs, late and
+//! missed calls, unreachable with its letter) and inbound calls.
+
+use super::*;
+
+/// X6: a generated answer: the score (None: declined), the aspects, the visit's advisor.
+pub(super) type Answer = (Option<i32>, Vec<(&'static str, i32)>, Option<i32>);
+
+pub(super) struct CallRow {
+    pub(super) customer: usize,
+    pub(super) task_id: Option<i32>,
+    pub(super) direction: &'static str,
+    pub(super) category: &'static str,
+    pub(super) outcome: &'static str,
+    pub(super) at: NaiveDateTime,
+    pub(super) callback_at: Option<NaiveDateTime>,
+    pub(super) topics: String,
+    pub(super) key_points: String,
+    pub(super) satisfied: Option<bool>,
+    pub(super) event_answer: Option<&'static str>,
+    pub(super) handler: i32,
+    pub(super) covering: Option<i32>,
+    pub(super) items: Vec<ItemRow>,
+    /// X6: the answer (score, or None for declined), the aspects, the visit's advisor.
+    pub(super) satisfaction: Option<Answer>,
+    /// X7: the reason a lost customer gave, with the win-back task.
+    pub(super) win_back: Option<(&'static str, &'static str)>,
+}
+
+impl Gen<'_> {
+    /// X4: the first day from `day` on without an outbound follow-up call to this customer.
+    pub(super) fn free_day(&self, c: usize, mut day: NaiveDate) -> NaiveDate {
+        while self.custs[c].busy.contains(&day) {
+            day += Duration::days(1);
+        }
+        day
+    }
+
+    /// A call, written later with its month.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn call(
+        &mut self,
+        c: usize,
+        task: Option<&TaskRow>,
+        direction: &'static str,
+        category: &'static str,
+        outcome: &'static str,
+        at: NaiveDateTime,
+        key_points: String,
+    ) -> CallRow {
+        let owner = task.map(|t| t.clerk_id).unwrap_or(self.custs[c].clerk);
+        let (handler, covering) = self.handler(owner, at.date());
+        let topics = if outcome == "reached" && category != "solution" {
+            let second = self.pick(&["C2", "C3", "C4", "C5"]);
+            format!("C1,{second}")
+        } else {
+            String::new()
+        };
+        CallRow {
+            customer: c,
+            task_id: task.map(|t| t.id),
+            direction,
+            category,
+            outcome,
+            at,
+            callback_at: None,
+            topics,
+            key_points,
+            satisfied: None,
+            event_answer: None,
+            handler,
+            covering,
+            items: Vec::new(),
+            satisfaction: None,
+            win_back: None,
+        }
+    }
+
+    /// Works a call task the way a clerk does: most reached inside the window, some after a
+    /// failed attempt or a call-back, some late; a few never reached, closed as unreachable
+    /// (X1) with a letter. Returns the reached call (still to be completed and registered)
+    /// or `None`. The task row is complete when this returns, except when it returns a call.
+    pub(super) fn work(
+        &mut self,
+        c: usize,
+        t: &mut TaskRow,
+        category: &'static str,
+        x4: bool,
+    ) -> Option<CallRow> {
+        let w = t.window;
+        if w.start >= self.today {
+            return None;
+        }
+        let len = (w.end - w.start).num_days();
+        let r: f64 = self.rng.gen();
+        // X1: three failed attempts on three days, then closed as unreachable.
+        if r < 0.04 {
+            let mut day = w.start;
+            for _ in 0..3 {
+                day = if x4 { self.free_day(c, day) } else { day };
+                if day >= self.today {
+                    return None;
+                }
+                let at = self.at(day, 9, 18);
+                let outcome = self.pick(&["no_answer", "no_answer", "busy", "wrong_number"]);
+                let call = self.call(c, Some(t), "outbound", category, outcome, at, String::new());
+                if x4 {
+                    self.custs[c].busy.push(day);
+                }
+                t.attempts += 1;
+                t.last_attempt_at = Some(self.utc(at));
+                t.last_outcome = Some(outcome);
+                t.updated_at = self.utc(at);
+                self.reg(Reg::Call(call));
+                day += Duration::days(1);
+            }
+            let u = day - Duration::days(1);
+            let at = self.at(u, 17, 18);
+            let (by, _) = self.handler(t.clerk_id, u);
+            self.closed(t, "unreachable", at, by);
+            self.unreachable(c, t, u);
+            return None;
+        }
+        let mut day = if r < 0.86 {
+            w.start + Duration::days(self.rng.gen_range(0..=len))
+        } else if r < 0.97 {
+            w.end + Duration::days(self.rng.gen_range(1..6))
+        } else {
+            // Missed: still open after its window (or done far too late).
+            w.end + Duration::days(self.rng.gen_range(8..40))
+        };
+        if x4 {
+            day = self.free_day(c, day);
+        }
+        // A failed attempt the day before, or a call-back asked for on the day.
+        let f: f64 = self.rng.gen();
+        if f < 0.1 && day - Duration::days(1) >= w.start {
+            let prev = if x4 {
+                let d = day - Duration::days(1);
+                (!self.custs[c].busy.contains(&d)).then_some(d)
+            } else {
+                Some(day - Duration::days(1))
+            };
+            if let Some(prev) = prev.filter(|d| *d < self.today) {
+                let at = self.at(prev, 9, 18);
+                let outcome = self.pick(&["no_answer", "no_answer", "busy"]);
+                let call = self.call(c, Some(t), "outbound", category, outcome, at, String::new());
+                t.attempts += 1;
+                t.last_attempt_at = Some(self.utc(at));
+                t.last_outcome = Some(outcome);
+                t.updated_at = self.utc(at);
+                if x4 {
+                    self.custs[c].busy.push(prev);
+                }
+                self.reg(Reg::Call(call));
+            }
+        }
+        if day >= self.today {
+            return None;
+        }
+        let mut at = self.at(day, 9, 16);
+        if f > 0.95 {
+            // X2: the customer asks to be called back at 17:00 the same day.
+            let cb = day.and_hms_opt(17, 0, 0).expect("time");
+            let mut call = self.call(
+                c,
+                Some(t),
+                "outbound",
+                category,
+                "callback_requested",
+                at,
+                "客户正在开车，约定下午五点回电".into(),
+            );
+            call.callback_at = Some(self.utc(cb));
+            t.last_attempt_at = Some(self.utc(at));
+            t.last_outcome = Some("callback_requested");
+            t.callback_at = Some(self.utc(cb));
+            t.callback_on = Some(day);
+            self.reg(Reg::Call(call));
+            at = cb + Duration::minutes(self.rng.gen_range(0..30));
+        }
+        if x4 {
+            self.custs[c].busy.push(day);
+        }
+        let call = self.call(
+            c,
+            Some(t),
+            "outbound",
+            category,
+            "reached",
+            at,
+            String::new(),
+        );
+        let by = call.handler;
+        self.done(t, at, by);
+        t.last_attempt_at = Some(self.utc(at));
+        t.last_outcome = Some("reached");
+        Some(call)
+    }
+
+    /// X1: the unreachable letter (sent the next day) and the phone flagged.
+    pub(super) fn unreachable(&mut self, c: usize, t: &TaskRow, u: NaiveDate) {
+        self.custs[c].flagged_on = Some(u);
+        let mut letter = self.new_task(
+            c,
+            "unreachable_letter",
+            t.visit_id,
+            self.cad.unreachable_letter(u),
+            u.and_hms_opt(17, 30, 0).expect("time"),
+        );
+        let sent = u + Duration::days(1);
+        if sent < self.today {
+            let at = self.at(sent, 10, 17);
+            let (by, _) = self.handler(t.clerk_id, sent);
+            let name = self.custs[c].name.clone();
+            self.reg(Reg::Letter(LetterRow {
+                customer: c,
+                kind: LetterKind::Notice,
+                subject: "未能联系到您的通知".into(),
+                body: format!("尊敬的{name}：近日多次致电未能联系到您，请拨打本店服务电话与我们联系，以便安排回访与保养。"),
+                related_to: format!("task {}", letter.id),
+                task_id: letter.id,
+                event_id: None,
+                at,
+                handler: by,
+            }));
+            self.done(&mut letter, at, by);
+        }
+        self.emit_task(&letter);
+    }
+
+    /// An inbound inquiry or complaint (R7), without a task.
+    pub(super) fn inbound(&mut self, c: usize, day: NaiveDate) {
+        let at = self.at(day, 9, 18);
+        let complaint = self.chance(0.15);
+        let (category, text) = if complaint {
+            (
+                "complaint",
+                format!("客户来电投诉：{}", self.pick(&COMPLAINTS)),
+            )
+        } else {
+            ("inquiry", self.pick(&INQUIRIES).to_string())
+        };
+        let mut call = self.call(c, None, "inbound", category, "reached", at, text);
+        call.topics = "C6".into();
+        if complaint {
+            let item = self.complaint(c, &call);
+            call.items.push(item);
+        }
+        self.reg(Reg::Call(call));
+    }
+}

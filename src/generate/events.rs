@@ -1,0 +1,146 @@
+//! Events with their notice calls, answers and letters (R6).
+
+use super::*;
+
+impl Gen<'_> {
+    /// R6: an event announced on the first day of the month to the store's drivers of one
+    /// vehicle type seen in the last three months; notice calls by E − 14, letters by P + 2
+    /// or waived.
+    pub(super) fn event(&mut self, s: usize, created: NaiveDate, m: u32) {
+        let kinds = [
+            (
+                "free_service",
+                "免费检测周",
+                "免费检测刹车、轮胎、蓄电池和灯光",
+                LetterKind::Notice,
+            ),
+            (
+                "get_together",
+                "车主联谊会",
+                "车主交流、抽奖与茶点",
+                LetterKind::Invitation,
+            ),
+            (
+                "offer",
+                "保养优惠月",
+                "机油保养套餐八五折",
+                LetterKind::Notice,
+            ),
+            (
+                "knowledge_evening",
+                "用车知识讲座",
+                "冬季用车与安全驾驶讲座",
+                LetterKind::Invitation,
+            ),
+        ];
+        let (kind, title, content, letter_kind) = kinds[(m as usize / 3) % kinds.len()];
+        let vtype = VEHICLES[(m as usize / 3 + s) % VEHICLES.len()].1;
+        let starts = created + Duration::days(self.rng.gen_range(30..45));
+        let ends = starts + Duration::days(if kind == "free_service" { 6 } else { 0 });
+        let since = created
+            .checked_sub_months(Months::new(3))
+            .unwrap_or(created);
+        let store_id = self.stores[s].id;
+        let sup = self.stores[s].supervisor;
+        let invitees: Vec<usize> = (0..self.custs.len())
+            .filter(|&c| {
+                let cu = &self.custs[c];
+                cu.store == s
+                    && cu.id != 0
+                    && cu.vehicle_id.is_some()
+                    && cu.vtype == vtype
+                    && cu.last_visit.is_some_and(|v| v >= since)
+            })
+            .collect();
+        if invitees.is_empty() || created >= self.today {
+            return;
+        }
+        self.ids.event += 1;
+        let event_id = self.ids.event;
+        let title = format!("{}{}", created.format("%Y年%-m月"), title);
+        let audience = crate::domain::event::Audience {
+            vehicle_type: Some(vtype.into()),
+            last_visit_months: Some(3),
+            clerk_id: None,
+        };
+        let created_at = created.and_hms_opt(9, 0, 0).expect("time");
+        self.sink.push(
+            table("events"),
+            gen_row![
+                event_id,
+                store_id,
+                kind,
+                &title,
+                starts,
+                ends,
+                "本店服务大厅",
+                content,
+                serde_json::to_string(&audience).expect("audience"),
+                created,
+                sup,
+                self.utc(created_at),
+            ],
+        );
+        for c in invitees {
+            let mut notice = self.new_task(
+                c,
+                "event_notice",
+                None,
+                self.cad.event_notice(created, starts),
+                created_at,
+            );
+            notice.event_id = Some(event_id);
+            let mut answer = None;
+            if let Some(mut call) = self.work(c, &mut notice, "event_notice", false) {
+                let a = self.pick(&["coming", "coming", "not_coming", "undecided"]);
+                answer = Some(a);
+                call.event_answer = Some(a);
+                call.key_points = format!("已电话通知{title}，客户答复：{a}");
+                call.topics = "C5".into();
+                let p = call.at.date();
+                let mut letter =
+                    self.new_task(c, "event_letter", None, self.cad.event_letter(p), call.at);
+                letter.event_id = Some(event_id);
+                let sent = p + Duration::days(self.rng.gen_range(0..3));
+                if self.chance(0.35) {
+                    // Waived with a reason (视情况需要).
+                    let at = call.at + Duration::minutes(5);
+                    let by = call.handler;
+                    self.closed(&mut letter, "waived", at, by);
+                    letter.note = Some("客户已在电话中确认，无需寄信".into());
+                } else if sent < self.today {
+                    let at = self.at(sent, 10, 17).max(call.at + Duration::minutes(5));
+                    let (by, _) = self.handler(letter.clerk_id, at.date());
+                    let name = self.custs[c].name.clone();
+                    self.reg(Reg::Letter(LetterRow {
+                        customer: c,
+                        kind: letter_kind,
+                        subject: title.clone(),
+                        body: format!(
+                            "尊敬的{name}：本店将于{}举办{title}，内容：{content}。地点：本店服务大厅。欢迎光临。",
+                            starts.format("%Y年%-m月%-d日")
+                        ),
+                        related_to: format!("event {event_id}"),
+                        task_id: letter.id,
+                        event_id: Some(event_id),
+                        at,
+                        handler: by,
+                    }));
+                    self.done(&mut letter, at, by);
+                }
+                self.reg(Reg::Call(call));
+                self.emit_task(&letter);
+            }
+            self.emit_task(&notice);
+            self.ids.invitee += 1;
+            let row = gen_row![
+                self.ids.invitee,
+                event_id,
+                self.custs[c].id,
+                notice.id,
+                answer
+            ];
+            self.sink.push(table("event_invitees"), row);
+        }
+    }
+}

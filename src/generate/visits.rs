@@ -1,0 +1,419 @@
+//! A visit and what follows it: its archive task and plan, the follow-ups, the satisfaction
+//! asked, and the win-back of lost customers (R2–R5, N1, X3, X6, X7).
+
+use super::*;
+
+impl Gen<'_> {
+    /// A service visit or consultation with all that follows it (R2, R3, R4, R5, N1, X3).
+    pub(super) fn visit(&mut self, c: usize) {
+        let d = self.custs[c].next_visit;
+        let store_id = self.stores[self.custs[c].store].id;
+        let checked_in = self.at(d, 8, 17);
+        let checked_in_utc = self.utc(checked_in);
+        let kr: f64 = self.rng.gen();
+        let kind = if kr < 0.1 {
+            "consultation"
+        } else if kr < 0.6 {
+            "maintenance"
+        } else {
+            "repair"
+        };
+        // The customer and the vehicle, at the first visit (R1: the clerk in turn).
+        if self.custs[c].id == 0 {
+            self.ids.customer += 1;
+            let cu = &mut self.custs[c];
+            cu.id = self.ids.customer;
+            let row = gen_row![
+                cu.id,
+                store_id,
+                &cu.name,
+                &cu.phone,
+                &cu.address,
+                cu.clerk,
+                V::Null,
+                checked_in_utc,
+                checked_in_utc,
+                false,
+                false,
+                V::Null,
+                V::Null,
+            ];
+            self.sink.push(table("customers"), row);
+        }
+        if kind != "consultation" && self.custs[c].vehicle_id.is_none() {
+            self.ids.vehicle += 1;
+            let cu = &mut self.custs[c];
+            cu.vehicle_id = Some(self.ids.vehicle);
+            let row = gen_row![
+                self.ids.vehicle,
+                store_id,
+                cu.id,
+                &cu.plate,
+                cu.model,
+                cu.vtype,
+                checked_in_utc,
+                checked_in_utc,
+            ];
+            self.sink.push(table("vehicles"), row);
+        }
+        let customer_id = self.custs[c].id;
+        let vehicle_id = if kind == "consultation" {
+            None
+        } else {
+            self.custs[c].vehicle_id
+        };
+        let items: Vec<&str> = match kind {
+            "consultation" => vec!["咨询保养项目与价格"],
+            "maintenance" => {
+                let n = self.rng.gen_range(1..3);
+                MAINTENANCE_ITEMS
+                    .choose_multiple(&mut self.rng, n)
+                    .copied()
+                    .collect()
+            }
+            _ => vec![self.pick(&REPAIR_ITEMS)],
+        };
+        let (days, km) = if kind == "consultation" {
+            (None, None)
+        } else {
+            (
+                Some(self.pick(&[90, 120, 180])),
+                self.chance(0.7).then(|| self.pick(&[5000, 7500, 10000])),
+            )
+        };
+        let odometer = vehicle_id.map(|_| {
+            let cu = &self.custs[c];
+            cu.base_km + cu.daily_km * (d - cu.first_visit).num_days() as i32
+        });
+        let desired = self.chance(0.2).then(|| self.pick(&DESIRED).to_string());
+        // Pick-up: the same day for most, a few days later for some repairs.
+        let picked_up = match kind {
+            "consultation" => None,
+            "maintenance" => Some(checked_in + Duration::minutes(self.rng.gen_range(60..240))),
+            _ if self.chance(0.6) => {
+                Some(checked_in + Duration::minutes(self.rng.gen_range(120..420)))
+            }
+            _ => {
+                let day = d + Duration::days(self.rng.gen_range(1..4));
+                Some(self.at(day, 10, 18))
+            }
+        }
+        .filter(|p| p.date() < self.today);
+
+        // R2: the archive, mostly on time, some late, a few never (or not yet).
+        self.ids.visit += 1;
+        let visit_id = self.ids.visit;
+        let mut archive_task = self.new_task(
+            c,
+            "archive",
+            Some(visit_id),
+            self.cad.archive(d),
+            checked_in,
+        );
+        let ar: f64 = self.rng.gen();
+        let archived_at = if ar < 0.86 {
+            let h = self.rng.gen_range(1..44);
+            Some(checked_in + Duration::hours(h))
+        } else if ar < 0.96 || d + Duration::days(14) < self.today {
+            // Late: mostly a few days, now and then weeks (none stays missing for long).
+            let days = if ar < 0.96 {
+                self.rng.gen_range(1..5)
+            } else {
+                self.rng.gen_range(5..20)
+            };
+            let day = archive_task.window.end + Duration::days(days);
+            Some(self.at(day, 9, 18))
+        } else {
+            // Missing: only among the last two weeks' visits.
+            None
+        }
+        .filter(|t| t.date() < self.today);
+        let cur = odometer.map(|k| Reading { on: d, km: k });
+        let a10 = archived_at.and_then(|_| {
+            next_maintenance_date(None, d, days, km, self.custs[c].last_reading, cur)
+        });
+        let history = self.custs[c].history.join("\n");
+        let mut plan_next_visit = None;
+        if let Some(at) = archived_at {
+            let (by, _) = self.handler(self.custs[c].clerk, at.date());
+            self.done(&mut archive_task, at, by);
+            // R3: the plan: N1 (the maintenance reminder) and sometimes one more contact.
+            let mut plan = Vec::new();
+            let mut tasks = Vec::new();
+            if let Some(a10) = a10 {
+                self.ids.planned += 1;
+                let mut t = self.new_task(
+                    c,
+                    "maintenance_reminder",
+                    Some(visit_id),
+                    self.cad.maintenance_reminder(a10),
+                    at,
+                );
+                t.planned_contact_id = Some(self.ids.planned);
+                plan.push((
+                    self.ids.planned,
+                    "N1",
+                    a10,
+                    "提醒客户按期保养，预约进厂时间",
+                    t.id,
+                ));
+                tasks.push(t);
+            }
+            if self.chance(0.15) {
+                let (purpose, points) = self.pick(&[
+                    ("N3", "告知本月优惠服务活动：空调清洗八折"),
+                    ("N4", "邀请客户参加免费检测周，检查轮胎与刹车"),
+                    ("N2", "邀请参加车主联谊活动"),
+                ]);
+                let date = d + Duration::days(self.rng.gen_range(20..31));
+                self.ids.planned += 1;
+                let mut t = self.new_task(
+                    c,
+                    "planned_contact",
+                    Some(visit_id),
+                    self.cad.planned_contact(date),
+                    at,
+                );
+                t.planned_contact_id = Some(self.ids.planned);
+                plan.push((self.ids.planned, purpose, date, points, t.id));
+                tasks.push(t);
+            }
+            self.reg(Reg::Archive(ArchiveRow {
+                customer: c,
+                visit_id,
+                task_id: archive_task.id,
+                visit_date: d,
+                has_vehicle: vehicle_id.is_some(),
+                items: items.join("；"),
+                days,
+                km,
+                a10,
+                desired: desired.clone(),
+                history,
+                due: archive_task.window.end,
+                at,
+                by,
+                plan,
+            }));
+            // The planned contacts and the reminder are worked when they come.
+            for mut t in tasks {
+                let category = if t.kind == "maintenance_reminder" {
+                    "reminder"
+                } else {
+                    "follow_up"
+                };
+                if let Some(mut call) = self.work(c, &mut t, category, true) {
+                    call.key_points = if category == "reminder" {
+                        self.pick(&REMINDER_KEY_POINTS).into()
+                    } else {
+                        self.pick(&KEY_POINTS).into()
+                    };
+                    if t.kind == "maintenance_reminder" {
+                        plan_next_visit = Some(call.at.date());
+                    }
+                    self.reg(Reg::Call(call));
+                }
+                self.emit_task(&t);
+            }
+        }
+        // X8: the advisor who received the car: mostly as on the list, now and then typed with a
+        // space (still matched), rarely a name the list does not have, or none.
+        let (advisor, advisor_id) = {
+            let list = &self.stores[self.custs[c].store].advisors;
+            let (id, name) = list[self.rng.gen_range(0..list.len())].clone();
+            let r: f64 = self.rng.gen();
+            if r < 0.85 {
+                (Some(name), Some(id))
+            } else if r < 0.92 {
+                let mut chars = name.chars();
+                let first: String = chars.next().into_iter().collect();
+                (Some(format!("{first} {}", chars.as_str())), Some(id))
+            } else if r < 0.96 {
+                (Some(format!("{}师傅", self.pick(&SURNAMES))), None)
+            } else {
+                (None, None)
+            }
+        };
+        self.custs[c].last_visit_id = visit_id;
+        self.custs[c].last_a10 = a10;
+        // The visit row, with A10 as the archive set it.
+        let row = gen_row![
+            visit_id,
+            store_id,
+            customer_id,
+            vehicle_id,
+            format!("DMS-{store_id}-{visit_id:08}"),
+            kind,
+            checked_in_utc,
+            d,
+            picked_up.map(|p| self.utc(p)),
+            picked_up.map(|p| p.date()),
+            serde_json::to_string(&items).expect("strings"),
+            days,
+            km,
+            a10,
+            desired.as_deref(),
+            odometer,
+            "import",
+            V::Null,
+            checked_in_utc,
+            checked_in_utc,
+            advisor.as_deref(),
+            advisor_id,
+        ];
+        self.sink.push(table("visits"), row);
+        self.emit_task(&archive_task);
+
+        // R4 / R5: the first follow-up from pick-up (or the consultation), then the second.
+        let p = if kind == "consultation" {
+            Some(d)
+        } else {
+            picked_up.map(|p| p.date())
+        };
+        if let Some(p) = p {
+            let opened = picked_up.unwrap_or(checked_in + Duration::minutes(40));
+            let mut first = self.new_task(
+                c,
+                "first_follow_up",
+                Some(visit_id),
+                self.cad.first_follow_up(p),
+                opened,
+            );
+            let reached = self.work(c, &mut first, "follow_up", true);
+            let f = match (&reached, first.status) {
+                (Some(call), _) => Some((call.at, call.at.date())),
+                (None, "closed") => first.done_at.map(|_| {
+                    let u = first.done_on.expect("closed on");
+                    (u.and_hms_opt(17, 0, 0).expect("time"), u)
+                }),
+                _ => None,
+            };
+            if let Some(mut call) = reached {
+                call.key_points = self.pick(&KEY_POINTS).into();
+                self.raise_items(c, &mut call);
+                self.satisfaction(c, &mut call, advisor_id);
+                self.reg(Reg::Call(call));
+            }
+            self.emit_task(&first);
+            if let Some((at, f)) = f {
+                let mut second = self.new_task(
+                    c,
+                    "second_follow_up",
+                    Some(visit_id),
+                    self.cad.second_follow_up(f),
+                    at,
+                );
+                if let Some(mut call) = self.work(c, &mut second, "follow_up", true) {
+                    call.key_points = self.pick(&SECOND_KEY_POINTS).into();
+                    self.raise_items(c, &mut call);
+                    self.satisfaction(c, &mut call, advisor_id);
+                    self.reg(Reg::Call(call));
+                }
+                self.emit_task(&second);
+            }
+        }
+
+        // X3 and A12 for the next visit.
+        let cu = &mut self.custs[c];
+        if let Some(r) = cur {
+            cu.last_reading = Some(r);
+        }
+        cu.history.push(format!("{} {}", d, items.join("；")));
+        cu.last_visit = Some(d);
+        cu.visits += 1;
+        cu.busy.retain(|b| *b + Duration::days(60) >= d);
+        // Returning customers come back after the reminder; others later, or not at all.
+        let back = match (a10, plan_next_visit) {
+            (Some(_), Some(called)) if self.rng.gen_bool(0.75) => {
+                called + Duration::days(self.rng.gen_range(1..21))
+            }
+            (Some(a10), _) if self.rng.gen_bool(0.4) => {
+                a10 + Duration::days(self.rng.gen_range(0..60))
+            }
+            (Some(a10), _) => a10 + Duration::days(self.rng.gen_range(90..300)),
+            (None, _) => d + Duration::days(self.rng.gen_range(120..400)),
+        };
+        self.custs[c].next_visit = back.max(d + Duration::days(14));
+    }
+
+    /// X6: the satisfaction of a reached follow-up: mostly 4–5, some 3, a few low (1–2, which
+    /// opens a complaint unless the call raised one), some declined, some not asked.
+    pub(super) fn satisfaction(&mut self, c: usize, call: &mut CallRow, advisor_id: Option<i32>) {
+        let r: f64 = self.rng.gen();
+        if r < 0.06 {
+            return; // not asked
+        }
+        let score = if r < 0.13 {
+            None
+        } else {
+            let s: f64 = self.rng.gen();
+            Some(match s {
+                s if s < 0.02 => 1,
+                s if s < 0.06 => 2,
+                s if s < 0.18 => 3,
+                s if s < 0.55 => 4,
+                _ => 5,
+            })
+        };
+        let mut aspects = Vec::new();
+        if let Some(sc) = score {
+            if self.chance(0.7) {
+                for a in crate::domain::satisfaction::ASPECTS {
+                    let v: i32 = (sc + self.rng.gen_range(-1..=1)).clamp(1, 5);
+                    aspects.push((a, v));
+                }
+            }
+            if sc <= 2 && !call.items.iter().any(|i| i.kind == "complaint") {
+                let mut item = self.complaint(c, call);
+                let text = format!("跟踪服务电话满意度评分 {sc} 分（X6）");
+                item.text = text.clone();
+                if let Some(e) = item.events.first_mut() {
+                    e.text = text;
+                }
+                call.items.push(item);
+            }
+        }
+        call.satisfaction = Some((score, aspects, advisor_id));
+    }
+
+    /// X7: on the 1st of a month (the nightly job, month by month here) a customer lost then —
+    /// the latest visit's A10 more than `lost_after_days` past — gets a win-back task for their
+    /// clerk, at most one per `lost_after_days`; the customer's next visit inside the window
+    /// closes it (won back), else the clerk calls (reached mostly, with the reason).
+    pub(super) fn win_back(&mut self, c: usize, l: NaiveDate) {
+        const REASONS: [(&str, &str); 6] = [
+            ("moved", "已搬到外地"),
+            ("sold_car", "车已卖掉"),
+            ("other_shop", "在家附近的修理厂保养"),
+            ("price", "觉得保养价格偏高"),
+            ("dissatisfied", "上次维修等待时间太长"),
+            ("other", "工作忙，暂时不用车"),
+        ];
+        let cu = &self.custs[c];
+        let lost_before = self.cad.lost_since(l);
+        let lost = cu.last_a10.is_some_and(|a| a < lost_before)
+            && cu.last_visit.is_some_and(|v| v < l)
+            && cu.next_visit >= l
+            && cu.last_win_back.is_none_or(|w| w <= lost_before);
+        if !lost || l >= self.today {
+            return;
+        }
+        self.custs[c].last_win_back = Some(l);
+        let visit = self.custs[c].last_visit_id;
+        let opened = l.and_hms_opt(3, 45, 0).expect("time");
+        let mut t = self.new_task(c, "win_back", Some(visit), self.cad.win_back(l), opened);
+        let next = self.custs[c].next_visit;
+        if next <= t.window.end && next < self.today {
+            // Came back before the call: closed by the visit (won back).
+            let at = next.and_hms_opt(9, 0, 0).expect("time");
+            let by = t.clerk_id;
+            self.closed(&mut t, "returned", at, by);
+        } else if let Some(mut call) = self.work(c, &mut t, "follow_up", true) {
+            let (reason, text) = self.pick(&REASONS);
+            call.key_points = text.into();
+            call.win_back = Some((reason, text));
+            self.reg(Reg::Call(call));
+        }
+        self.emit_task(&t);
+    }
+}
