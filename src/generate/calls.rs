@@ -9,22 +9,22 @@ pub(super) type Answer = (Option<i32>, Vec<(&'static str, i32)>, Option<i32>);
 pub(super) struct CallRow {
     pub(super) customer: usize,
     pub(super) task_id: Option<i32>,
-    pub(super) direction: &'static str,
-    pub(super) category: &'static str,
-    pub(super) outcome: &'static str,
+    pub(super) direction: Direction,
+    pub(super) category: Category,
+    pub(super) outcome: Outcome,
     pub(super) at: NaiveDateTime,
     pub(super) callback_at: Option<NaiveDateTime>,
     pub(super) topics: String,
     pub(super) key_points: String,
     pub(super) satisfied: Option<bool>,
-    pub(super) event_answer: Option<&'static str>,
+    pub(super) event_answer: Option<EventAnswer>,
     pub(super) handler: i32,
     pub(super) covering: Option<i32>,
     pub(super) items: Vec<ItemRow>,
     /// X6: the answer (score, or None for declined), the aspects, the visit's advisor.
     pub(super) satisfaction: Option<Answer>,
     /// X7: the reason a lost customer gave, with the win-back task.
-    pub(super) win_back: Option<(&'static str, &'static str)>,
+    pub(super) win_back: Option<(WinBackReason, &'static str)>,
 }
 
 impl Gen<'_> {
@@ -42,15 +42,15 @@ impl Gen<'_> {
         &mut self,
         c: usize,
         task: Option<&TaskRow>,
-        direction: &'static str,
-        category: &'static str,
-        outcome: &'static str,
+        direction: Direction,
+        category: Category,
+        outcome: Outcome,
         at: NaiveDateTime,
         key_points: String,
     ) -> CallRow {
         let owner = task.map(|t| t.clerk_id).unwrap_or(self.custs[c].clerk);
         let (handler, covering) = self.handler(owner, at.date());
-        let topics = if outcome == "reached" && category != "solution" {
+        let topics = if outcome == Outcome::Reached && category != Category::Solution {
             let second = self.pick(&["C2", "C3", "C4", "C5"]);
             format!("C1,{second}")
         } else {
@@ -84,7 +84,7 @@ impl Gen<'_> {
         &mut self,
         c: usize,
         t: &mut TaskRow,
-        category: &'static str,
+        category: Category,
         x4: bool,
     ) -> Option<CallRow> {
         let w = t.window;
@@ -102,8 +102,21 @@ impl Gen<'_> {
                     return None;
                 }
                 let at = self.at(day, 9, 18);
-                let outcome = self.pick(&["no_answer", "no_answer", "busy", "wrong_number"]);
-                let call = self.call(c, Some(t), "outbound", category, outcome, at, String::new());
+                let outcome = self.pick(&[
+                    Outcome::NoAnswer,
+                    Outcome::NoAnswer,
+                    Outcome::Busy,
+                    Outcome::WrongNumber,
+                ]);
+                let call = self.call(
+                    c,
+                    Some(t),
+                    Direction::Outbound,
+                    category,
+                    outcome,
+                    at,
+                    String::new(),
+                );
                 if x4 {
                     self.custs[c].busy.push(day);
                 }
@@ -117,7 +130,7 @@ impl Gen<'_> {
             let u = day - Duration::days(1);
             let at = self.at(u, 17, 18);
             let (by, _) = self.handler(t.clerk_id, u);
-            self.closed(t, "unreachable", at, by);
+            self.closed(t, CloseReason::Unreachable, at, by);
             self.unreachable(c, t, u);
             return None;
         }
@@ -143,8 +156,16 @@ impl Gen<'_> {
             };
             if let Some(prev) = prev.filter(|d| *d < self.today) {
                 let at = self.at(prev, 9, 18);
-                let outcome = self.pick(&["no_answer", "no_answer", "busy"]);
-                let call = self.call(c, Some(t), "outbound", category, outcome, at, String::new());
+                let outcome = self.pick(&[Outcome::NoAnswer, Outcome::NoAnswer, Outcome::Busy]);
+                let call = self.call(
+                    c,
+                    Some(t),
+                    Direction::Outbound,
+                    category,
+                    outcome,
+                    at,
+                    String::new(),
+                );
                 t.attempts += 1;
                 t.last_attempt_at = Some(self.utc(at));
                 t.last_outcome = Some(outcome);
@@ -165,15 +186,15 @@ impl Gen<'_> {
             let mut call = self.call(
                 c,
                 Some(t),
-                "outbound",
+                Direction::Outbound,
                 category,
-                "callback_requested",
+                Outcome::CallbackRequested,
                 at,
                 "客户正在开车，约定下午五点回电".into(),
             );
             call.callback_at = Some(self.utc(cb));
             t.last_attempt_at = Some(self.utc(at));
-            t.last_outcome = Some("callback_requested");
+            t.last_outcome = Some(Outcome::CallbackRequested);
             t.callback_at = Some(self.utc(cb));
             t.callback_on = Some(day);
             self.reg(Reg::Call(call));
@@ -185,16 +206,16 @@ impl Gen<'_> {
         let call = self.call(
             c,
             Some(t),
-            "outbound",
+            Direction::Outbound,
             category,
-            "reached",
+            Outcome::Reached,
             at,
             String::new(),
         );
         let by = call.handler;
         self.done(t, at, by);
         t.last_attempt_at = Some(self.utc(at));
-        t.last_outcome = Some("reached");
+        t.last_outcome = Some(Outcome::Reached);
         Some(call)
     }
 
@@ -203,7 +224,7 @@ impl Gen<'_> {
         self.custs[c].flagged_on = Some(u);
         let mut letter = self.new_task(
             c,
-            "unreachable_letter",
+            TaskKind::UnreachableLetter,
             t.visit_id,
             self.cad.unreachable_letter(u),
             u.and_hms_opt(17, 30, 0).expect("time"),
@@ -235,13 +256,21 @@ impl Gen<'_> {
         let complaint = self.chance(0.15);
         let (category, text) = if complaint {
             (
-                "complaint",
+                Category::Complaint,
                 format!("客户来电投诉：{}", self.pick(&COMPLAINTS)),
             )
         } else {
-            ("inquiry", self.pick(&INQUIRIES).to_string())
+            (Category::Inquiry, self.pick(&INQUIRIES).to_string())
         };
-        let mut call = self.call(c, None, "inbound", category, "reached", at, text);
+        let mut call = self.call(
+            c,
+            None,
+            Direction::Inbound,
+            category,
+            Outcome::Reached,
+            at,
+            text,
+        );
         call.topics = "C6".into();
         if complaint {
             let item = self.complaint(c, &call);

@@ -9,25 +9,25 @@ impl Gen<'_> {
     pub(super) fn event(&mut self, s: usize, created: NaiveDate, m: u32) {
         let kinds = [
             (
-                "free_service",
+                EventKind::FreeService,
                 "免费检测周",
                 "免费检测刹车、轮胎、蓄电池和灯光",
                 LetterKind::Notice,
             ),
             (
-                "get_together",
+                EventKind::GetTogether,
                 "车主联谊会",
                 "车主交流、抽奖与茶点",
                 LetterKind::Invitation,
             ),
             (
-                "offer",
+                EventKind::Offer,
                 "保养优惠月",
                 "机油保养套餐八五折",
                 LetterKind::Notice,
             ),
             (
-                "knowledge_evening",
+                EventKind::KnowledgeEvening,
                 "用车知识讲座",
                 "冬季用车与安全驾驶讲座",
                 LetterKind::Invitation,
@@ -36,7 +36,7 @@ impl Gen<'_> {
         let (kind, title, content, letter_kind) = kinds[(m as usize / 3) % kinds.len()];
         let vtype = VEHICLES[(m as usize / 3 + s) % VEHICLES.len()].1;
         let starts = created + Duration::days(self.rng.gen_range(30..45));
-        let ends = starts + Duration::days(if kind == "free_service" { 6 } else { 0 });
+        let ends = starts + Duration::days(if kind == EventKind::FreeService { 6 } else { 0 });
         let since = created
             .checked_sub_months(Months::new(3))
             .unwrap_or(created);
@@ -69,7 +69,7 @@ impl Gen<'_> {
             gen_row![
                 event_id,
                 store_id,
-                kind,
+                &kind,
                 &title,
                 starts,
                 ends,
@@ -84,29 +84,39 @@ impl Gen<'_> {
         for c in invitees {
             let mut notice = self.new_task(
                 c,
-                "event_notice",
+                TaskKind::EventNotice,
                 None,
                 self.cad.event_notice(created, starts),
                 created_at,
             );
             notice.event_id = Some(event_id);
             let mut answer = None;
-            if let Some(mut call) = self.work(c, &mut notice, "event_notice", false) {
-                let a = self.pick(&["coming", "coming", "not_coming", "undecided"]);
+            if let Some(mut call) = self.work(c, &mut notice, Category::EventNotice, false) {
+                let a = self.pick(&[
+                    EventAnswer::Coming,
+                    EventAnswer::Coming,
+                    EventAnswer::NotComing,
+                    EventAnswer::Undecided,
+                ]);
                 answer = Some(a);
                 call.event_answer = Some(a);
                 call.key_points = format!("已电话通知{title}，客户答复：{a}");
                 call.topics = "C5".into();
                 let p = call.at.date();
-                let mut letter =
-                    self.new_task(c, "event_letter", None, self.cad.event_letter(p), call.at);
+                let mut letter = self.new_task(
+                    c,
+                    TaskKind::EventLetter,
+                    None,
+                    self.cad.event_letter(p),
+                    call.at,
+                );
                 letter.event_id = Some(event_id);
                 let sent = p + Duration::days(self.rng.gen_range(0..3));
                 if self.chance(0.35) {
                     // Waived with a reason (视情况需要).
                     let at = call.at + Duration::minutes(5);
                     let by = call.handler;
-                    self.closed(&mut letter, "waived", at, by);
+                    self.closed(&mut letter, CloseReason::Waived, at, by);
                     letter.note = Some("客户已在电话中确认，无需寄信".into());
                 } else if sent < self.today {
                     let at = self.at(sent, 10, 17).max(call.at + Duration::minutes(5));
@@ -138,7 +148,7 @@ impl Gen<'_> {
                 event_id,
                 self.custs[c].id,
                 notice.id,
-                answer
+                answer.as_ref()
             ];
             self.sink.push(table("event_invitees"), row);
         }

@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) struct ItemEventRow {
-    pub(super) kind: &'static str,
+    pub(super) kind: ItemStep,
     pub(super) text: String,
     pub(super) at: NaiveDateTime,
     pub(super) on: NaiveDate,
@@ -14,11 +14,11 @@ pub(super) struct ItemEventRow {
 pub(super) struct ItemRow {
     pub(super) id: i32,
     pub(super) clerk_id: i32,
-    pub(super) kind: &'static str,
+    pub(super) kind: ItemKind,
     pub(super) text: String,
     pub(super) answered: bool,
     pub(super) answer: Option<String>,
-    pub(super) status: &'static str,
+    pub(super) status: ItemStatus,
     pub(super) escalated: Option<(NaiveDateTime, NaiveDate)>,
     pub(super) solution: Option<String>,
     pub(super) solved: Option<(NaiveDateTime, NaiveDate)>,
@@ -44,7 +44,7 @@ impl Gen<'_> {
                 text: text.into(),
                 answered: true,
                 answer: Some(answer.into()),
-                status: "answered",
+                status: ItemStatus::Answered,
                 escalated: None,
                 solution: None,
                 solved: None,
@@ -53,14 +53,14 @@ impl Gen<'_> {
                 closed_on: None,
                 events: vec![
                     ItemEventRow {
-                        kind: "raised",
+                        kind: ItemStep::Raised,
                         text: text.into(),
                         at,
                         on: call.at.date(),
                         by: call.handler,
                     },
                     ItemEventRow {
-                        kind: "note",
+                        kind: ItemStep::Note,
                         text: answer.into(),
                         at,
                         on: call.at.date(),
@@ -84,11 +84,11 @@ impl Gen<'_> {
         let mut item = ItemRow {
             id: self.ids.item,
             clerk_id: clerk,
-            kind: "complaint",
+            kind: ItemKind::Complaint,
             text: text.into(),
             answered: false,
             answer: None,
-            status: "open",
+            status: ItemStatus::Open,
             escalated: None,
             solution: None,
             solved: None,
@@ -96,7 +96,7 @@ impl Gen<'_> {
             satisfied: None,
             closed_on: None,
             events: vec![ItemEventRow {
-                kind: "raised",
+                kind: ItemStep::Raised,
                 text: text.into(),
                 at: self.utc(call.at),
                 on: call.at.date(),
@@ -107,7 +107,7 @@ impl Gen<'_> {
         for round in 0..2 {
             let mut esc = self.new_task(
                 c,
-                "escalation",
+                TaskKind::Escalation,
                 None,
                 self.cad.escalation(from.date()),
                 from,
@@ -125,10 +125,10 @@ impl Gen<'_> {
             }
             let at = self.at(day, 9, 12).max(from + Duration::minutes(10));
             let (by, _) = self.handler(clerk, at.date());
-            item.status = "escalated";
+            item.status = ItemStatus::Escalated;
             item.escalated = Some((self.utc(at), at.date()));
             item.events.push(ItemEventRow {
-                kind: "escalated",
+                kind: ItemStep::Escalated,
                 text: "需要主管决定处理办法".into(),
                 at: self.utc(at),
                 on: at.date(),
@@ -143,11 +143,11 @@ impl Gen<'_> {
             }
             let solved_at = self.at(s, 9, 11);
             let solution = self.pick(&SOLUTIONS);
-            item.status = "solved";
+            item.status = ItemStatus::Solved;
             item.solution = Some(solution.into());
             item.solved = Some((self.utc(solved_at), s));
             item.events.push(ItemEventRow {
-                kind: "solved",
+                kind: ItemStep::Solved,
                 text: solution.into(),
                 at: self.utc(solved_at),
                 on: s,
@@ -155,7 +155,7 @@ impl Gen<'_> {
             });
             let mut sol = self.new_task(
                 c,
-                "solution_call",
+                TaskKind::SolutionCall,
                 None,
                 self.cad.solution_call(s),
                 solved_at,
@@ -175,9 +175,9 @@ impl Gen<'_> {
             let mut told = self.call(
                 c,
                 Some(&sol),
-                "outbound",
-                "solution",
-                "reached",
+                Direction::Outbound,
+                Category::Solution,
+                Outcome::Reached,
                 tell_at,
                 if satisfied {
                     "已告知解决办法，客户满意".into()
@@ -189,24 +189,24 @@ impl Gen<'_> {
             let by = told.handler;
             self.done(&mut sol, tell_at, by);
             sol.last_attempt_at = Some(self.utc(tell_at));
-            sol.last_outcome = Some("reached");
+            sol.last_outcome = Some(Outcome::Reached);
             self.emit_task(&sol);
             self.reg(Reg::Call(told));
             let t = self.utc(tell_at);
             item.told_on = Some(tell);
             item.satisfied = Some(satisfied);
             item.events.push(ItemEventRow {
-                kind: "told",
+                kind: ItemStep::Told,
                 text: String::new(),
                 at: t,
                 on: tell,
                 by,
             });
             if satisfied {
-                item.status = "closed";
+                item.status = ItemStatus::Closed;
                 item.closed_on = Some(tell);
                 item.events.push(ItemEventRow {
-                    kind: "satisfied",
+                    kind: ItemStep::Satisfied,
                     text: String::new(),
                     at: t,
                     on: tell,
@@ -214,9 +214,9 @@ impl Gen<'_> {
                 });
                 return item;
             }
-            item.status = "open";
+            item.status = ItemStatus::Open;
             item.events.push(ItemEventRow {
-                kind: "reopened",
+                kind: ItemStep::Reopened,
                 text: String::new(),
                 at: t,
                 on: tell,

@@ -31,10 +31,17 @@ use tasks::TaskRow;
 use words::*;
 
 use crate::db::DbConn;
+use crate::domain::archive::Purpose;
 use crate::domain::cadence::{Cadence, Window};
-use crate::domain::call::{Category, Direction, Outcome};
+use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome};
+use crate::domain::event::EventKind;
+use crate::domain::item::{ItemStatus, ItemStep};
 use crate::domain::letter::LetterKind;
 use crate::domain::maintenance::{next_maintenance_date, Reading};
+use crate::domain::role::Role;
+use crate::domain::satisfaction::WinBackReason;
+use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
+use crate::domain::visit::VisitKind;
 use crate::gen_row;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};

@@ -61,7 +61,7 @@ impl Gen<'_> {
         let per_store = opts.customers.div_ceil(opts.stores);
         let clerks_per_store = per_store.div_ceil(opts.customers_per_clerk.max(1)).max(2);
         let mut logins = Vec::new();
-        let mut user = |g: &mut Gen, store: Option<i32>, username: String, role: &str| -> i32 {
+        let mut user = |g: &mut Gen, store: Option<i32>, username: String, role: Role| -> i32 {
             g.ids.user += 1;
             let id = g.ids.user;
             let display = format!(
@@ -76,7 +76,7 @@ impl Gen<'_> {
                     store,
                     &username,
                     &display,
-                    role,
+                    role.as_str(),
                     &hash,
                     V::Null,
                     true,
@@ -86,16 +86,21 @@ impl Gen<'_> {
                 ],
             );
             g.names.insert(id, display);
-            if logins.len() < 8 || role != "clerk" {
-                logins.push((username, role.to_string()));
+            if logins.len() < 8 || role != Role::Clerk {
+                logins.push((username, role.as_str().to_string()));
             }
             id
         };
         for s in &existing {
             let code = s.code.to_lowercase();
-            let supervisor = user(self, Some(s.id), format!("{code}-zhuguan"), "supervisor");
+            let supervisor = user(
+                self,
+                Some(s.id),
+                format!("{code}-zhuguan"),
+                Role::Supervisor,
+            );
             let clerks = (1..=clerks_per_store)
-                .map(|k| user(self, Some(s.id), format!("{code}-clerk{k:03}"), "clerk"))
+                .map(|k| user(self, Some(s.id), format!("{code}-clerk{k:03}"), Role::Clerk))
                 .collect();
             // X8: four service advisors a store.
             let mut advisors = Vec::new();
@@ -127,8 +132,8 @@ impl Gen<'_> {
                 advisors,
             });
         }
-        user(self, None, "scale-auditor".into(), "auditor");
-        user(self, None, "scale-admin".into(), "admin");
+        user(self, None, "scale-auditor".into(), Role::Auditor);
+        user(self, None, "scale-admin".into(), Role::Admin);
 
         // Customers: most already come in the first months, the rest arrive over the period.
         let days = (self.today - self.start).num_days().max(1);

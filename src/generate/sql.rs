@@ -115,12 +115,21 @@ macro_rules! text_values {
     )+};
 }
 text_values!(
+    crate::domain::task::TaskKind,
+    crate::domain::task::TaskStatus,
+    crate::domain::task::CloseReason,
     crate::domain::call::Direction,
     crate::domain::call::Category,
     crate::domain::call::Outcome,
     crate::domain::call::ItemKind,
+    crate::domain::call::EventAnswer,
+    crate::domain::visit::VisitKind,
+    crate::domain::event::EventKind,
     crate::domain::item::ItemStatus,
-    crate::domain::letter::LetterKind
+    crate::domain::item::ItemStep,
+    crate::domain::letter::LetterKind,
+    crate::domain::archive::Purpose,
+    crate::domain::satisfaction::WinBackReason
 );
 
 /// `row![a, b, …]`: a row of values.

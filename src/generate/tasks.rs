@@ -6,13 +6,13 @@ use super::*;
 pub(super) struct TaskRow {
     pub(super) id: i32,
     pub(super) store_id: i32,
-    pub(super) kind: &'static str,
+    pub(super) kind: TaskKind,
     pub(super) customer_id: i32,
     pub(super) visit_id: Option<i32>,
     pub(super) clerk_id: i32,
     pub(super) window: Window,
-    pub(super) status: &'static str,
-    pub(super) close_reason: Option<&'static str>,
+    pub(super) status: TaskStatus,
+    pub(super) close_reason: Option<CloseReason>,
     pub(super) done_at: Option<NaiveDateTime>,
     pub(super) done_on: Option<NaiveDate>,
     pub(super) done_by: Option<i32>,
@@ -23,7 +23,7 @@ pub(super) struct TaskRow {
     pub(super) created_at: NaiveDateTime,
     pub(super) updated_at: NaiveDateTime,
     pub(super) last_attempt_at: Option<NaiveDateTime>,
-    pub(super) last_outcome: Option<&'static str>,
+    pub(super) last_outcome: Option<Outcome>,
     pub(super) item_id: Option<i32>,
     pub(super) event_id: Option<i32>,
     pub(super) note: Option<String>,
@@ -33,7 +33,7 @@ impl Gen<'_> {
     pub(super) fn new_task(
         &mut self,
         c: usize,
-        kind: &'static str,
+        kind: TaskKind,
         visit_id: Option<i32>,
         window: Window,
         created: NaiveDateTime,
@@ -49,7 +49,7 @@ impl Gen<'_> {
             visit_id,
             clerk_id: cu.clerk,
             window,
-            status: "open",
+            status: TaskStatus::Open,
             close_reason: None,
             done_at: None,
             done_on: None,
@@ -72,14 +72,14 @@ impl Gen<'_> {
         let row = gen_row![
             t.id,
             t.store_id,
-            t.kind,
+            &t.kind,
             t.customer_id,
             t.visit_id,
             t.clerk_id,
             t.window.start,
             t.window.end,
-            t.status,
-            t.close_reason,
+            &t.status,
+            t.close_reason.as_ref(),
             t.done_at,
             t.done_on,
             t.done_by,
@@ -90,7 +90,7 @@ impl Gen<'_> {
             t.updated_at,
             t.callback_on,
             t.last_attempt_at,
-            t.last_outcome,
+            t.last_outcome.as_ref(),
             t.item_id,
             t.event_id,
             t.note.as_deref(),
@@ -100,7 +100,7 @@ impl Gen<'_> {
 
     pub(super) fn done(&self, t: &mut TaskRow, at_local: NaiveDateTime, by: i32) {
         let at = self.utc(at_local);
-        t.status = "done";
+        t.status = TaskStatus::Done;
         t.done_at = Some(at);
         t.done_on = Some(at_local.date());
         t.done_by = Some(by);
@@ -110,12 +110,12 @@ impl Gen<'_> {
     pub(super) fn closed(
         &self,
         t: &mut TaskRow,
-        reason: &'static str,
+        reason: CloseReason,
         at_local: NaiveDateTime,
         by: i32,
     ) {
         self.done(t, at_local, by);
-        t.status = "closed";
+        t.status = TaskStatus::Closed;
         t.close_reason = Some(reason);
     }
 }

@@ -12,11 +12,11 @@ impl Gen<'_> {
         let checked_in_utc = self.utc(checked_in);
         let kr: f64 = self.rng.gen();
         let kind = if kr < 0.1 {
-            "consultation"
+            VisitKind::Consultation
         } else if kr < 0.6 {
-            "maintenance"
+            VisitKind::Maintenance
         } else {
-            "repair"
+            VisitKind::Repair
         };
         // The customer and the vehicle, at the first visit (R1: the clerk in turn).
         if self.custs[c].id == 0 {
@@ -40,7 +40,7 @@ impl Gen<'_> {
             ];
             self.sink.push(table("customers"), row);
         }
-        if kind != "consultation" && self.custs[c].vehicle_id.is_none() {
+        if kind != VisitKind::Consultation && self.custs[c].vehicle_id.is_none() {
             self.ids.vehicle += 1;
             let cu = &mut self.custs[c];
             cu.vehicle_id = Some(self.ids.vehicle);
@@ -57,23 +57,23 @@ impl Gen<'_> {
             self.sink.push(table("vehicles"), row);
         }
         let customer_id = self.custs[c].id;
-        let vehicle_id = if kind == "consultation" {
+        let vehicle_id = if kind == VisitKind::Consultation {
             None
         } else {
             self.custs[c].vehicle_id
         };
         let items: Vec<&str> = match kind {
-            "consultation" => vec!["咨询保养项目与价格"],
-            "maintenance" => {
+            VisitKind::Consultation => vec!["咨询保养项目与价格"],
+            VisitKind::Maintenance => {
                 let n = self.rng.gen_range(1..3);
                 MAINTENANCE_ITEMS
                     .choose_multiple(&mut self.rng, n)
                     .copied()
                     .collect()
             }
-            _ => vec![self.pick(&REPAIR_ITEMS)],
+            VisitKind::Repair => vec![self.pick(&REPAIR_ITEMS)],
         };
-        let (days, km) = if kind == "consultation" {
+        let (days, km) = if kind == VisitKind::Consultation {
             (None, None)
         } else {
             (
@@ -88,8 +88,10 @@ impl Gen<'_> {
         let desired = self.chance(0.2).then(|| self.pick(&DESIRED).to_string());
         // Pick-up: the same day for most, a few days later for some repairs.
         let picked_up = match kind {
-            "consultation" => None,
-            "maintenance" => Some(checked_in + Duration::minutes(self.rng.gen_range(60..240))),
+            VisitKind::Consultation => None,
+            VisitKind::Maintenance => {
+                Some(checked_in + Duration::minutes(self.rng.gen_range(60..240)))
+            }
             _ if self.chance(0.6) => {
                 Some(checked_in + Duration::minutes(self.rng.gen_range(120..420)))
             }
@@ -105,7 +107,7 @@ impl Gen<'_> {
         let visit_id = self.ids.visit;
         let mut archive_task = self.new_task(
             c,
-            "archive",
+            TaskKind::Archive,
             Some(visit_id),
             self.cad.archive(d),
             checked_in,
@@ -144,7 +146,7 @@ impl Gen<'_> {
                 self.ids.planned += 1;
                 let mut t = self.new_task(
                     c,
-                    "maintenance_reminder",
+                    TaskKind::MaintenanceReminder,
                     Some(visit_id),
                     self.cad.maintenance_reminder(a10),
                     at,
@@ -152,7 +154,7 @@ impl Gen<'_> {
                 t.planned_contact_id = Some(self.ids.planned);
                 plan.push((
                     self.ids.planned,
-                    "N1",
+                    Purpose::N1,
                     a10,
                     "提醒客户按期保养，预约进厂时间",
                     t.id,
@@ -161,15 +163,15 @@ impl Gen<'_> {
             }
             if self.chance(0.15) {
                 let (purpose, points) = self.pick(&[
-                    ("N3", "告知本月优惠服务活动：空调清洗八折"),
-                    ("N4", "邀请客户参加免费检测周，检查轮胎与刹车"),
-                    ("N2", "邀请参加车主联谊活动"),
+                    (Purpose::N3, "告知本月优惠服务活动：空调清洗八折"),
+                    (Purpose::N4, "邀请客户参加免费检测周，检查轮胎与刹车"),
+                    (Purpose::N2, "邀请参加车主联谊活动"),
                 ]);
                 let date = d + Duration::days(self.rng.gen_range(20..31));
                 self.ids.planned += 1;
                 let mut t = self.new_task(
                     c,
-                    "planned_contact",
+                    TaskKind::PlannedContact,
                     Some(visit_id),
                     self.cad.planned_contact(date),
                     at,
@@ -197,18 +199,18 @@ impl Gen<'_> {
             }));
             // The planned contacts and the reminder are worked when they come.
             for mut t in tasks {
-                let category = if t.kind == "maintenance_reminder" {
-                    "reminder"
+                let category = if t.kind == TaskKind::MaintenanceReminder {
+                    Category::Reminder
                 } else {
-                    "follow_up"
+                    Category::FollowUp
                 };
                 if let Some(mut call) = self.work(c, &mut t, category, true) {
-                    call.key_points = if category == "reminder" {
+                    call.key_points = if category == Category::Reminder {
                         self.pick(&REMINDER_KEY_POINTS).into()
                     } else {
                         self.pick(&KEY_POINTS).into()
                     };
-                    if t.kind == "maintenance_reminder" {
+                    if t.kind == TaskKind::MaintenanceReminder {
                         plan_next_visit = Some(call.at.date());
                     }
                     self.reg(Reg::Call(call));
@@ -243,7 +245,7 @@ impl Gen<'_> {
             customer_id,
             vehicle_id,
             format!("DMS-{store_id}-{visit_id:08}"),
-            kind,
+            &kind,
             checked_in_utc,
             d,
             picked_up.map(|p| self.utc(p)),
@@ -254,7 +256,7 @@ impl Gen<'_> {
             a10,
             desired.as_deref(),
             odometer,
-            "import",
+            crate::services::visits::Source::Import.as_str(),
             V::Null,
             checked_in_utc,
             checked_in_utc,
@@ -265,7 +267,7 @@ impl Gen<'_> {
         self.emit_task(&archive_task);
 
         // R4 / R5: the first follow-up from pick-up (or the consultation), then the second.
-        let p = if kind == "consultation" {
+        let p = if kind == VisitKind::Consultation {
             Some(d)
         } else {
             picked_up.map(|p| p.date())
@@ -274,15 +276,15 @@ impl Gen<'_> {
             let opened = picked_up.unwrap_or(checked_in + Duration::minutes(40));
             let mut first = self.new_task(
                 c,
-                "first_follow_up",
+                TaskKind::FirstFollowUp,
                 Some(visit_id),
                 self.cad.first_follow_up(p),
                 opened,
             );
-            let reached = self.work(c, &mut first, "follow_up", true);
+            let reached = self.work(c, &mut first, Category::FollowUp, true);
             let f = match (&reached, first.status) {
                 (Some(call), _) => Some((call.at, call.at.date())),
-                (None, "closed") => first.done_at.map(|_| {
+                (None, TaskStatus::Closed) => first.done_at.map(|_| {
                     let u = first.done_on.expect("closed on");
                     (u.and_hms_opt(17, 0, 0).expect("time"), u)
                 }),
@@ -298,12 +300,12 @@ impl Gen<'_> {
             if let Some((at, f)) = f {
                 let mut second = self.new_task(
                     c,
-                    "second_follow_up",
+                    TaskKind::SecondFollowUp,
                     Some(visit_id),
                     self.cad.second_follow_up(f),
                     at,
                 );
-                if let Some(mut call) = self.work(c, &mut second, "follow_up", true) {
+                if let Some(mut call) = self.work(c, &mut second, Category::FollowUp, true) {
                     call.key_points = self.pick(&SECOND_KEY_POINTS).into();
                     self.raise_items(c, &mut call);
                     self.satisfaction(c, &mut call, advisor_id);
@@ -363,7 +365,7 @@ impl Gen<'_> {
                     aspects.push((a, v));
                 }
             }
-            if sc <= 2 && !call.items.iter().any(|i| i.kind == "complaint") {
+            if sc <= 2 && !call.items.iter().any(|i| i.kind == ItemKind::Complaint) {
                 let mut item = self.complaint(c, call);
                 let text = format!("跟踪服务电话满意度评分 {sc} 分（X6）");
                 item.text = text.clone();
@@ -381,13 +383,13 @@ impl Gen<'_> {
     /// clerk, at most one per `lost_after_days`; the customer's next visit inside the window
     /// closes it (won back), else the clerk calls (reached mostly, with the reason).
     pub(super) fn win_back(&mut self, c: usize, l: NaiveDate) {
-        const REASONS: [(&str, &str); 6] = [
-            ("moved", "已搬到外地"),
-            ("sold_car", "车已卖掉"),
-            ("other_shop", "在家附近的修理厂保养"),
-            ("price", "觉得保养价格偏高"),
-            ("dissatisfied", "上次维修等待时间太长"),
-            ("other", "工作忙，暂时不用车"),
+        const REASONS: [(WinBackReason, &str); 6] = [
+            (WinBackReason::Moved, "已搬到外地"),
+            (WinBackReason::SoldCar, "车已卖掉"),
+            (WinBackReason::OtherShop, "在家附近的修理厂保养"),
+            (WinBackReason::Price, "觉得保养价格偏高"),
+            (WinBackReason::Dissatisfied, "上次维修等待时间太长"),
+            (WinBackReason::Other, "工作忙，暂时不用车"),
         ];
         let cu = &self.custs[c];
         let lost_before = self.cad.lost_since(l);
@@ -401,14 +403,20 @@ impl Gen<'_> {
         self.custs[c].last_win_back = Some(l);
         let visit = self.custs[c].last_visit_id;
         let opened = l.and_hms_opt(3, 45, 0).expect("time");
-        let mut t = self.new_task(c, "win_back", Some(visit), self.cad.win_back(l), opened);
+        let mut t = self.new_task(
+            c,
+            TaskKind::WinBack,
+            Some(visit),
+            self.cad.win_back(l),
+            opened,
+        );
         let next = self.custs[c].next_visit;
         if next <= t.window.end && next < self.today {
             // Came back before the call: closed by the visit (won back).
             let at = next.and_hms_opt(9, 0, 0).expect("time");
             let by = t.clerk_id;
-            self.closed(&mut t, "returned", at, by);
-        } else if let Some(mut call) = self.work(c, &mut t, "follow_up", true) {
+            self.closed(&mut t, CloseReason::Returned, at, by);
+        } else if let Some(mut call) = self.work(c, &mut t, Category::FollowUp, true) {
             let (reason, text) = self.pick(&REASONS);
             call.key_points = text.into();
             call.win_back = Some((reason, text));

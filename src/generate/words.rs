@@ -1,6 +1,8 @@
 //! The texts the generator picks from: names, addresses, vehicles, items, key points,
 //! complaints and their solutions (Simplified Chinese, as a shop would type them).
 
+use crate::domain::call::ItemKind;
+
 pub(super) const SURNAMES: [&str; 24] = [
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
@@ -97,15 +99,27 @@ pub(super) const COMPLAINTS: [&str; 4] = [
     "等候时间过长，前台态度冷淡",
     "结算金额与报价不符",
 ];
-pub(super) const WISHES: [(&str, &str, &str); 4] = [
-    ("wish", "希望保养前短信提醒", "已登记，保养前三天短信提醒"),
-    ("request", "希望下次保养安排周六上午", "已预约周六上午九点"),
+pub(super) const WISHES: [(ItemKind, &str, &str); 4] = [
     (
-        "wish",
+        ItemKind::Wish,
+        "希望保养前短信提醒",
+        "已登记，保养前三天短信提醒",
+    ),
+    (
+        ItemKind::Request,
+        "希望下次保养安排周六上午",
+        "已预约周六上午九点",
+    ),
+    (
+        ItemKind::Wish,
         "希望增加儿童安全座椅检查",
         "已记录，下次保养一并检查",
     ),
-    ("request", "询问能否开具电子发票", "可以，已告知开票方式"),
+    (
+        ItemKind::Request,
+        "询问能否开具电子发票",
+        "可以，已告知开票方式",
+    ),
 ];
 pub(super) const SOLUTIONS: [&str; 3] = [
     "安排免费复查，更换发动机支架",
