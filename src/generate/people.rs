@@ -43,7 +43,7 @@ pub(super) struct Store {
 
 impl Gen<'_> {
     /// Stores, users (one supervisor per store, a clerk per `customers_per_clerk`
-    /// customers, at least two), an auditor and an administrator.
+    /// customers, at least two), an auditor and an administrator, and the customers.
     pub(super) fn setup(
         &mut self,
         conn: &mut DbConn,
@@ -58,6 +58,20 @@ impl Gen<'_> {
             existing = crate::models::store::all(conn)?;
         }
         existing.truncate(opts.stores as usize);
+        let logins = self.staff(&existing, opts, now, &hash);
+        self.customers(opts);
+        Ok(logins)
+    }
+
+    /// The users of each store (a supervisor and the clerks) with its advisors, an auditor and
+    /// an administrator; the logins to print.
+    fn staff(
+        &mut self,
+        existing: &[crate::models::store::Store],
+        opts: &Options,
+        now: NaiveDateTime,
+        hash: &str,
+    ) -> Vec<(String, String)> {
         let per_store = opts.customers.div_ceil(opts.stores);
         let clerks_per_store = per_store.div_ceil(opts.customers_per_clerk.max(1)).max(2);
         let mut logins = Vec::new();
@@ -77,7 +91,7 @@ impl Gen<'_> {
                     &username,
                     &display,
                     role.as_str(),
-                    &hash,
+                    hash,
                     V::Null,
                     true,
                     false,
@@ -91,7 +105,7 @@ impl Gen<'_> {
             }
             id
         };
-        for s in &existing {
+        for s in existing {
             let code = s.code.to_lowercase();
             let supervisor = user(
                 self,
@@ -102,28 +116,7 @@ impl Gen<'_> {
             let clerks = (1..=clerks_per_store)
                 .map(|k| user(self, Some(s.id), format!("{code}-clerk{k:03}"), Role::Clerk))
                 .collect();
-            // X8: four service advisors a store.
-            let mut advisors = Vec::new();
-            for k in 0..4 {
-                self.ids.advisor += 1;
-                let name = format!(
-                    "{}{}",
-                    SURNAMES[(s.id as usize + k * 3) % SURNAMES.len()],
-                    GIVEN[(s.id as usize * 5 + k * 11) % GIVEN.len()]
-                );
-                self.sink.push(
-                    table("advisors"),
-                    gen_row![
-                        self.ids.advisor,
-                        s.id,
-                        &name,
-                        crate::domain::satisfaction::normalise_name(&name),
-                        false,
-                        now
-                    ],
-                );
-                advisors.push((self.ids.advisor, name));
-            }
+            let advisors = self.advisors(s.id, now);
             self.stores.push(Store {
                 id: s.id,
                 supervisor,
@@ -135,69 +128,104 @@ impl Gen<'_> {
         user(self, None, "scale-auditor".into(), Role::Auditor);
         user(self, None, "scale-admin".into(), Role::Admin);
 
-        // Customers: most already come in the first months, the rest arrive over the period.
+        logins
+    }
+
+    /// X8: four service advisors a store.
+    fn advisors(&mut self, store_id: i32, now: NaiveDateTime) -> Vec<(i32, String)> {
+        let mut advisors = Vec::new();
+        for k in 0..4 {
+            self.ids.advisor += 1;
+            let name = format!(
+                "{}{}",
+                SURNAMES[(store_id as usize + k * 3) % SURNAMES.len()],
+                GIVEN[(store_id as usize * 5 + k * 11) % GIVEN.len()]
+            );
+            self.sink.push(
+                table("advisors"),
+                gen_row![
+                    self.ids.advisor,
+                    store_id,
+                    &name,
+                    crate::domain::satisfaction::normalise_name(&name),
+                    false,
+                    now
+                ],
+            );
+            advisors.push((self.ids.advisor, name));
+        }
+        advisors
+    }
+
+    /// The customers, dealt to the clerks of their store in turn (R1).
+    fn customers(&mut self, opts: &Options) {
         let days = (self.today - self.start).num_days().max(1);
         for i in 0..opts.customers as usize {
             let store = i % self.stores.len();
             let st = &mut self.stores[store];
             let clerk = st.clerks[st.turn % st.clerks.len()];
             st.turn += 1;
-            let offset = if self.rng.gen_bool(0.55) {
-                self.rng.gen_range(0..days.min(180))
-            } else {
-                self.rng.gen_range(0..days)
-            };
-            let first = self.start + Duration::days(offset);
-            let name = format!("{}{}", self.pick(&SURNAMES), self.pick(&GIVEN));
-            let phone = format!("13{:09}", 100_000_000 + (i as u64 * 7919) % 900_000_000);
-            let address = format!(
-                "上海市{}{}{}弄{}号{}室",
-                self.pick(&DISTRICTS),
-                self.pick(&ROADS),
-                self.rng.gen_range(1..1500),
-                self.rng.gen_range(1..40),
-                self.rng.gen_range(101..2205)
-            );
-            const CITIES: [char; 12] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M'];
-            const PROVINCES: [char; 3] = ['沪', '苏', '浙'];
-            let plate = format!(
-                "{}{}{:05}",
-                PROVINCES[(i / 1_200_000) % 3],
-                CITIES[(i / 100_000) % 12],
-                i % 100_000
-            );
-            let (model, vtype) = self.pick(&VEHICLES);
-            let daily_km = self.rng.gen_range(15..90);
-            let base_km = self.rng.gen_range(1_000..120_000);
-            self.custs.push(Cust {
-                id: 0,
-                store,
-                clerk,
-                name,
-                phone,
-                address,
-                vehicle_id: None,
-                plate,
-                model,
-                vtype,
-                daily_km,
-                base_km,
-                first_visit: first,
-                next_visit: first,
-                last_visit: None,
-                last_reading: None,
-                history: Vec::new(),
-                busy: Vec::new(),
-                visits: 0,
-                flagged_on: None,
-                last_visit_id: 0,
-                last_a10: None,
-                last_win_back: None,
-            });
+            let cust = self.customer(i, store, clerk, days);
+            self.custs.push(cust);
         }
-        Ok(logins)
     }
 
+    /// Customer `i` of the list: most already come in the first months, the rest arrive
+    /// over the period.
+    fn customer(&mut self, i: usize, store: usize, clerk: i32, days: i64) -> Cust {
+        let offset = if self.rng.gen_bool(0.55) {
+            self.rng.gen_range(0..days.min(180))
+        } else {
+            self.rng.gen_range(0..days)
+        };
+        let first = self.start + Duration::days(offset);
+        let name = format!("{}{}", self.pick(&SURNAMES), self.pick(&GIVEN));
+        let phone = format!("13{:09}", 100_000_000 + (i as u64 * 7919) % 900_000_000);
+        let address = format!(
+            "上海市{}{}{}弄{}号{}室",
+            self.pick(&DISTRICTS),
+            self.pick(&ROADS),
+            self.rng.gen_range(1..1500),
+            self.rng.gen_range(1..40),
+            self.rng.gen_range(101..2205)
+        );
+        const CITIES: [char; 12] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M'];
+        const PROVINCES: [char; 3] = ['沪', '苏', '浙'];
+        let plate = format!(
+            "{}{}{:05}",
+            PROVINCES[(i / 1_200_000) % 3],
+            CITIES[(i / 100_000) % 12],
+            i % 100_000
+        );
+        let (model, vtype) = self.pick(&VEHICLES);
+        let daily_km = self.rng.gen_range(15..90);
+        let base_km = self.rng.gen_range(1_000..120_000);
+        Cust {
+            id: 0,
+            store,
+            clerk,
+            name,
+            phone,
+            address,
+            vehicle_id: None,
+            plate,
+            model,
+            vtype,
+            daily_km,
+            base_km,
+            first_visit: first,
+            next_visit: first,
+            last_visit: None,
+            last_reading: None,
+            history: Vec::new(),
+            busy: Vec::new(),
+            visits: 0,
+            flagged_on: None,
+            last_visit_id: 0,
+            last_a10: None,
+            last_win_back: None,
+        }
+    }
     /// R9: each clerk is away once a year for a few days; the next clerk of the store covers.
     pub(super) fn absences_plan(&mut self) {
         let years = ((self.today - self.start).num_days() / 365).max(1);

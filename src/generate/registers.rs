@@ -1,6 +1,7 @@
 //! Register lines (archives, call records and register, letters) held until their month,
 //! then numbered without gaps and chained in date order (R11) as they are written.
 
+use super::calls::Answer;
 use super::*;
 
 pub(super) struct ArchiveRow {
@@ -227,6 +228,7 @@ impl Gen<'_> {
         self.chain(Register::Archives, &chain::archive_line(&row), archived_at);
     }
 
+    /// A call: its record, the answers asked on it, its register line and the items raised.
     pub(super) fn write_call(&mut self, c: CallRow) {
         let store_id = self.stores[self.custs[c.customer].store].id;
         let year = c.at.date().year();
@@ -242,7 +244,6 @@ impl Gen<'_> {
             record_no,
             customer_id: cu.id,
             task_id: c.task_id,
-            // The generator writes only texts of these enums (its tests read every row back).
             direction: c.direction,
             category: c.category,
             outcome: c.outcome,
@@ -261,6 +262,14 @@ impl Gen<'_> {
             covering_for_id: c.covering,
             created_at: called_at,
         };
+        self.write_call_record(&rec);
+        self.write_answers(&rec, &c.satisfaction, c.win_back);
+        self.write_register_line(&rec, register_no, handled_by);
+        self.write_items(&rec, c.items);
+    }
+
+    /// The call record and its link in the chain.
+    fn write_call_record(&mut self, rec: &CallRecord) {
         self.sink.push(
             table("call_records"),
             gen_row![
@@ -290,11 +299,19 @@ impl Gen<'_> {
         );
         self.chain(
             Register::CallRecords,
-            &chain::call_record_line(&rec),
-            called_at,
+            &chain::call_record_line(rec),
+            rec.called_at,
         );
-        // X6: the satisfaction asked, each aspect on its row; X7: the win-back reason.
-        if let Some((score, aspects, advisor_id)) = &c.satisfaction {
+    }
+
+    /// X6: the satisfaction asked, each aspect on its row; X7: the win-back reason.
+    fn write_answers(
+        &mut self,
+        rec: &CallRecord,
+        satisfaction: &Option<Answer>,
+        win_back: Option<(WinBackReason, &'static str)>,
+    ) {
+        if let Some((score, aspects, advisor_id)) = satisfaction {
             let text = aspects
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
@@ -304,7 +321,7 @@ impl Gen<'_> {
                 table("call_satisfaction"),
                 gen_row![
                     rec.id,
-                    store_id,
+                    rec.store_id,
                     rec.customer_id,
                     rec.called_on,
                     rec.handled_by_id,
@@ -319,16 +336,20 @@ impl Gen<'_> {
                     .push(table("satisfaction_aspects"), gen_row![rec.id, *k, *v]);
             }
         }
-        if let (Some((reason, text)), Some(task)) = (c.win_back, rec.task_id) {
+        if let (Some((reason, text)), Some(task)) = (win_back, rec.task_id) {
             self.sink.push(
                 table("win_back_answers"),
                 gen_row![rec.id, task, &reason, text],
             );
         }
+    }
+
+    /// The call's line in the call register, and its link in the chain.
+    fn write_register_line(&mut self, rec: &CallRecord, register_no: String, handled_by: String) {
         self.ids.call_register += 1;
         let line = RegisterLine {
             id: self.ids.call_register,
-            store_id,
+            store_id: rec.store_id,
             register_no,
             call_record_id: rec.id,
             record_no: rec.record_no.clone(),
@@ -340,7 +361,7 @@ impl Gen<'_> {
             outcome: rec.outcome,
             handled_by_id: rec.handled_by_id,
             handled_by,
-            created_at: called_at,
+            created_at: rec.called_at,
         };
         self.sink.push(
             table("call_register"),
@@ -364,16 +385,20 @@ impl Gen<'_> {
         self.chain(
             Register::CallRegister,
             &chain::register_line(&line),
-            called_at,
+            rec.called_at,
         );
-        for it in c.items {
+    }
+
+    /// The items raised on the call, each with its events.
+    fn write_items(&mut self, rec: &CallRecord, items: Vec<ItemRow>) {
+        for it in items {
             let (esc_at, esc_on) = it.escalated.unzip();
             let (sol_at, sol_on) = it.solved.unzip();
             self.sink.push(
                 table("items"),
                 gen_row![
                     it.id,
-                    store_id,
+                    rec.store_id,
                     rec.customer_id,
                     rec.id,
                     it.clerk_id,
@@ -382,9 +407,9 @@ impl Gen<'_> {
                     it.answered,
                     it.answer.as_deref(),
                     &it.status,
-                    called_at,
+                    rec.called_at,
                     rec.called_on,
-                    called_at,
+                    rec.called_at,
                     esc_at,
                     esc_on,
                     it.solution.as_deref(),
