@@ -209,23 +209,28 @@ impl Gen<'_> {
                 row.created_at,
             ],
         );
-        for (id, purpose, date, points, task_id) in &a.plan {
+        self.write_plan(&row, &a.plan);
+        self.chain(Register::Archives, &chain::archive_line(&row), archived_at);
+    }
+
+    /// R3: the archive's planned contacts.
+    fn write_plan(&mut self, row: &Archive, plan: &[(i32, Purpose, NaiveDate, &'static str, i32)]) {
+        for (id, purpose, date, points, task_id) in plan {
             self.sink.push(
                 table("planned_contacts"),
                 gen_row![
                     *id,
-                    store_id,
+                    row.store_id,
                     row.id,
                     row.customer_id,
                     purpose,
                     *date,
                     *points,
                     *task_id,
-                    archived_at
+                    row.archived_at
                 ],
             );
         }
-        self.chain(Register::Archives, &chain::archive_line(&row), archived_at);
     }
 
     /// A call: its record, the answers asked on it, its register line and the items raised.

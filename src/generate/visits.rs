@@ -1,5 +1,5 @@
-//! A visit and what follows it: its archive task and plan, the follow-ups, the satisfaction
-//! asked, and the win-back of lost customers (R2–R5, N1, X3, X6, X7).
+//! A visit and what follows it: the customer and vehicle first seen, its archive task and
+//! plan, the follow-ups, and when the customer comes back (R2–R5, N1, X3, X8).
 
 use super::*;
 
@@ -461,92 +461,5 @@ impl Gen<'_> {
             (None, _) => d + Duration::days(self.rng.gen_range(120..400)),
         };
         self.custs[c].next_visit = back.max(d + Duration::days(14));
-    }
-
-    /// X6: the satisfaction of a reached follow-up: mostly 4–5, some 3, a few low (1–2, which
-    /// opens a complaint unless the call raised one), some declined, some not asked.
-    pub(super) fn satisfaction(&mut self, c: usize, call: &mut CallRow, advisor_id: Option<i32>) {
-        let r: f64 = self.rng.gen();
-        if r < 0.06 {
-            return; // not asked
-        }
-        let score = if r < 0.13 {
-            None
-        } else {
-            let s: f64 = self.rng.gen();
-            Some(match s {
-                s if s < 0.02 => 1,
-                s if s < 0.06 => 2,
-                s if s < 0.18 => 3,
-                s if s < 0.55 => 4,
-                _ => 5,
-            })
-        };
-        let mut aspects = Vec::new();
-        if let Some(sc) = score {
-            if self.chance(0.7) {
-                for a in crate::domain::satisfaction::ASPECTS {
-                    let v: i32 = (sc + self.rng.gen_range(-1..=1)).clamp(1, 5);
-                    aspects.push((a, v));
-                }
-            }
-            if sc <= 2 && !call.items.iter().any(|i| i.kind == ItemKind::Complaint) {
-                let mut item = self.complaint(c, call);
-                let text = format!("跟踪服务电话满意度评分 {sc} 分（X6）");
-                item.text = text.clone();
-                if let Some(e) = item.events.first_mut() {
-                    e.text = text;
-                }
-                call.items.push(item);
-            }
-        }
-        call.satisfaction = Some((score, aspects, advisor_id));
-    }
-
-    /// X7: on the 1st of a month (the nightly job, month by month here) a customer lost then —
-    /// the latest visit's A10 more than `lost_after_days` past — gets a win-back task for their
-    /// clerk, at most one per `lost_after_days`; the customer's next visit inside the window
-    /// closes it (won back), else the clerk calls (reached mostly, with the reason).
-    pub(super) fn win_back(&mut self, c: usize, l: NaiveDate) {
-        const REASONS: [(WinBackReason, &str); 6] = [
-            (WinBackReason::Moved, "已搬到外地"),
-            (WinBackReason::SoldCar, "车已卖掉"),
-            (WinBackReason::OtherShop, "在家附近的修理厂保养"),
-            (WinBackReason::Price, "觉得保养价格偏高"),
-            (WinBackReason::Dissatisfied, "上次维修等待时间太长"),
-            (WinBackReason::Other, "工作忙，暂时不用车"),
-        ];
-        let cu = &self.custs[c];
-        let lost_before = self.cad.lost_since(l);
-        let lost = cu.last_a10.is_some_and(|a| a < lost_before)
-            && cu.last_visit.is_some_and(|v| v < l)
-            && cu.next_visit >= l
-            && cu.last_win_back.is_none_or(|w| w <= lost_before);
-        if !lost || l >= self.today {
-            return;
-        }
-        self.custs[c].last_win_back = Some(l);
-        let visit = self.custs[c].last_visit_id;
-        let opened = l.and_hms_opt(3, 45, 0).expect("time");
-        let mut t = self.new_task(
-            c,
-            TaskKind::WinBack,
-            Some(visit),
-            self.cad.win_back(l),
-            opened,
-        );
-        let next = self.custs[c].next_visit;
-        if next <= t.window.end && next < self.today {
-            // Came back before the call: closed by the visit (won back).
-            let at = next.and_hms_opt(9, 0, 0).expect("time");
-            let by = t.clerk_id;
-            self.closed(&mut t, CloseReason::Returned, at, by);
-        } else if let Some(mut call) = self.work(c, &mut t, Category::FollowUp, true) {
-            let (reason, text) = self.pick(&REASONS);
-            call.key_points = text.into();
-            call.win_back = Some((reason, text));
-            self.reg(Reg::Call(call));
-        }
-        self.emit_task(&t);
     }
 }
