@@ -52,8 +52,8 @@ impl Gen<'_> {
         let owner = task.map(|t| t.clerk_id).unwrap_or(self.custs[c].clerk);
         let (handler, covering) = self.handler(owner, at.date());
         let topics = if outcome == Outcome::Reached && category != Category::Solution {
-            let second = self.pick(&["C2", "C3", "C4", "C5"]);
-            format!("C1,{second}")
+            let second = self.pick(&[Topic::C2, Topic::C3, Topic::C4, Topic::C5]);
+            format!("{},{second}", Topic::C1)
         } else {
             String::new()
         };
@@ -295,7 +295,7 @@ impl Gen<'_> {
             at,
             text,
         );
-        call.topics = "C6".into();
+        call.topics = Topic::C6.as_str().into();
         if complaint {
             let item = self.complaint(c, &call);
             call.items.push(item);

@@ -132,7 +132,7 @@ impl Gen<'_> {
             answer = Some(a);
             call.event_answer = Some(a);
             call.key_points = format!("已电话通知{}，客户答复：{a}", ev.title);
-            call.topics = "C5".into();
+            call.topics = Topic::C5.as_str().into();
             let letter = self.letter(c, ev, &call);
             self.reg(Reg::Call(call));
             self.emit_task(&letter);

@@ -34,7 +34,7 @@ use words::*;
 use crate::db::DbConn;
 use crate::domain::archive::Purpose;
 use crate::domain::cadence::{Cadence, Window};
-use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome};
+use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome, Topic};
 use crate::domain::event::EventKind;
 use crate::domain::item::{ItemStatus, ItemStep};
 use crate::domain::letter::LetterKind;
