@@ -33,7 +33,6 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// Month by month, one transaction each; the rest at the end.
     /// The months simulated on this thread and written on another, one transaction each
     /// (at most two months wait between them).
     pub(super) fn run(

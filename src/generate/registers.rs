@@ -42,6 +42,7 @@ pub(super) enum Reg {
 }
 
 impl Reg {
+    /// When the line happened: its place in the month's order.
     fn at(&self) -> NaiveDateTime {
         match self {
             Reg::Archive(a) => a.at,
@@ -52,6 +53,8 @@ impl Reg {
 }
 
 impl Gen<'_> {
+    /// Existing register lines (none in a fresh database): their counters and chain heads,
+    /// which the generated lines continue.
     pub(super) fn load_registers(&mut self, conn: &mut DbConn) -> anyhow::Result<()> {
         use crate::db::schema::{register_chain as rc, register_counters as cnt};
         let counters: Vec<(i32, String, i32, i32)> = cnt::table
@@ -74,6 +77,7 @@ impl Gen<'_> {
         Ok(())
     }
 
+    /// The simulated month (from the start) a date falls in.
     pub(super) fn month_key(&self, d: NaiveDate) -> u32 {
         let mut m =
             (d.year() - self.start.year()) * 12 + d.month() as i32 - self.start.month() as i32;
@@ -83,17 +87,20 @@ impl Gen<'_> {
         m.max(0) as u32
     }
 
+    /// A register line held until its month is written.
     pub(super) fn reg(&mut self, r: Reg) {
         let k = self.month_key(r.at().date());
         self.buckets.entry(k).or_default().push(r);
     }
 
+    /// The next number of a register, per store and year, without gaps (R11).
     pub(super) fn number(&mut self, store_id: i32, reg: Register, year: i32) -> String {
         let n = self.counters.entry((store_id, reg, year)).or_insert(0);
         *n += 1;
         numbering::format(reg, year, *n)
     }
 
+    /// The line's link in its chain, sealed as `chain::append` does.
     pub(super) fn chain(&mut self, reg: Register, line: &chain::Line, created: NaiveDateTime) {
         let key = (line.store_id, reg, line.year);
         let prev = self.heads.get(&key).cloned().unwrap_or_default();
@@ -141,10 +148,12 @@ impl Gen<'_> {
         Ok(())
     }
 
+    /// A user's display name, as a register line records it.
     pub(super) fn name(&self, id: i32) -> String {
         self.names.get(&id).cloned().unwrap_or_default()
     }
 
+    /// R2: the archive sheet, its plan and its link in the chain.
     pub(super) fn write_archive(&mut self, a: ArchiveRow) {
         let cu = &self.custs[a.customer];
         let store_id = self.stores[cu.store].id;
@@ -435,6 +444,7 @@ impl Gen<'_> {
         }
     }
 
+    /// A letter's line in the letter register and its link in the chain.
     pub(super) fn write_letter(&mut self, x: LetterRow) {
         let store_id = self.stores[self.custs[x.customer].store].id;
         let register_no = self.number(store_id, Register::LetterRegister, x.at.date().year());

@@ -30,6 +30,7 @@ pub(super) struct TaskRow {
 }
 
 impl Gen<'_> {
+    /// An open task of customer `c` for their clerk, created at `created` (local time).
     pub(super) fn new_task(
         &mut self,
         c: usize,
@@ -68,6 +69,7 @@ impl Gen<'_> {
         }
     }
 
+    /// The task row as it stands, to be written.
     pub(super) fn emit_task(&mut self, t: &TaskRow) {
         let row = gen_row![
             t.id,
@@ -98,6 +100,7 @@ impl Gen<'_> {
         self.sink.push(table("tasks"), row);
     }
 
+    /// Done by `by` at `at_local`.
     pub(super) fn done(&self, t: &mut TaskRow, at_local: NaiveDateTime, by: i32) {
         let at = self.utc(at_local);
         t.status = TaskStatus::Done;
@@ -107,6 +110,7 @@ impl Gen<'_> {
         t.updated_at = at;
     }
 
+    /// Closed without being done, for `reason`.
     pub(super) fn closed(
         &self,
         t: &mut TaskRow,
