@@ -2,7 +2,17 @@
 //! missed calls, unreachable with its letter), inbound calls, and the win-back calls to lost
 //! customers (X7).
 
-use super::*;
+use super::items::ItemRow;
+use super::registers::{LetterRow, Reg};
+use super::tasks::TaskRow;
+use super::words::{COMPLAINTS, INQUIRIES};
+use super::Gen;
+use crate::domain::call::{Category, Direction, EventAnswer, Outcome, Topic};
+use crate::domain::letter::LetterKind;
+use crate::domain::satisfaction::WinBackReason;
+use crate::domain::task::{CloseReason, TaskKind};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::Rng;
 
 /// X6: a generated answer: the score (None: declined), the aspects, the visit's advisor.
 pub(super) type Answer = (Option<i32>, Vec<(&'static str, i32)>, Option<i32>);

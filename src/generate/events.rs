@@ -1,6 +1,18 @@
 //! Events with their notice calls, answers and letters (R6).
 
-use super::*;
+use super::calls::CallRow;
+use super::registers::{LetterRow, Reg};
+use super::sql::table;
+use super::tasks::TaskRow;
+use super::words::VEHICLES;
+use super::Gen;
+use crate::domain::call::{Category, EventAnswer, Topic};
+use crate::domain::event::EventKind;
+use crate::domain::letter::LetterKind;
+use crate::domain::task::{CloseReason, TaskKind};
+use crate::gen_row;
+use chrono::{Duration, Months, NaiveDate, NaiveDateTime};
+use rand::Rng;
 
 /// The events a store holds in turn: kind, title, content and the letter that follows a
 /// notice call.

@@ -2,7 +2,15 @@
 //! solved, told; R4c, R4d), and the satisfaction asked on a follow-up, a low score opening a
 //! complaint (X6).
 
-use super::*;
+use super::calls::CallRow;
+use super::registers::Reg;
+use super::words::{COMPLAINTS, SOLUTIONS, WISHES};
+use super::Gen;
+use crate::domain::call::{Category, Direction, ItemKind, Outcome};
+use crate::domain::item::{ItemStatus, ItemStep};
+use crate::domain::task::TaskKind;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::Rng;
 
 pub(super) struct ItemEventRow {
     pub(super) kind: ItemStep,

@@ -24,39 +24,21 @@ mod tasks;
 mod visits;
 mod words;
 
-use calls::CallRow;
-use items::ItemRow;
 use people::{Cust, Store};
-use registers::{ArchiveRow, LetterRow, Reg};
-use tasks::TaskRow;
-use words::*;
+use registers::Reg;
 
 use crate::db::DbConn;
-use crate::domain::archive::Purpose;
-use crate::domain::cadence::{Cadence, Window};
-use crate::domain::call::{Category, Direction, EventAnswer, ItemKind, Outcome, Topic};
-use crate::domain::event::EventKind;
-use crate::domain::item::{ItemStatus, ItemStep};
-use crate::domain::letter::LetterKind;
-use crate::domain::maintenance::{next_maintenance_date, Reading};
-use crate::domain::role::Role;
-use crate::domain::satisfaction::WinBackReason;
-use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
-use crate::domain::visit::VisitKind;
-use crate::gen_row;
-use crate::models::archive::Archive;
-use crate::models::call::{CallRecord, RegisterLine};
-use crate::models::letter::LetterLine;
+use crate::domain::cadence::Cadence;
 use crate::registers::chain;
-use crate::registers::numbering::{self, Register};
+use crate::registers::numbering::Register;
 use crate::services::Ctx;
 use anyhow::{bail, Context};
-use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Months, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sql::{table, Sink, V};
+use sql::Sink;
 use std::collections::{BTreeMap, HashMap};
 
 /// What to generate.

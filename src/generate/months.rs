@@ -2,7 +2,11 @@
 //! transaction on another, then the closing statements (counters, last clerks, flagged
 //! phones, sequences).
 
-use super::*;
+use super::sql;
+use super::{Gen, Options, Phases};
+use chrono::{Duration, Months, NaiveDate};
+use rand::Rng;
+use std::collections::BTreeMap;
 
 impl Gen<'_> {
     /// One month: events first (their audience is the customers seen before), then visits,

@@ -1,7 +1,15 @@
 //! Stores, users, advisors and customers set up before the history, the clerks' absences
 //! (R9) and who handles a task on a day.
 
-use super::*;
+use super::sql::{table, V};
+use super::words::{DISTRICTS, GIVEN, ROADS, SURNAMES, VEHICLES};
+use super::{Gen, Options, PASSWORD};
+use crate::db::DbConn;
+use crate::domain::maintenance::Reading;
+use crate::domain::role::Role;
+use crate::gen_row;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::Rng;
 
 /// A customer as the simulation follows them.
 pub(super) struct Cust {

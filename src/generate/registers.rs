@@ -1,8 +1,22 @@
 //! Register lines (archives, call records and register, letters) held until their month,
 //! then numbered without gaps and chained in date order (R11) as they are written.
 
-use super::calls::Answer;
-use super::*;
+use super::calls::{Answer, CallRow};
+use super::items::ItemRow;
+use super::sql::{table, V};
+use super::Gen;
+use crate::db::DbConn;
+use crate::domain::archive::Purpose;
+use crate::domain::letter::LetterKind;
+use crate::domain::satisfaction::WinBackReason;
+use crate::gen_row;
+use crate::models::archive::Archive;
+use crate::models::call::{CallRecord, RegisterLine};
+use crate::models::letter::LetterLine;
+use crate::registers::chain;
+use crate::registers::numbering::{self, Register};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
 
 pub(super) struct ArchiveRow {
     pub(super) customer: usize,

@@ -1,6 +1,12 @@
 //! A task row as the simulation carries it: opened, done or closed, then written.
 
-use super::*;
+use super::sql::table;
+use super::Gen;
+use crate::domain::cadence::Window;
+use crate::domain::call::Outcome;
+use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
+use crate::gen_row;
+use chrono::{NaiveDate, NaiveDateTime};
 
 #[derive(Clone)]
 pub(super) struct TaskRow {

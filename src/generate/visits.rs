@@ -1,7 +1,23 @@
 //! A visit and what follows it: the customer and vehicle first seen, its archive task and
 //! plan, the follow-ups, and when the customer comes back (R2–R5, N1, X3, X8).
 
-use super::*;
+use super::registers::{ArchiveRow, Reg};
+use super::sql::{table, V};
+use super::tasks::TaskRow;
+use super::words::{
+    DESIRED, KEY_POINTS, MAINTENANCE_ITEMS, REMINDER_KEY_POINTS, REPAIR_ITEMS, SECOND_KEY_POINTS,
+    SURNAMES,
+};
+use super::Gen;
+use crate::domain::archive::Purpose;
+use crate::domain::call::Category;
+use crate::domain::maintenance::{next_maintenance_date, Reading};
+use crate::domain::task::{TaskKind, TaskStatus};
+use crate::domain::visit::VisitKind;
+use crate::gen_row;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::seq::SliceRandom;
+use rand::Rng;
 
 /// What was done at a visit, as the DMS would send it.
 struct Service {
