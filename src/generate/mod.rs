@@ -266,6 +266,30 @@ impl<'a> Gen<'a> {
         Ok(g)
     }
 
+    /// Existing register lines (none in a fresh database): their counters and chain heads,
+    /// which the generated lines continue.
+    fn load_registers(&mut self, conn: &mut DbConn) -> anyhow::Result<()> {
+        use crate::db::schema::{register_chain as rc, register_counters as cnt};
+        let counters: Vec<(i32, String, i32, i32)> = cnt::table
+            .select((cnt::store_id, cnt::register, cnt::year, cnt::last_no))
+            .load(conn)?;
+        for (s, r, y, n) in counters {
+            if let Some(reg) = Register::ALL.iter().find(|x| x.key() == r) {
+                self.counters.insert((s, *reg, y), n);
+            }
+        }
+        let heads: Vec<(i32, String, i32, String)> = rc::table
+            .order(rc::id)
+            .select((rc::store_id, rc::register, rc::year, rc::hash))
+            .load(conn)?;
+        for (s, r, y, h) in heads {
+            if let Some(reg) = Register::ALL.iter().find(|x| x.key() == r) {
+                self.heads.insert((s, *reg, y), h);
+            }
+        }
+        Ok(())
+    }
+
     /// SQLite: secondary indexes and derived-row triggers dropped, the history written with
     /// no rollback journal, then indexes and triggers back (whatever happened) and statistics.
     fn load_sqlite(

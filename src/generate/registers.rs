@@ -5,7 +5,6 @@ use super::calls::{Answer, CallRow};
 use super::items::ItemRow;
 use super::sql::{table, V};
 use super::Gen;
-use crate::db::DbConn;
 use crate::domain::archive::Purpose;
 use crate::domain::letter::LetterKind;
 use crate::domain::satisfaction::WinBackReason;
@@ -16,7 +15,6 @@ use crate::models::letter::LetterLine;
 use crate::registers::chain;
 use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 
 pub(super) struct ArchiveRow {
     pub(super) customer: usize,
@@ -67,30 +65,6 @@ impl Reg {
 }
 
 impl Gen<'_> {
-    /// Existing register lines (none in a fresh database): their counters and chain heads,
-    /// which the generated lines continue.
-    pub(super) fn load_registers(&mut self, conn: &mut DbConn) -> anyhow::Result<()> {
-        use crate::db::schema::{register_chain as rc, register_counters as cnt};
-        let counters: Vec<(i32, String, i32, i32)> = cnt::table
-            .select((cnt::store_id, cnt::register, cnt::year, cnt::last_no))
-            .load(conn)?;
-        for (s, r, y, n) in counters {
-            if let Some(reg) = Register::ALL.iter().find(|x| x.key() == r) {
-                self.counters.insert((s, *reg, y), n);
-            }
-        }
-        let heads: Vec<(i32, String, i32, String)> = rc::table
-            .order(rc::id)
-            .select((rc::store_id, rc::register, rc::year, rc::hash))
-            .load(conn)?;
-        for (s, r, y, h) in heads {
-            if let Some(reg) = Register::ALL.iter().find(|x| x.key() == r) {
-                self.heads.insert((s, *reg, y), h);
-            }
-        }
-        Ok(())
-    }
-
     /// The simulated month (from the start) a date falls in.
     pub(super) fn month_key(&self, d: NaiveDate) -> u32 {
         let mut m =
