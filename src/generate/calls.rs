@@ -2,41 +2,16 @@
 //! missed calls, unreachable with its letter), inbound calls, and the win-back calls to lost
 //! customers (X7).
 
-use super::items::ItemRow;
-use super::registers::{LetterRow, Reg};
+use super::rows::{CallRow, LetterRow, Reg};
 use super::tasks::TaskRow;
 use super::words::{COMPLAINTS, INQUIRIES};
 use super::Gen;
-use crate::domain::call::{Category, Direction, EventAnswer, Outcome, Topic};
+use crate::domain::call::{Category, Direction, Outcome, Topic};
 use crate::domain::letter::LetterKind;
 use crate::domain::satisfaction::WinBackReason;
 use crate::domain::task::{CloseReason, TaskKind};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::Rng;
-
-/// X6: a generated answer: the score (None: declined), the aspects, the visit's advisor.
-pub(super) type Answer = (Option<i32>, Vec<(&'static str, i32)>, Option<i32>);
-
-pub(super) struct CallRow {
-    pub(super) customer: usize,
-    pub(super) task_id: Option<i32>,
-    pub(super) direction: Direction,
-    pub(super) category: Category,
-    pub(super) outcome: Outcome,
-    pub(super) at: NaiveDateTime,
-    pub(super) callback_at: Option<NaiveDateTime>,
-    pub(super) topics: String,
-    pub(super) key_points: String,
-    pub(super) satisfied: Option<bool>,
-    pub(super) event_answer: Option<EventAnswer>,
-    pub(super) handler: i32,
-    pub(super) covering: Option<i32>,
-    pub(super) items: Vec<ItemRow>,
-    /// X6: the answer (score, or None for declined), the aspects, the visit's advisor.
-    pub(super) satisfaction: Option<Answer>,
-    /// X7: the reason a lost customer gave, with the win-back task.
-    pub(super) win_back: Option<(WinBackReason, &'static str)>,
-}
 
 impl Gen<'_> {
     /// X4: the first day from `day` on without an outbound follow-up call to this customer.

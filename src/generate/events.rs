@@ -1,7 +1,6 @@
 //! Events with their notice calls, answers and letters (R6).
 
-use super::calls::CallRow;
-use super::registers::{LetterRow, Reg};
+use super::rows::{CallRow, LetterRow, Reg};
 use super::sql::table;
 use super::tasks::TaskRow;
 use super::words::VEHICLES;

@@ -2,40 +2,14 @@
 //! solved, told; R4c, R4d), and the satisfaction asked on a follow-up, a low score opening a
 //! complaint (X6).
 
-use super::calls::CallRow;
-use super::registers::Reg;
+use super::rows::{CallRow, ItemEventRow, ItemRow, Reg};
 use super::words::{COMPLAINTS, SOLUTIONS, WISHES};
 use super::Gen;
 use crate::domain::call::{Category, Direction, ItemKind, Outcome};
 use crate::domain::item::{ItemStatus, ItemStep};
 use crate::domain::task::TaskKind;
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
-
-pub(super) struct ItemEventRow {
-    pub(super) kind: ItemStep,
-    pub(super) text: String,
-    pub(super) at: NaiveDateTime,
-    pub(super) on: NaiveDate,
-    pub(super) by: i32,
-}
-
-pub(super) struct ItemRow {
-    pub(super) id: i32,
-    pub(super) clerk_id: i32,
-    pub(super) kind: ItemKind,
-    pub(super) text: String,
-    pub(super) answered: bool,
-    pub(super) answer: Option<String>,
-    pub(super) status: ItemStatus,
-    pub(super) escalated: Option<(NaiveDateTime, NaiveDate)>,
-    pub(super) solution: Option<String>,
-    pub(super) solved: Option<(NaiveDateTime, NaiveDate)>,
-    pub(super) told_on: Option<NaiveDate>,
-    pub(super) satisfied: Option<bool>,
-    pub(super) closed_on: Option<NaiveDate>,
-    pub(super) events: Vec<ItemEventRow>,
-}
 
 impl Gen<'_> {
     /// R4a / R4b: sometimes the customer raises something on a reached follow-up call:

@@ -19,13 +19,14 @@ mod items;
 mod months;
 mod people;
 mod registers;
+mod rows;
 pub mod sql;
 mod tasks;
 mod visits;
 mod words;
 
 use people::{Cust, Store};
-use registers::Reg;
+use rows::Reg;
 
 use crate::db::DbConn;
 use crate::domain::cadence::Cadence;

@@ -1,12 +1,10 @@
 //! Register lines (archives, call records and register, letters) held until their month,
 //! then numbered without gaps and chained in date order (R11) as they are written.
 
-use super::calls::{Answer, CallRow};
-use super::items::ItemRow;
+use super::rows::{Answer, ArchiveRow, CallRow, ItemRow, LetterRow, Reg};
 use super::sql::{table, V};
 use super::Gen;
 use crate::domain::archive::Purpose;
-use crate::domain::letter::LetterKind;
 use crate::domain::satisfaction::WinBackReason;
 use crate::gen_row;
 use crate::models::archive::Archive;
@@ -15,54 +13,6 @@ use crate::models::letter::LetterLine;
 use crate::registers::chain;
 use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-
-pub(super) struct ArchiveRow {
-    pub(super) customer: usize,
-    pub(super) visit_id: i32,
-    pub(super) task_id: i32,
-    pub(super) visit_date: NaiveDate,
-    pub(super) has_vehicle: bool,
-    pub(super) items: String,
-    pub(super) days: Option<i32>,
-    pub(super) km: Option<i32>,
-    pub(super) a10: Option<NaiveDate>,
-    pub(super) desired: Option<String>,
-    pub(super) history: String,
-    pub(super) due: NaiveDate,
-    pub(super) at: NaiveDateTime,
-    pub(super) by: i32,
-    pub(super) plan: Vec<(i32, Purpose, NaiveDate, &'static str, i32)>,
-}
-
-pub(super) struct LetterRow {
-    pub(super) customer: usize,
-    pub(super) kind: LetterKind,
-    pub(super) subject: String,
-    pub(super) body: String,
-    pub(super) related_to: String,
-    pub(super) task_id: i32,
-    pub(super) event_id: Option<i32>,
-    pub(super) at: NaiveDateTime,
-    pub(super) handler: i32,
-}
-
-/// A register line waiting for its month: numbered and chained in date order when written.
-pub(super) enum Reg {
-    Archive(ArchiveRow),
-    Call(CallRow),
-    Letter(LetterRow),
-}
-
-impl Reg {
-    /// When the line happened: its place in the month's order.
-    fn at(&self) -> NaiveDateTime {
-        match self {
-            Reg::Archive(a) => a.at,
-            Reg::Call(c) => c.at,
-            Reg::Letter(l) => l.at,
-        }
-    }
-}
 
 impl Gen<'_> {
     /// The simulated month (from the start) a date falls in.

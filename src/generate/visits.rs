@@ -1,7 +1,7 @@
 //! A visit and what follows it: the customer and vehicle first seen, its archive task and
 //! plan, the follow-ups, and when the customer comes back (R2–R5, N1, X3, X8).
 
-use super::registers::{ArchiveRow, Reg};
+use super::rows::{ArchiveRow, Reg};
 use super::sql::{table, V};
 use super::tasks::TaskRow;
 use super::words::{
