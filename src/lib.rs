@@ -11,7 +11,7 @@
 //! - `db`: connections (SQLite or PostgreSQL), pool, migrations, transactions
 //! - `models`: rows and their queries
 //! - `services`: use cases, each one transaction
-//! - `registers`: numbering of the four registers (R11)
+//! - `registers`: the four registers of R11 — hash chains, verification, the export and a line's page (their numbers: `domain::register`, `models::register_counter`)
 //! - `i18n`: translations (zh-CN, en)
 //! - `jobs`: scheduled work (backup, session purge, overdue digest)
 //! - `web`: pages and the JSON API

@@ -1,5 +1,5 @@
 //! R11: the four registers — their keys, number prefixes and CONTRACT.md's columns. Pure
-//! data: the numbering (`registers::numbering`), the lines (`models::register_lines`) and
+//! data: the numbers (`models::register_counter`), the lines (`models::register_lines`) and
 //! the export (`registers::export`) all name a register by this enum.
 
 /// The registers and their number prefixes (CONTRACT.md).

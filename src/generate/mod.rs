@@ -30,8 +30,8 @@ use rows::Reg;
 
 use crate::db::DbConn;
 use crate::domain::cadence::Cadence;
+use crate::domain::register::Register;
 use crate::registers::chain;
-use crate::registers::numbering::Register;
 use crate::services::Ctx;
 use anyhow::{bail, Context};
 use chrono::{Months, NaiveDate, NaiveDateTime, NaiveTime};

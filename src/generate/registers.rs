@@ -6,13 +6,13 @@ use super::sql::{table, V};
 use super::Gen;
 use crate::domain::archive::Purpose;
 use crate::domain::call::EventAnswer;
+use crate::domain::register::Register;
 use crate::domain::satisfaction::WinBackReason;
 use crate::gen_row;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
 use crate::registers::chain;
-use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 impl Gen<'_> {
@@ -36,7 +36,7 @@ impl Gen<'_> {
     pub(super) fn number(&mut self, store_id: i32, reg: Register, year: i32) -> String {
         let n = self.counters.entry((store_id, reg, year)).or_insert(0);
         *n += 1;
-        numbering::format(reg, year, *n)
+        crate::domain::register::format(reg, year, *n)
     }
 
     /// The line's link in its chain, sealed as `chain::append` does.

@@ -16,9 +16,6 @@ use chrono::{Datelike, NaiveDateTime};
 use diesel::QueryResult;
 use std::collections::{HashMap, HashSet};
 
-// Named here while callers move to `models::register_chain` (issue 15).
-pub use crate::models::register_chain::record_head;
-
 const SALT_KEY: &str = "chain_salt";
 
 /// The salt of the personal digests, created with the first line and kept in the database.

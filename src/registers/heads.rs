@@ -5,8 +5,8 @@
 //! be the line at its place in its chain.
 
 use super::chain::Broken;
-use super::numbering::Register;
 use crate::db::DbConn;
+use crate::domain::register::Register;
 use crate::models::{audit, register_chain, store};
 use diesel::QueryResult;
 use serde::Serialize;

@@ -4,8 +4,8 @@
 
 use super::chain::{self, Broken};
 use super::heads;
-use super::numbering::Register;
 use crate::db::DbConn;
+use crate::domain::register::Register;
 use diesel::QueryResult;
 
 /// Walks every register, a batch of lines at a time: the numbering of each store and year

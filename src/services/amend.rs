@@ -9,14 +9,15 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::call::{Category, Outcome};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::phone::Phone;
+use crate::domain::register::Register;
 use crate::domain::visit::check_len;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
+use crate::models::register_counter;
 use crate::models::trunc;
 use crate::models::user::{self, User};
 use crate::registers::chain;
-use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -182,7 +183,7 @@ macro_rules! amend_line {
         if !$a.actor.in_store(orig.store_id) {
             return Err(ServiceError::NotFound("line"));
         }
-        let (_, no) = numbering::next($conn, orig.store_id, $a.register, orig.$date.year())?;
+        let (_, no) = register_counter::next($conn, orig.store_id, $a.register, orig.$date.year())?;
         let build: &dyn Fn(&$model, String) -> $model = &$build;
         let mut line = build(&orig, no.clone());
         let why = &$a.fix.why;

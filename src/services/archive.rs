@@ -10,11 +10,12 @@ use super::{Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::archive::{PlannedContact, Purpose};
 use crate::domain::error::FieldError;
+use crate::domain::register::Register;
 use crate::domain::task::{TaskKind, TaskStatus, Timeliness};
 use crate::models::archive::Archive;
+use crate::models::register_counter;
 use crate::models::task::NewTask;
 use crate::models::{archive as archive_model, customer, task, user, visit as visit_model};
-use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -122,7 +123,7 @@ pub fn complete(
         let archived_at = crate::models::trunc(clock.to_utc(sheet.archived_local));
         let archived_on = sheet.archived_local.date();
         let (_, archive_no) =
-            numbering::next(conn, v.store_id, Register::Archives, archived_on.year())?;
+            register_counter::next(conn, v.store_id, Register::Archives, archived_on.year())?;
         let by = match actor.user_id {
             Some(id) => user::by_id(conn, id)?,
             None => return Err(ServiceError::Forbidden),

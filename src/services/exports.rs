@@ -10,7 +10,6 @@ use crate::domain::error::FieldError;
 use crate::domain::privacy::{check_range, Encoding, Phones};
 use crate::domain::role::Role;
 use crate::models::{privacy, store, trunc};
-use crate::registers::chain;
 use crate::registers::export::{self, Format, Query};
 use chrono::Datelike;
 use serde::Serialize;
@@ -194,9 +193,9 @@ fn manifest(
     let mut heads = Vec::new();
     for (id, code) in &stores {
         for year in q.from.year()..=q.to.year() {
-            if let Some((count, head)) =
-                chain::record_head(conn, *id, q.register, year, "export", now)?
-            {
+            if let Some((count, head)) = crate::models::register_chain::record_head(
+                conn, *id, q.register, year, "export", now,
+            )? {
                 heads.push(Head {
                     store: code.clone(),
                     year,

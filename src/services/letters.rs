@@ -9,11 +9,12 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::letter::{check_template, merge, LetterKind};
 use crate::domain::plate;
+use crate::domain::register::Register;
 use crate::domain::task::{CloseReason, TaskKind, TaskStatus};
 use crate::i18n::I18N;
 use crate::models::letter::{self as letter_model, LetterLine};
+use crate::models::register_counter;
 use crate::models::{customer, event as event_model, item as item_model, store, task, trunc, user};
-use crate::registers::numbering::{self, Register};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -334,7 +335,7 @@ fn register(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, l: &Composed) -> SResul
     let handler = user::by_id(conn, actor.user_id.ok_or(ServiceError::Forbidden)?)?;
     let sent_on = ctx.clock.today();
     let (_, register_no) =
-        numbering::next(conn, c.store_id, Register::LetterRegister, sent_on.year())?;
+        register_counter::next(conn, c.store_id, Register::LetterRegister, sent_on.year())?;
     let mut line = LetterLine {
         id: 0,
         store_id: c.store_id,

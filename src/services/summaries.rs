@@ -6,13 +6,13 @@
 use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
+use crate::domain::register::Register;
 use crate::domain::role::Role;
 use crate::domain::summary::{Figures, Kind, Period, Report, COUNTED};
 use crate::models::summary::{self as model, Scope};
 /// A stored summary (draft or filed version) and where its figures came from, as the pages show them.
 pub use crate::models::summary::{Source, Stored};
 use crate::models::trunc;
-use crate::registers::numbering::Register;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -573,7 +573,7 @@ pub fn file(
         for s in stores {
             for register in Register::ALL {
                 for year in p.first().year()..=p.last().year() {
-                    if let Some((count, head)) = crate::registers::chain::record_head(
+                    if let Some((count, head)) = crate::models::register_chain::record_head(
                         conn, s, register, year, &purpose, now,
                     )? {
                         heads.push(serde_json::json!({"store_id": s, "register": register.key(), "year": year, "lines_in_chain": count, "head": head}));

@@ -9,9 +9,9 @@ use super::{AppError, AppResult, State};
 use crate::domain::call::Category;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::privacy::Phones;
+use crate::domain::register::Register;
 use crate::domain::role::Role;
 use crate::registers::export::{self, Filters, Query};
-use crate::registers::numbering::Register;
 use crate::registers::view;
 use crate::services::ServiceError;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -597,7 +597,7 @@ pub async fn amend(
     path: web::Path<(String, i32)>,
 ) -> AppResult<HttpResponse> {
     let (register, id) = path.into_inner();
-    let reg = crate::registers::numbering::Register::parse(&register).ok_or(AppError::NotFound)?;
+    let reg = crate::domain::register::Register::parse(&register).ok_or(AppError::NotFound)?;
     let f = &post.form;
     let c = crate::services::amend::Correction {
         customer_name: f.opt("customer_name"),

@@ -7,13 +7,14 @@ use crate::db::{write_tx, DbConn};
 use crate::domain::call::{self, CallInput, Category, Direction, Outcome};
 use crate::domain::error::FieldError;
 use crate::domain::item::ItemStatus;
+use crate::domain::register::Register;
 use crate::domain::task::{TaskKind, TaskStatus};
 use crate::models::call::{CallRecord, Item, RegisterLine};
 use crate::models::customer::Customer;
+use crate::models::register_counter;
 use crate::models::task::Task;
 use crate::models::user::User;
 use crate::models::{call as call_model, customer, task, trunc, user, visit};
-use crate::registers::numbering::{self, Register};
 use crate::services::cover::may_work_on;
 use crate::services::{Actor, Ctx, SResult, ServiceError};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -40,8 +41,10 @@ pub fn record(
         // R7 / R11: the record and the register line take their numbers in the year of the
         // call's own local date.
         let year = call.called_on.year();
-        let (_, record_no) = numbering::next(conn, cust.store_id, Register::CallRecords, year)?;
-        let (_, register_no) = numbering::next(conn, cust.store_id, Register::CallRegister, year)?;
+        let (_, record_no) =
+            register_counter::next(conn, cust.store_id, Register::CallRecords, year)?;
+        let (_, register_no) =
+            register_counter::next(conn, cust.store_id, Register::CallRegister, year)?;
         let record = write_record(conn, &call, &record_no, covering_for)?;
         write_register_line(conn, &call, &record, &register_no)?;
         let raised = record_satisfaction(conn, &call, record.id)?;
