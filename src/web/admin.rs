@@ -3,6 +3,7 @@
 //! where each value came from.
 
 use super::auth::{chrome, Auth, AuthForm};
+use super::error::{posted, Posted};
 use super::{AppResult, State};
 use crate::services::accounts::{self, UserInput, UserUpdate};
 use crate::services::ServiceError;
@@ -76,7 +77,7 @@ pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
     let name = post.form.get("name").unwrap_or("").to_string();
     let phone = post.form.opt("phone");
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| {
             Ok(crate::services::stores::add(
                 conn,
@@ -87,20 +88,10 @@ pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
                 phone.as_deref(),
             ))
         })
-        .await?
-    {
-        Ok(_) => Ok(redirect("/admin/stores?ok=store-added".into())),
-        Err(ServiceError::Invalid(e)) => {
-            stores_page(
-                &req,
-                &state,
-                &post.auth,
-                post.form.values(),
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(_) => Ok(redirect("/admin/stores?ok=store-added".into())),
+        Posted::Refused(typed, why) => stores_page(&req, &state, &post.auth, typed, why).await,
     }
 }
 
@@ -135,7 +126,7 @@ pub async fn advisor_add(
     let name = post.form.get("name").unwrap_or("").to_string();
     let store = post.form.opt("store");
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| {
             Ok(crate::services::advisors::add(
                 conn,
@@ -145,20 +136,10 @@ pub async fn advisor_add(
                 store.as_deref(),
             ))
         })
-        .await?
-    {
-        Ok(_) => Ok(redirect("/admin/advisors?ok=advisor-added".into())),
-        Err(ServiceError::Invalid(e)) => {
-            advisors_page(
-                &req,
-                &state,
-                &post.auth,
-                post.form.values(),
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(_) => Ok(redirect("/admin/advisors?ok=advisor-added".into())),
+        Posted::Refused(typed, why) => advisors_page(&req, &state, &post.auth, typed, why).await,
     }
 }
 
