@@ -3,7 +3,7 @@
 //! where each value came from.
 
 use super::auth::{chrome, Auth, AuthForm};
-use super::error::{posted, Posted};
+use super::posted::{posted, Posted};
 use super::{AppResult, State};
 use crate::services::accounts::{self, UserInput, UserUpdate};
 use crate::services::ServiceError;

@@ -200,31 +200,6 @@ pub fn form_messages(lang: &str, e: &FieldErrors) -> std::collections::HashMap<S
         .collect()
 }
 
-/// What a form's post came to: the service took it, or refused it — then the page is shown
-/// again with what was typed and each field's reason in the reader's language.
-pub enum Posted<T> {
-    Taken(T),
-    Refused(
-        std::collections::HashMap<String, String>,
-        std::collections::HashMap<String, String>,
-    ),
-}
-
-/// A service's answer to a form: `Refused` on bad input, any other error as itself.
-pub fn posted<T>(
-    answer: Result<T, crate::services::ServiceError>,
-    post: &super::auth::AuthForm,
-) -> AppResult<Posted<T>> {
-    match answer {
-        Ok(t) => Ok(Posted::Taken(t)),
-        Err(crate::services::ServiceError::Invalid(e)) => Ok(Posted::Refused(
-            post.form.values(),
-            form_messages(post.auth.lang, &e),
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// Issue 12: a JSON body serde refused, as our error: the code and field say what serde
 /// found (a syntax error with its line and column, a body cut short, a missing, unknown or
 /// mistyped field), the message is ours, in the user's language.

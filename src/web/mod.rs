@@ -20,6 +20,7 @@ pub mod home;
 pub mod items;
 pub mod letters;
 pub mod login;
+pub mod posted;
 pub mod queue;
 pub mod registers;
 pub mod render;
