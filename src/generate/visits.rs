@@ -300,24 +300,23 @@ impl Gen<'_> {
     ) -> (Vec<Planned>, Vec<TaskRow>) {
         let mut plan = Vec::new();
         let mut tasks = Vec::new();
+        let mut contact = |g: &mut Self, kind, window, purpose, date, points| {
+            g.ids.planned += 1;
+            let mut t = g.new_task(c, kind, Some(visit_id), window, at);
+            t.planned_contact_id = Some(g.ids.planned);
+            plan.push((g.ids.planned, purpose, date, points, t.id));
+            tasks.push(t);
+        };
         if let Some(a10) = a10 {
-            self.ids.planned += 1;
-            let mut t = self.new_task(
-                c,
+            let window = self.cad.maintenance_reminder(a10);
+            contact(
+                self,
                 TaskKind::MaintenanceReminder,
-                Some(visit_id),
-                self.cad.maintenance_reminder(a10),
-                at,
-            );
-            t.planned_contact_id = Some(self.ids.planned);
-            plan.push((
-                self.ids.planned,
+                window,
                 Purpose::N1,
                 a10,
                 "提醒客户按期保养，预约进厂时间",
-                t.id,
-            ));
-            tasks.push(t);
+            );
         }
         if self.chance(0.15) {
             let (purpose, points) = self.pick(&[
@@ -326,17 +325,15 @@ impl Gen<'_> {
                 (Purpose::N2, "邀请参加车主联谊活动"),
             ]);
             let date = d + Duration::days(self.rng.gen_range(20..31));
-            self.ids.planned += 1;
-            let mut t = self.new_task(
-                c,
+            let window = self.cad.planned_contact(date);
+            contact(
+                self,
                 TaskKind::PlannedContact,
-                Some(visit_id),
-                self.cad.planned_contact(date),
-                at,
+                window,
+                purpose,
+                date,
+                points,
             );
-            t.planned_contact_id = Some(self.ids.planned);
-            plan.push((self.ids.planned, purpose, date, points, t.id));
-            tasks.push(t);
         }
         (plan, tasks)
     }
