@@ -34,9 +34,10 @@ async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     t.insert("errors", &errors);
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "absences.html", &t)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, "absences.html", &t)?,
+    ))
 }
 
 pub async fn list(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {

@@ -26,9 +26,10 @@ fn page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     ctx.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, name, &ctx)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, name, &ctx)?,
+    ))
 }
 
 /// A page with a form: the values typed and the errors shown again (422 when there are any).

@@ -120,13 +120,12 @@ async fn render_sheet(
     let purposes: Vec<&str> = Purpose::ALL.iter().map(|p| p.as_str()).collect();
     ctx.insert("purposes", &purposes);
     ctx.insert("errors", &errors);
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(
-            state
-                .templates
-                .render(me.lang, "archives/sheet.html", &ctx)?,
-        ))
+    Ok(super::render::html_with(
+        status,
+        state
+            .templates
+            .render(me.lang, "archives/sheet.html", &ctx)?,
+    ))
 }
 
 /// The form's values from the visit, its customer and vehicle, as a clerk types them.

@@ -124,9 +124,10 @@ fn render_call_form(
     t.insert("items", &item_rows(&items));
     t.insert("errors", &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, template, &t)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, template, &t)?,
+    ))
 }
 
 fn item_rows(items: &[ItemInput]) -> Vec<Value> {

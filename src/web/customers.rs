@@ -211,13 +211,12 @@ async fn render_merge(
     } else {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(
-            state
-                .templates
-                .render(me.lang, "customers/merge.html", &ctx)?,
-        ))
+    Ok(super::render::html_with(
+        status,
+        state
+            .templates
+            .render(me.lang, "customers/merge.html", &ctx)?,
+    ))
 }
 
 pub async fn merge_form(

@@ -40,9 +40,10 @@ async fn render_list(
     };
     t.insert("errors", &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "events/list.html", &t)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, "events/list.html", &t)?,
+    ))
 }
 
 pub async fn list(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {

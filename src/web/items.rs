@@ -37,9 +37,10 @@ async fn render(
     t.insert("which", which);
     t.insert("v", &v);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "items/show.html", &t)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, "items/show.html", &t)?,
+    ))
 }
 
 pub async fn show(

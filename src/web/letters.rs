@@ -205,13 +205,12 @@ async fn render_templates(
     };
     t.insert("errors", &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(
-            state
-                .templates
-                .render(me.lang, "letters/templates.html", &t)?,
-        ))
+    Ok(super::render::html_with(
+        status,
+        state
+            .templates
+            .render(me.lang, "letters/templates.html", &t)?,
+    ))
 }
 
 pub async fn templates(

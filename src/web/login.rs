@@ -124,9 +124,7 @@ pub async fn submit(req: HttpRequest, state: State, form: Form) -> AppResult<Htt
                 &username,
                 Some(I18N.t(lang, key)),
             )?;
-            Ok(HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(body))
+            Ok(super::render::html_with(status, body))
         }
     }
 }

@@ -211,13 +211,12 @@ async fn index_page(
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     ctx.insert("errors", &errors);
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(
-            state
-                .templates
-                .render(me.lang, "registers/index.html", &ctx)?,
-        ))
+    Ok(super::render::html_with(
+        status,
+        state
+            .templates
+            .render(me.lang, "registers/index.html", &ctx)?,
+    ))
 }
 
 /// `POST /registers/grants`: a supervisor lets an auditor export whole phone numbers.

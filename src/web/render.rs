@@ -167,7 +167,12 @@ pub struct ChromeUser {
 }
 
 pub fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
+    html_with(actix_web::http::StatusCode::OK, body)
+}
+
+/// A page with its status: 422 when a form is shown again with its errors.
+pub fn html_with(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body)
 }

@@ -31,9 +31,10 @@ async fn render(
     ctx.insert("errors", &errors);
     ctx.insert("stores", &stores);
     ctx.insert("now_local", &state.ctx.clock.now_for_form());
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(state.templates.render(me.lang, "visits/new.html", &ctx)?))
+    Ok(super::render::html_with(
+        status,
+        state.templates.render(me.lang, "visits/new.html", &ctx)?,
+    ))
 }
 
 pub async fn new_form(req: HttpRequest, state: State, me: Auth) -> AppResult<HttpResponse> {
