@@ -319,16 +319,7 @@ fn house_web_imports_neither_models_nor_the_schema() {
 }
 
 /// Issue 15: the queries of `registers/` and `services/` live in `models/` — one data-access
-/// layer. The modules still running their own diesel queries are listed here until they move;
-/// a new one fails, and a listed one that no longer queries must leave the list.
-const STILL_QUERYING: [&str; 5] = [
-    "services::amend",
-    "services::archive",
-    "services::assign",
-    "services::merge",
-    "services::privacy",
-];
-
+/// layer. A module of either that names the schema or runs a query of its own fails.
 #[test]
 fn house_registers_and_services_leave_the_queries_to_models() {
     let mods = modules();
@@ -349,12 +340,8 @@ fn house_registers_and_services_leave_the_queries_to_models() {
             ]
             .iter()
             .any(|q| code.contains(q));
-        let listed = STILL_QUERYING.contains(&m.as_str());
-        if queries && !listed {
+        if queries {
             found.push(format!("{m} runs its own queries: move them to models/"));
-        }
-        if listed && !queries {
-            found.push(format!("{m} no longer queries: take it off STILL_QUERYING"));
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n"));

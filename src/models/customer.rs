@@ -305,6 +305,13 @@ pub fn vehicle_update(
         .execute(conn)
 }
 
+/// A vehicle's plate corrected on its archive sheet (the caller checked it is free).
+pub fn vehicle_set_plate(conn: &mut DbConn, id: i32, plate: &str) -> QueryResult<usize> {
+    diesel::update(vehicles::table.find(id))
+        .set(vehicles::plate.eq(plate))
+        .execute(conn)
+}
+
 pub fn vehicles_of(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<Vehicle>> {
     vehicles::table
         .filter(vehicles::customer_id.eq(customer_id))

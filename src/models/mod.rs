@@ -37,6 +37,7 @@ macro_rules! insert_chunks {
 }
 
 pub mod absence;
+pub mod amendment;
 pub mod archive;
 pub mod audit;
 pub mod call;
@@ -45,6 +46,7 @@ pub mod event;
 pub mod item;
 pub mod job;
 pub mod letter;
+pub mod merge;
 pub mod privacy;
 pub mod queue;
 pub mod register_chain;

@@ -1,6 +1,9 @@
 //! Anonymisations (append-only) and the supervisors' grants of full-phone exports.
 
-use crate::db::schema::{anonymisations, export_grants, users};
+use crate::db::schema::{
+    anonymisations, anonymise_pass, archives, call_records, call_register, customer_merges,
+    customers, export_grants, letter_register, users, visits,
+};
 use crate::db::DbConn;
 use crate::domain::privacy::AnonymisationSource;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -137,4 +140,135 @@ pub fn revoke_grant(conn: &mut DbConn, id: i32, at: NaiveDateTime) -> QueryResul
     )
     .set(export_grants::revoked_at.eq(at))
     .execute(conn)
+}
+
+/// Opens the personal columns of a customer's register lines for this transaction: the
+/// registers' append-only triggers let an update through only while the pass exists.
+pub fn open_pass(conn: &mut DbConn, customer_id: i32) -> QueryResult<usize> {
+    diesel::insert_into(anonymise_pass::table)
+        .values(anonymise_pass::customer_id.eq(customer_id))
+        .execute(conn)
+}
+
+/// Closes the pass `open_pass` opened.
+pub fn close_pass(conn: &mut DbConn, customer_id: i32) -> QueryResult<usize> {
+    diesel::delete(anonymise_pass::table.find(customer_id)).execute(conn)
+}
+
+/// The customer's own row: the placeholder name, no phone, address or call hours, and no
+/// calls or letters ever again.
+pub fn replace_customer(
+    conn: &mut DbConn,
+    customer_id: i32,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(customers::table.find(customer_id))
+        .set((
+            customers::name.eq(name),
+            customers::phone.eq(""),
+            customers::address.eq(None::<String>),
+            customers::call_hours.eq(None::<String>),
+            customers::no_calls.eq(true),
+            customers::no_letters.eq(true),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The personal fields of the customer's archive sheets, call register lines, call records,
+/// letters and merge records; their other content stays (R11).
+pub fn replace_in_registers(conn: &mut DbConn, customer_id: i32, name: &str) -> QueryResult<()> {
+    diesel::update(archives::table.filter(archives::customer_id.eq(customer_id)))
+        .set((
+            archives::customer_name.eq(name),
+            archives::phone.eq(""),
+            archives::address.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    let records = call_records::table
+        .filter(call_records::customer_id.eq(customer_id))
+        .select(call_records::id);
+    diesel::update(call_register::table.filter(call_register::call_record_id.eq_any(records)))
+        .set((
+            call_register::customer_name.eq(name),
+            call_register::phone.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(call_records::table.filter(call_records::customer_id.eq(customer_id)))
+        .set((
+            call_records::customer_name.eq(name),
+            call_records::phone.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(letter_register::table.filter(letter_register::customer_id.eq(customer_id)))
+        .set((
+            letter_register::customer_name.eq(name),
+            letter_register::address.eq(""),
+            letter_register::body.eq(""),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        customer_merges::table.filter(
+            customer_merges::kept_id
+                .eq(customer_id)
+                .or(customer_merges::merged_id.eq(customer_id)),
+        ),
+    )
+    .set((
+        customer_merges::merged_name.eq(name),
+        customer_merges::merged_phone.eq(""),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The numbers of a customer's register lines, whose personal fields an anonymisation replaces.
+pub fn replaced_lines(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<String>> {
+    let records = call_records::table
+        .filter(call_records::customer_id.eq(customer_id))
+        .select(call_records::id);
+    let mut out: Vec<String> = archives::table
+        .filter(archives::customer_id.eq(customer_id))
+        .order(archives::id)
+        .select(archives::archive_no)
+        .load(conn)?;
+    out.extend(
+        call_records::table
+            .filter(call_records::customer_id.eq(customer_id))
+            .order(call_records::id)
+            .select(call_records::record_no)
+            .load::<String>(conn)?,
+    );
+    out.extend(
+        call_register::table
+            .filter(call_register::call_record_id.eq_any(records))
+            .order(call_register::id)
+            .select(call_register::register_no)
+            .load::<String>(conn)?,
+    );
+    out.extend(
+        letter_register::table
+            .filter(letter_register::customer_id.eq(customer_id))
+            .order(letter_register::id)
+            .select(letter_register::register_no)
+            .load::<String>(conn)?,
+    );
+    Ok(out)
+}
+
+/// Customers whose last visit is before `cutoff`, not merged away (their data moved to the
+/// customer they were merged into).
+pub fn stale_customers(conn: &mut DbConn, cutoff: NaiveDate) -> QueryResult<Vec<i32>> {
+    let stale: Vec<i32> = visits::table
+        .group_by(visits::customer_id)
+        .having(diesel::dsl::max(visits::visit_date).lt(cutoff))
+        .select(visits::customer_id)
+        .load(conn)?;
+    customers::table
+        .filter(customers::id.eq_any(&stale))
+        .filter(customers::merged_into_id.is_null())
+        .select(customers::id)
+        .load(conn)
 }

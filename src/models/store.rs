@@ -51,6 +51,14 @@ pub fn insert(conn: &mut DbConn, code: &str, name: &str, now: NaiveDateTime) -> 
         .get_result(conn)
 }
 
+/// Touches the store's round-robin column without changing it: on PostgreSQL the row's lock
+/// is then held until commit, and SQLite's writer lock already serialises the turn (R1).
+pub fn lock_round_robin(conn: &mut DbConn, store_id: i32) -> QueryResult<usize> {
+    diesel::update(stores::table.find(store_id))
+        .set(stores::last_assigned_clerk_id.eq(stores::last_assigned_clerk_id))
+        .execute(conn)
+}
+
 pub fn set_last_assigned(conn: &mut DbConn, store_id: i32, clerk_id: i32) -> QueryResult<usize> {
     diesel::update(stores::table.find(store_id))
         .set(stores::last_assigned_clerk_id.eq(clerk_id))

@@ -223,6 +223,15 @@ pub fn reassign_open(
     .execute(conn)
 }
 
+/// The ids of a customer's open tasks.
+pub fn open_ids_of_customer(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<i32>> {
+    tasks::table
+        .filter(tasks::customer_id.eq(customer_id))
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+        .select(tasks::id)
+        .load(conn)
+}
+
 pub fn move_customer(conn: &mut DbConn, from: i32, to: i32) -> QueryResult<usize> {
     diesel::update(tasks::table.filter(tasks::customer_id.eq(from)))
         .set(tasks::customer_id.eq(to))

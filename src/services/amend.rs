@@ -4,13 +4,13 @@
 //! register and the letter register.
 
 use super::{audit, Actor, Ctx, SResult, ServiceError};
-use crate::db::schema::{archives, call_records, call_register, letter_register};
 use crate::db::{write_tx, DbConn};
 use crate::domain::call::{Category, Outcome};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::phone::Phone;
 use crate::domain::register::Register;
 use crate::domain::visit::check_len;
+use crate::models::amendment::Amendable;
 use crate::models::archive::Archive;
 use crate::models::call::{CallRecord, RegisterLine};
 use crate::models::letter::LetterLine;
@@ -18,8 +18,7 @@ use crate::models::register_counter;
 use crate::models::trunc;
 use crate::models::user::{self, User};
 use crate::registers::chain;
-use chrono::{Datelike, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::NaiveDateTime;
 
 /// The corrections asked for (absent = keep the original's value) and the reason.
 #[derive(Debug, Clone, Default)]
@@ -169,51 +168,36 @@ struct Amending<'a> {
     now: NaiveDateTime,
 }
 
-// Each register the same way: the original (of the actor's store), the next number in the
-// original's year, the corrected copy with `amends` and the reason, its chain link. A macro,
-// because the four tables share the shape but no type.
-macro_rules! amend_line {
-    ($conn:ident, $a:ident, $t:ident, $model:ty, $no:ident, $date:ident, $link:path, $build:expr) => {{
-        let orig: $model = $t::table
-            .find($a.line_id)
-            .select(<$model>::as_select())
-            .first($conn)
-            .optional()?
-            .ok_or(ServiceError::NotFound("line"))?;
-        if !$a.actor.in_store(orig.store_id) {
-            return Err(ServiceError::NotFound("line"));
-        }
-        let (_, no) = register_counter::next($conn, orig.store_id, $a.register, orig.$date.year())?;
-        let build: &dyn Fn(&$model, String) -> $model = &$build;
-        let mut line = build(&orig, no.clone());
-        let why = &$a.fix.why;
-        line.id = diesel::insert_into($t::table)
-            .values((
-                line.clone(),
-                $t::amends.eq(&orig.$no),
-                $t::amend_reason.eq(why),
-            ))
-            .returning($t::id)
-            .get_result($conn)?;
-        let chained =
-            chain::with_amendment($link(&line), &Some(orig.$no.clone()), &Some(why.clone()));
-        chain::append($conn, $a.register, &chained, $a.now)?;
-        Ok(no)
-    }};
+/// Each register the same way: the original (of the actor's store), the next number in the
+/// original's year, the corrected copy (`build`) with `amends` and the reason, its chain link.
+fn amend_line<M: Amendable>(
+    conn: &mut DbConn,
+    a: &Amending,
+    link: fn(&M) -> chain::Line,
+    build: impl Fn(&M, String) -> M,
+) -> SResult<String> {
+    let orig = M::find(conn, a.line_id)?.ok_or(ServiceError::NotFound("line"))?;
+    if !a.actor.in_store(orig.store_id()) {
+        return Err(ServiceError::NotFound("line"));
+    }
+    let (_, no) = register_counter::next(conn, orig.store_id(), a.register, orig.year())?;
+    let mut line = build(&orig, no.clone());
+    let why = &a.fix.why;
+    line.set_id(M::insert_amendment(conn, &line, orig.number(), why)?);
+    let chained = chain::with_amendment(
+        link(&line),
+        &Some(orig.number().to_string()),
+        &Some(why.clone()),
+    );
+    chain::append(conn, a.register, &chained, a.now)?;
+    Ok(no)
 }
 
 /// The call register: name, phone, category and outcome may be corrected.
 fn amend_call_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
     let (c, fix) = (a.c, a.fix);
-    amend_line!(
-        conn,
-        a,
-        call_register,
-        RegisterLine,
-        register_no,
-        called_on,
-        chain::register_line,
-        |orig: &RegisterLine, no| RegisterLine {
+    amend_line(conn, a, chain::register_line, |orig: &RegisterLine, no| {
+        RegisterLine {
             id: 0,
             register_no: no,
             customer_name: text(&c.customer_name, &orig.customer_name),
@@ -225,21 +209,14 @@ fn amend_call_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
             created_at: a.now,
             ..orig.clone()
         }
-    )
+    })
 }
 
 /// The letter register: name, address and subject may be corrected.
 fn amend_letter_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
     let c = a.c;
-    amend_line!(
-        conn,
-        a,
-        letter_register,
-        LetterLine,
-        register_no,
-        sent_on,
-        chain::letter_line,
-        |orig: &LetterLine, no| LetterLine {
+    amend_line(conn, a, chain::letter_line, |orig: &LetterLine, no| {
+        LetterLine {
             id: 0,
             register_no: no,
             customer_name: text(&c.customer_name, &orig.customer_name),
@@ -250,21 +227,14 @@ fn amend_letter_register(conn: &mut DbConn, a: &Amending) -> SResult<String> {
             created_at: a.now,
             ..orig.clone()
         }
-    )
+    })
 }
 
 /// The call records: name, phone, category and key points may be corrected.
 fn amend_call_record(conn: &mut DbConn, a: &Amending) -> SResult<String> {
     let (c, fix) = (a.c, a.fix);
-    amend_line!(
-        conn,
-        a,
-        call_records,
-        CallRecord,
-        record_no,
-        called_on,
-        chain::call_record_line,
-        |orig: &CallRecord, no| CallRecord {
+    amend_line(conn, a, chain::call_record_line, |orig: &CallRecord, no| {
+        CallRecord {
             id: 0,
             record_no: no,
             // The amendment is not another call on the task (X4 counts calls).
@@ -278,7 +248,7 @@ fn amend_call_record(conn: &mut DbConn, a: &Amending) -> SResult<String> {
             created_at: a.now,
             ..orig.clone()
         }
-    )
+    })
 }
 
 /// The archive sheets: name, address, phone, the vehicle's model and type and the desired
@@ -286,28 +256,19 @@ fn amend_call_record(conn: &mut DbConn, a: &Amending) -> SResult<String> {
 fn amend_archive(conn: &mut DbConn, a: &Amending) -> SResult<String> {
     let (c, fix) = (a.c, a.fix);
     let opt = |v: &Option<String>, o: &Option<String>| blank(v).map(str::to_string).or(o.clone());
-    amend_line!(
-        conn,
-        a,
-        archives,
-        Archive,
-        archive_no,
-        archived_on,
-        chain::archive_line,
-        |orig: &Archive, no| Archive {
-            id: 0,
-            archive_no: no,
-            task_id: None,
-            customer_name: text(&c.customer_name, &orig.customer_name),
-            address: opt(&c.address, &orig.address),
-            phone: fix.phone.clone().unwrap_or(orig.phone.clone()),
-            vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
-            vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
-            desired_services: opt(&c.desired_services, &orig.desired_services),
-            archived_by_id: a.handler.id,
-            archived_by: a.handler.display_name.clone(),
-            created_at: a.now,
-            ..orig.clone()
-        }
-    )
+    amend_line(conn, a, chain::archive_line, |orig: &Archive, no| Archive {
+        id: 0,
+        archive_no: no,
+        task_id: None,
+        customer_name: text(&c.customer_name, &orig.customer_name),
+        address: opt(&c.address, &orig.address),
+        phone: fix.phone.clone().unwrap_or(orig.phone.clone()),
+        vehicle_model: opt(&c.vehicle_model, &orig.vehicle_model),
+        vehicle_type: opt(&c.vehicle_type, &orig.vehicle_type),
+        desired_services: opt(&c.desired_services, &orig.desired_services),
+        archived_by_id: a.handler.id,
+        archived_by: a.handler.display_name.clone(),
+        created_at: a.now,
+        ..orig.clone()
+    })
 }

@@ -251,9 +251,7 @@ fn apply_corrections(
                 if customer::vehicle_by_plate(conn, v.store_id, p)?.is_some() {
                     return Err(FieldError::new("plate", "plate-taken").into());
                 }
-                diesel::update(crate::db::schema::vehicles::table.find(veh.id))
-                    .set(crate::db::schema::vehicles::plate.eq(p))
-                    .execute(conn)?;
+                customer::vehicle_set_plate(conn, veh.id, p)?;
             }
         }
         customer::vehicle_update(

@@ -3,7 +3,6 @@
 //! reassign one customer or many (their open tasks move with them).
 
 use super::{audit, Actor, Ctx, SResult, ServiceError};
-use crate::db::schema::stores;
 use crate::db::DbConn;
 use crate::domain::error::FieldError;
 use crate::domain::role::Role;
@@ -12,11 +11,9 @@ use diesel::prelude::*;
 
 /// The next clerk of the store in round-robin order, or `None` when it has no active clerk.
 pub fn next_clerk(conn: &mut DbConn, store_id: i32) -> QueryResult<Option<i32>> {
-    // Touch the store row first: on PostgreSQL this holds its lock until commit, so two
-    // visits at the same moment take turns instead of both picking the same clerk.
-    diesel::update(stores::table.find(store_id))
-        .set(stores::last_assigned_clerk_id.eq(stores::last_assigned_clerk_id))
-        .execute(conn)?;
+    // Lock the store row first: two visits at the same moment take turns instead of both
+    // picking the same clerk.
+    store::lock_round_robin(conn, store_id)?;
     let clerks = user::clerks_of_store(conn, store_id, true)?;
     if clerks.is_empty() {
         return Ok(None);

@@ -183,7 +183,7 @@ pub fn page(
         .into_iter()
         .filter(|t| t.status != TaskStatus::Open)
         .collect();
-    let merges = super::merge::history(conn, c.id)?
+    let merges = crate::models::merge::history(conn, c.id)?
         .into_iter()
         .map(|(n, p, at, moved)| (n, sight.show(c.clerk_id, &p), fmt(at), moved))
         .collect();

@@ -3,11 +3,10 @@
 //! merge is recorded (who, when, what moved).
 
 use super::{audit, Actor, Ctx, SResult, ServiceError};
-use crate::db::schema::customer_merges;
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::FieldError;
+use crate::models::merge as merge_model;
 use crate::models::{archive, customer, task, trunc, visit};
-use diesel::prelude::*;
 
 pub fn merge(
     conn: &mut DbConn,
@@ -40,18 +39,19 @@ pub fn merge(
         }
         customer::mark_merged(conn, gone.id, keep.id, now)?;
         let moved = format!("vehicles {vehicles}, visits {visits}, tasks {tasks}");
-        diesel::insert_into(customer_merges::table)
-            .values((
-                customer_merges::store_id.eq(keep.store_id),
-                customer_merges::kept_id.eq(keep.id),
-                customer_merges::merged_id.eq(gone.id),
-                customer_merges::merged_name.eq(&gone.name),
-                customer_merges::merged_phone.eq(&gone.phone),
-                customer_merges::merged_by.eq(actor.user_id),
-                customer_merges::merged_at.eq(now),
-                customer_merges::moved.eq(&moved),
-            ))
-            .execute(conn)?;
+        merge_model::record(
+            conn,
+            &merge_model::NewMerge {
+                store_id: keep.store_id,
+                kept_id: keep.id,
+                merged_id: gone.id,
+                merged_name: gone.name.clone(),
+                merged_phone: gone.phone.clone(),
+                merged_by: actor.user_id,
+                merged_at: now,
+                moved: moved.clone(),
+            },
+        )?;
         audit::record(
             conn,
             ctx,
@@ -63,21 +63,4 @@ pub fn merge(
         )?;
         Ok(())
     })
-}
-
-/// Merges recorded for a customer (kept side), newest first.
-pub fn history(
-    conn: &mut DbConn,
-    customer_id: i32,
-) -> QueryResult<Vec<(String, String, chrono::NaiveDateTime, String)>> {
-    customer_merges::table
-        .filter(customer_merges::kept_id.eq(customer_id))
-        .order(customer_merges::id.desc())
-        .select((
-            customer_merges::merged_name,
-            customer_merges::merged_phone,
-            customer_merges::merged_at,
-            customer_merges::moved,
-        ))
-        .load(conn)
 }

@@ -3,15 +3,11 @@
 //! through the one path the registers' append-only triggers let through.
 
 use super::{audit, Actor, Ctx, SResult, ServiceError};
-use crate::db::schema::{
-    anonymise_pass, archives, call_records, call_register, customer_merges, customers,
-    letter_register, tasks, visits,
-};
 use crate::db::{write_tx, DbConn};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::privacy::{retention_cutoff, AnonymisationSource, PhoneSight};
 use crate::domain::role::Role;
-use crate::domain::task::{CloseReason, TaskStatus};
+use crate::domain::task::CloseReason;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
 use crate::models::privacy::{self as model, NewAnonymisation, NewGrant};
@@ -188,20 +184,18 @@ pub fn anonymise(
         )?;
         // R11: what is replaced, named in the audit log's chain with the anonymisation, so the
         // lines whose personal digest no longer matches are accounted for (`verify`).
-        let replaced = replaced_lines(conn, customer_id)?;
+        let replaced = model::replaced_lines(conn, customer_id)?;
         // The pass opens the personal columns of this customer's lines for this transaction.
-        diesel::insert_into(anonymise_pass::table)
-            .values(anonymise_pass::customer_id.eq(customer_id))
-            .execute(conn)?;
+        model::open_pass(conn, customer_id)?;
         let name = I18N.t_args(
             &ctx.config.settings.language,
             "anonymous-customer",
             &[("id", customer_id.to_string())],
         );
-        replace_customer(conn, customer_id, &name, now)?;
-        replace_in_registers(conn, customer_id, &name)?;
+        model::replace_customer(conn, customer_id, &name, now)?;
+        model::replace_in_registers(conn, customer_id, &name)?;
         close_open_tasks(conn, ctx, actor, customer_id, now)?;
-        diesel::delete(anonymise_pass::table.find(customer_id)).execute(conn)?;
+        model::close_pass(conn, customer_id)?;
         let replaced = if replaced.is_empty() {
             String::new()
         } else {
@@ -250,75 +244,6 @@ fn customer_to_anonymise(
     Ok(c)
 }
 
-/// The customer's own row: the placeholder name, no phone, address or call hours, and no
-/// calls or letters ever again.
-fn replace_customer(
-    conn: &mut DbConn,
-    customer_id: i32,
-    name: &str,
-    now: NaiveDateTime,
-) -> SResult<()> {
-    diesel::update(customers::table.find(customer_id))
-        .set((
-            customers::name.eq(name),
-            customers::phone.eq(""),
-            customers::address.eq(None::<String>),
-            customers::call_hours.eq(None::<String>),
-            customers::no_calls.eq(true),
-            customers::no_letters.eq(true),
-            customers::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The personal fields of the customer's archive sheets, call register lines, call records,
-/// letters and merge records; their other content stays (R11).
-fn replace_in_registers(conn: &mut DbConn, customer_id: i32, name: &str) -> SResult<()> {
-    diesel::update(archives::table.filter(archives::customer_id.eq(customer_id)))
-        .set((
-            archives::customer_name.eq(name),
-            archives::phone.eq(""),
-            archives::address.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    let records = call_records::table
-        .filter(call_records::customer_id.eq(customer_id))
-        .select(call_records::id);
-    diesel::update(call_register::table.filter(call_register::call_record_id.eq_any(records)))
-        .set((
-            call_register::customer_name.eq(name),
-            call_register::phone.eq(""),
-        ))
-        .execute(conn)?;
-    diesel::update(call_records::table.filter(call_records::customer_id.eq(customer_id)))
-        .set((
-            call_records::customer_name.eq(name),
-            call_records::phone.eq(""),
-        ))
-        .execute(conn)?;
-    diesel::update(letter_register::table.filter(letter_register::customer_id.eq(customer_id)))
-        .set((
-            letter_register::customer_name.eq(name),
-            letter_register::address.eq(""),
-            letter_register::body.eq(""),
-        ))
-        .execute(conn)?;
-    diesel::update(
-        customer_merges::table.filter(
-            customer_merges::kept_id
-                .eq(customer_id)
-                .or(customer_merges::merged_id.eq(customer_id)),
-        ),
-    )
-    .set((
-        customer_merges::merged_name.eq(name),
-        customer_merges::merged_phone.eq(""),
-    ))
-    .execute(conn)?;
-    Ok(())
-}
-
 /// No one is to call or write to an anonymised customer: their open tasks are closed.
 fn close_open_tasks(
     conn: &mut DbConn,
@@ -327,12 +252,7 @@ fn close_open_tasks(
     customer_id: i32,
     now: NaiveDateTime,
 ) -> SResult<()> {
-    let open: Vec<i32> = tasks::table
-        .filter(tasks::customer_id.eq(customer_id))
-        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
-        .select(tasks::id)
-        .load(conn)?;
-    for t in open {
+    for t in task::open_ids_of_customer(conn, customer_id)? {
         task::close(
             conn,
             t,
@@ -345,40 +265,6 @@ fn close_open_tasks(
     Ok(())
 }
 
-/// The numbers of a customer's register lines, whose personal fields an anonymisation replaces.
-fn replaced_lines(conn: &mut DbConn, customer_id: i32) -> QueryResult<Vec<String>> {
-    let records = call_records::table
-        .filter(call_records::customer_id.eq(customer_id))
-        .select(call_records::id);
-    let mut out: Vec<String> = archives::table
-        .filter(archives::customer_id.eq(customer_id))
-        .order(archives::id)
-        .select(archives::archive_no)
-        .load(conn)?;
-    out.extend(
-        call_records::table
-            .filter(call_records::customer_id.eq(customer_id))
-            .order(call_records::id)
-            .select(call_records::record_no)
-            .load::<String>(conn)?,
-    );
-    out.extend(
-        call_register::table
-            .filter(call_register::call_record_id.eq_any(records))
-            .order(call_register::id)
-            .select(call_register::register_no)
-            .load::<String>(conn)?,
-    );
-    out.extend(
-        letter_register::table
-            .filter(letter_register::customer_id.eq(customer_id))
-            .order(letter_register::id)
-            .select(letter_register::register_no)
-            .load::<String>(conn)?,
-    );
-    Ok(out)
-}
-
 /// Customers whose last visit is older than the retention period and who are not anonymised
 /// yet (merged-away customers are left: their data moved to the customer they were merged into).
 pub fn retention_due(conn: &mut DbConn, ctx: &Ctx) -> SResult<Vec<i32>> {
@@ -388,17 +274,8 @@ pub fn retention_due(conn: &mut DbConn, ctx: &Ctx) -> SResult<Vec<i32>> {
     ) else {
         return Ok(vec![]);
     };
-    let stale: Vec<i32> = visits::table
-        .group_by(visits::customer_id)
-        .having(diesel::dsl::max(visits::visit_date).lt(cutoff))
-        .select(visits::customer_id)
-        .load(conn)?;
+    let live = model::stale_customers(conn, cutoff)?;
     let done = model::anonymised_ids(conn)?;
-    let live: Vec<i32> = customers::table
-        .filter(customers::id.eq_any(&stale))
-        .filter(customers::merged_into_id.is_null())
-        .select(customers::id)
-        .load(conn)?;
     Ok(live.into_iter().filter(|id| !done.contains(id)).collect())
 }
 
