@@ -31,6 +31,14 @@ pub(super) fn verify(cli: &Cli, heads: Option<&std::path::Path>) -> Result<(), F
                 "summary-counter-mismatch",
             ));
         }
+        // X7: each visit's neighbour dates (migration 000017) against the visits.
+        for id in crate::models::visit::neighbour_disagreements(c, 100)? {
+            broken.push(crate::registers::chain::Broken::new(
+                "visits",
+                format!("visit {id}"),
+                "visit-neighbours-mismatch",
+            ));
+        }
         Ok(broken)
     };
     let broken = run(&mut c).map_err(|e| Fail(1, format!("verify: {e}")))?;

@@ -141,6 +141,8 @@ diesel::table! {
         updated_at -> Timestamp,
         advisor -> Nullable<Text>,
         advisor_id -> Nullable<Integer>,
+        prev_visit_on -> Nullable<Date>,
+        next_visit_on -> Nullable<Date>,
     }
 }
 

@@ -832,6 +832,7 @@ verify-pass-left-open = an anonymisation pass is left open outside an anonymisat
 verify-head-lines-removed = the chain is shorter than the head given out: lines were removed
 verify-head-unknown-chain = no such store or year for this head
 verify-summary-counter-mismatch = the summary counter disagrees with the rows (run `aftercare summary rebuild`)
+verify-visit-neighbours-mismatch = the dates of the customer's previous and next visit kept on this visit disagree with the visits (run `aftercare summary rebuild`)
 summary-rebuilt = summary counters rebuilt from the rows: { $count } counter rows
 verify-unknown-register = not a register
 # The register pages and paper forms (R11)

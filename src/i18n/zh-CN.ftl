@@ -804,6 +804,7 @@ verify-pass-left-open = 匿名化之外留有匿名化通行记录
 verify-head-lines-removed = 哈希链比已交出的链头短：有登记行被删除
 verify-head-unknown-chain = 该链头的门店或年度不存在
 verify-summary-counter-mismatch = 小结计数与明细数据不符（请运行 `aftercare summary rebuild`）
+verify-visit-neighbours-mismatch = 该到店记录上保存的前后到店日期与到店记录不符（请运行 `aftercare summary rebuild`）
 summary-rebuilt = 已按明细数据重建小结计数：{ $count } 行
 verify-unknown-register = 不是登记表
 # 四张表格的页面与纸质表格（第 11 条）

@@ -92,17 +92,23 @@ pub fn lost_from(on: NaiveDate, before: NaiveDate, store_id: Option<i32>) -> Str
     let store = store_id
         .map(|s| format!(" AND cu.store_id = {s}"))
         .unwrap_or_default();
-    // Driven from the customers, each joined to its one latest visit by an index seek on
-    // `visits(customer_id, visit_date, id)`: the same rows as "a visit with no later one",
-    // without scanning every visit and probing for a later one (4× faster at 200,000
-    // customers, issue 14).
+    // Driven from the latest visits as of `on` (migration 000017: no next visit, or one after
+    // `on`), read by A10 on `visits_latest` — the customers already lost, not all 200,000
+    // searched for their latest visit (issue 14). Two ranges, one per branch, so each is an
+    // index range on both backends.
+    let latest = |next: &str| {
+        format!(
+            "SELECT id FROM visits WHERE {next} AND next_maintenance_date < '{before}' \
+             AND visit_date <= '{on}'"
+        )
+    };
     format!(
-        "FROM customers cu JOIN visits lv ON lv.id = (SELECT v.id FROM visits v \
-         WHERE v.customer_id = cu.id AND v.visit_date <= '{on}' \
-         ORDER BY v.visit_date DESC, v.id DESC LIMIT 1) \
-         WHERE lv.next_maintenance_date < '{before}' \
-         AND cu.merged_into_id IS NULL{store} \
-         AND NOT EXISTS (SELECT 1 FROM anonymisations an WHERE an.customer_id = cu.id)"
+        "FROM ({} UNION ALL {}) lid JOIN visits lv ON lv.id = lid.id \
+         JOIN customers cu ON cu.id = lv.customer_id \
+         WHERE cu.merged_into_id IS NULL{store} \
+         AND NOT EXISTS (SELECT 1 FROM anonymisations an WHERE an.customer_id = cu.id)",
+        latest("next_visit_on IS NULL"),
+        latest(&format!("next_visit_on > '{on}'")),
     )
 }
 

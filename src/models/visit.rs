@@ -239,3 +239,43 @@ pub fn readings_of(conn: &mut DbConn, vehicle_ids: &[i32]) -> QueryResult<Vec<Re
 pub fn insert_many(conn: &mut DbConn, rows: &[NewVisit]) -> QueryResult<usize> {
     insert_chunks!(by_value conn, visits::table, rows)
 }
+
+/// The neighbour dates (migration 000017) as the visits give them, written where they differ:
+/// after a load without triggers (`demo generate`) and by `aftercare summary rebuild`.
+/// Returns the visits changed.
+pub fn rebuild_neighbours(conn: &mut DbConn) -> QueryResult<usize> {
+    let differs = neighbours_differ(conn, "visits");
+    diesel::sql_query(format!(
+        "UPDATE visits SET prev_visit_on = n.prev_on, next_visit_on = n.next_on \
+         FROM summary_visit_neighbours n WHERE n.id = visits.id AND ({differs})"
+    ))
+    .execute(conn)
+}
+
+#[derive(QueryableByName)]
+struct VisitId {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+}
+
+/// `aftercare verify`: visits whose stored neighbour dates disagree with the visits, at most
+/// `limit`.
+pub fn neighbour_disagreements(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i32>> {
+    let differs = neighbours_differ(conn, "v");
+    let rows: Vec<VisitId> = diesel::sql_query(format!(
+        "SELECT v.id AS id FROM visits v JOIN summary_visit_neighbours n ON n.id = v.id \
+         WHERE {differs} ORDER BY v.id LIMIT {limit}"
+    ))
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// The condition that the visit `v`'s stored dates are not the view `n`'s (NULL-aware).
+fn neighbours_differ(conn: &DbConn, v: &str) -> String {
+    let not = if conn.is_sqlite() {
+        "IS NOT"
+    } else {
+        "IS DISTINCT FROM"
+    };
+    format!("{v}.prev_visit_on {not} n.prev_on OR {v}.next_visit_on {not} n.next_on")
+}

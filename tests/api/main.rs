@@ -46,3 +46,4 @@ mod seams;
 mod seams_forms;
 mod visits;
 mod x6_x8;
+mod x7_neighbours;

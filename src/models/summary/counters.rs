@@ -47,14 +47,15 @@ const KEPT: [(&str, &str, &[&str]); 3] = [
     ),
 ];
 
-/// `aftercare summary rebuild [--from YYYY-MM]`: recomputes the counters from the rows, of
+/// `aftercare summary rebuild [--from YYYY-MM]`: recomputes the counters (and the visits' neighbour dates) from the rows, of
 /// every month from `from` on (all when `None`); returns the counter rows written. Run it in
 /// one transaction.
 pub fn rebuild(conn: &mut DbConn, from: Option<NaiveDate>) -> QueryResult<usize> {
     let since = from
         .map(|d| format!(" WHERE month >= '{d}'"))
         .unwrap_or_default();
-    let mut written = 0;
+    // X7: the visits' neighbour dates are not per month; all of them, written where they differ.
+    let mut written = crate::models::visit::rebuild_neighbours(conn)?;
     for (table, view, keys) in KEPT {
         let keys = keys.join(", ");
         diesel::sql_query(format!("DELETE FROM {table}{since}")).execute(conn)?;

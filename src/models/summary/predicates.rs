@@ -237,10 +237,11 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
         ),
         // X7
         "lost_customers" => (Source::Lost, "1 = 1".to_string()),
-        // A visit that is the customer's first since a win-back task began.
+        // A visit that is the customer's first since a win-back task began: its previous
+        // visit (migration 000017) is before the task's window start, or there is none.
         "won_back" => (
             Source::Visits,
-            "EXISTS (SELECT 1 FROM tasks wt WHERE wt.kind = 'win_back' AND wt.customer_id = v.customer_id AND wt.window_start <= v.visit_date AND NOT EXISTS (SELECT 1 FROM visits pv WHERE pv.customer_id = v.customer_id AND pv.visit_date >= wt.window_start AND (pv.visit_date < v.visit_date OR (pv.visit_date = v.visit_date AND pv.id < v.id))))".to_string(),
+            "EXISTS (SELECT 1 FROM tasks wt WHERE wt.kind = 'win_back' AND wt.customer_id = v.customer_id AND wt.window_start <= v.visit_date AND (v.prev_visit_on IS NULL OR v.prev_visit_on < wt.window_start))".to_string(),
         ),
         _ => return None,
     };

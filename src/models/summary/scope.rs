@@ -176,7 +176,7 @@ impl Source {
             Source::Visits => ("LEFT JOIN customers cu ON cu.id = v.customer_id LEFT JOIN users u ON u.id = a.clerk_id", "WHERE"),
             Source::Items => ("LEFT JOIN customers cu ON cu.id = i.customer_id LEFT JOIN users u ON u.id = i.clerk_id", "FROM items i"),
             Source::Satisfaction => ("LEFT JOIN call_records cr ON cr.id = cs.call_record_id", "FROM call_satisfaction cs"),
-            Source::Lost => ("LEFT JOIN users u ON u.id = cu.clerk_id", "FROM customers cu"),
+            Source::Lost => ("LEFT JOIN users u ON u.id = cu.clerk_id", "JOIN customers cu ON cu.id = lv.customer_id"),
             _ => ("", ""),
         }
     }
