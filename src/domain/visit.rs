@@ -188,8 +188,8 @@ pub fn check_len(field: &str, s: &str, max: usize) -> Result<String, FieldError>
     }
 }
 
-/// Local time from a moment typed with its offset.
-type ToLocal<'a> = &'a dyn Fn(DateTime<chrono::FixedOffset>) -> NaiveDateTime;
+/// Local time from a moment typed with its offset (the clock's `offset_to_local`).
+pub type ToLocal<'a> = &'a dyn Fn(DateTime<chrono::FixedOffset>) -> NaiveDateTime;
 
 /// Validates a visit against `now` (local): every problem at once, each naming its field,
 /// in the order the fields are checked here (each check records its error and gives back

@@ -10,11 +10,8 @@ use super::{
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::satisfaction;
 use crate::domain::task::TaskKind;
-use crate::domain::visit::{check_len, not_future, parse_local_datetime};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
-
-/// Local time from a moment typed with its offset.
-type ToLocal<'a> = &'a dyn Fn(DateTime<FixedOffset>) -> NaiveDateTime;
+use crate::domain::visit::{check_len, not_future, parse_local_datetime, ToLocal};
+use chrono::NaiveDateTime;
 
 /// Validates a call on a task of `task_kind` (or none: an inbound call no task asked for),
 /// at local time `now`. Every problem is reported at once, each naming its field.
