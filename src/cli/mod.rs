@@ -330,48 +330,16 @@ fn errors_text(lang: &str, errs: &FieldErrors) -> String {
         .join("; ")
 }
 
-/// One command: each is a function of the module named for what it does.
+/// One command: each is a function of the module named for what it does; a family of
+/// subcommands goes through its own dispatch below.
 fn run(cli: Cli) -> Result<(), Fail> {
     match &cli.command {
         Command::Serve { bind, demo } => serve(&cli, bind, *demo),
         Command::Migrate => admin::migrate(&cli),
-        Command::Store {
-            cmd: StoreCmd::Add { code, name },
-        } => admin::store_add(&cli, code, name),
-        Command::User {
-            cmd:
-                UserCmd::Add {
-                    name,
-                    role,
-                    store,
-                    display_name,
-                },
-        } => admin::user_add(&cli, name, role, store, display_name),
-        Command::User {
-            cmd: UserCmd::Disable { name },
-        } => admin::user_disable(&cli, name),
-        Command::Token {
-            cmd: TokenCmd::Create { name, label },
-        } => admin::token_create(&cli, name, label),
-        Command::Import {
-            cmd:
-                ImportCmd::Visits {
-                    file,
-                    encoding,
-                    sheet,
-                    dry_run,
-                    row_by_row,
-                },
-        } => import_visits(
-            &cli,
-            file,
-            encoding.as_deref(),
-            sheet.as_deref(),
-            services::import::Options {
-                dry_run: *dry_run,
-                row_by_row: *row_by_row,
-            },
-        ),
+        Command::Store { cmd } => store_cmd(&cli, cmd),
+        Command::User { cmd } => user_cmd(&cli, cmd),
+        Command::Token { cmd } => token_cmd(&cli, cmd),
+        Command::Import { cmd } => import_cmd(&cli, cmd),
         Command::Backup { file } => backup(&cli, file),
         Command::Export {
             register,
@@ -400,17 +368,66 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Command::Verify { heads } => verify(&cli, heads.as_deref()),
         Command::Heads => heads(&cli),
         Command::Summary { cmd } => summary_cmd(&cli, cmd),
-        Command::Demo {
-            cmd:
-                DemoCmd::Generate {
-                    customers,
-                    months,
-                    stores,
-                    seed,
-                    customers_per_clerk,
-                },
+        Command::Demo { cmd } => demo_cmd(&cli, cmd),
+        Command::Jobs { cmd: JobsCmd::Run } => admin::jobs_run(&cli),
+    }
+}
+
+fn store_cmd(cli: &Cli, cmd: &StoreCmd) -> Result<(), Fail> {
+    match cmd {
+        StoreCmd::Add { code, name } => admin::store_add(cli, code, name),
+    }
+}
+
+fn user_cmd(cli: &Cli, cmd: &UserCmd) -> Result<(), Fail> {
+    match cmd {
+        UserCmd::Add {
+            name,
+            role,
+            store,
+            display_name,
+        } => admin::user_add(cli, name, role, store, display_name),
+        UserCmd::Disable { name } => admin::user_disable(cli, name),
+    }
+}
+
+fn token_cmd(cli: &Cli, cmd: &TokenCmd) -> Result<(), Fail> {
+    match cmd {
+        TokenCmd::Create { name, label } => admin::token_create(cli, name, label),
+    }
+}
+
+fn import_cmd(cli: &Cli, cmd: &ImportCmd) -> Result<(), Fail> {
+    match cmd {
+        ImportCmd::Visits {
+            file,
+            encoding,
+            sheet,
+            dry_run,
+            row_by_row,
+        } => import_visits(
+            cli,
+            file,
+            encoding.as_deref(),
+            sheet.as_deref(),
+            services::import::Options {
+                dry_run: *dry_run,
+                row_by_row: *row_by_row,
+            },
+        ),
+    }
+}
+
+fn demo_cmd(cli: &Cli, cmd: &DemoCmd) -> Result<(), Fail> {
+    match cmd {
+        DemoCmd::Generate {
+            customers,
+            months,
+            stores,
+            seed,
+            customers_per_clerk,
         } => demo::generate(
-            &cli,
+            cli,
             crate::generate::Options {
                 customers: *customers,
                 months: *months,
@@ -419,7 +436,6 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 customers_per_clerk: *customers_per_clerk,
             },
         ),
-        Command::Jobs { cmd: JobsCmd::Run } => admin::jobs_run(&cli),
     }
 }
 

@@ -1,12 +1,15 @@
 //! Calls (R7, R4a, R4b, X1, X2): directions, categories, outcomes, topics C1–C7, items raised,
-//! and the validation of a call as a clerk or a program records it.
+//! and the validation of a call as a clerk or a program records it (its checks, one per
+//! field or rule, in `call/checks.rs`).
 
 use super::error::{FieldError, FieldErrors};
 use super::satisfaction::{self, Satisfaction, SatisfactionInput, WinBackReason};
 use super::task::{text_enum, TaskKind};
-use super::visit::{check_len, not_future, parse_local_datetime};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Deserialize;
+
+mod checks;
+pub use checks::validate_with;
 
 text_enum!(Direction { Outbound = "outbound", Inbound = "inbound" });
 
@@ -161,191 +164,6 @@ pub fn validate(
     to_local: &dyn Fn(DateTime<FixedOffset>) -> NaiveDateTime,
 ) -> Result<ValidCall, FieldErrors> {
     validate_with(input, task_kind, now, to_local, &CallOptions::default())
-}
-
-/// Validates a call on a task of `task_kind` (or none: an inbound call no task asked for),
-/// at local time `now`. Every problem is reported at once, each naming its field.
-pub fn validate_with(
-    input: &CallInput,
-    task_kind: Option<TaskKind>,
-    now: NaiveDateTime,
-    to_local: &dyn Fn(DateTime<FixedOffset>) -> NaiveDateTime,
-    opts: &CallOptions,
-) -> Result<ValidCall, FieldErrors> {
-    let mut errs = FieldErrors::default();
-    let outcome = match blank(&input.outcome) {
-        None => errs.take(Err(FieldError::new("outcome", "required"))),
-        Some(o) => errs.take(
-            Outcome::parse(o)
-                .ok_or_else(|| FieldError::new("outcome", "outcome-unknown").arg("value", o)),
-        ),
-    };
-    let direction = match blank(&input.direction) {
-        Some(d) => errs.take(
-            Direction::parse(d)
-                .ok_or_else(|| FieldError::new("direction", "direction-unknown").arg("value", d)),
-        ),
-        None if task_kind.is_some() => Some(Direction::Outbound),
-        None => Some(Direction::Inbound),
-    };
-    let given_category = match blank(&input.category) {
-        Some(c) => errs
-            .take(
-                Category::parse(c)
-                    .ok_or_else(|| FieldError::new("category", "category-unknown").arg("value", c)),
-            )
-            .map(Some),
-        None => Some(None),
-    };
-    let category = match (task_kind, given_category) {
-        (_, None) => None,
-        // A task decides the category of its call.
-        (Some(kind), Some(given)) => match category_for_task(kind) {
-            None => errs.take(Err(
-                FieldError::new("task_id", "task-not-a-call").arg("kind", kind)
-            )),
-            Some(c) if given.is_none_or(|g| g == c) => Some(c),
-            Some(c) => errs.take(Err(
-                FieldError::new("category", "category-mismatch").arg("expected", c)
-            )),
-        },
-        (None, Some(Some(c))) => match (direction, c) {
-            (
-                Some(Direction::Inbound),
-                Category::Inquiry | Category::Complaint | Category::Other,
-            ) => Some(c),
-            (Some(Direction::Outbound), Category::FollowUp | Category::Other) => Some(c),
-            _ => errs.take(Err(
-                FieldError::new("category", "category-without-task").arg("value", c)
-            )),
-        },
-        (None, Some(None)) => errs.take(Err(FieldError::new("category", "required"))),
-    };
-    let called_at = match blank(&input.called_at) {
-        None => Some(now),
-        Some(s) => errs.take(
-            parse_local_datetime("called_at", s, to_local)
-                .and_then(|t| not_future("called_at", t, now)),
-        ),
-    };
-    let callback_at = match (blank(&input.callback_at), outcome) {
-        (Some(s), Some(Outcome::CallbackRequested)) => {
-            match errs.take(parse_local_datetime("callback_at", s, to_local)) {
-                Some(t) if t <= now => {
-                    errs.take(Err(FieldError::new("callback_at", "callback-in-past")))
-                }
-                t => t.map(Some),
-            }
-        }
-        (None, Some(Outcome::CallbackRequested)) => {
-            errs.take(Err(FieldError::new("callback_at", "required")))
-        }
-        (Some(_), Some(_)) => errs.take(Err(FieldError::new(
-            "callback_at",
-            "callback-only-with-outcome",
-        ))),
-        _ => Some(None),
-    };
-    let reached = outcome == Some(Outcome::Reached);
-    let key_points = match blank(&input.key_points) {
-        Some(k) => errs.take(check_len("key_points", k, 2000)),
-        // R4a: what was said on a reached call is recorded.
-        None if reached => errs.take(Err(FieldError::new("key_points", "required"))),
-        None => Some(String::new()),
-    };
-    let mut topics = Vec::new();
-    for t in &input.topics {
-        match Topic::parse(t.trim()) {
-            Some(t) if !topics.contains(&t) => topics.push(t),
-            Some(_) => {}
-            None => errs.push(FieldError::new("topics", "topic-unknown").arg("value", t)),
-        }
-    }
-    let mut items = Vec::new();
-    for (i, it) in input.items.iter().enumerate() {
-        let f = |n: &str| format!("items[{i}].{n}");
-        if blank(&it.kind).is_none() && blank(&it.text).is_none() && blank(&it.answer).is_none() {
-            continue; // an empty row of the form
-        }
-        if !reached && outcome.is_some() {
-            errs.push(FieldError::new(f("text"), "items-need-reached"));
-            continue;
-        }
-        let kind = match blank(&it.kind) {
-            None => errs.take(Err(FieldError::new(f("kind"), "required"))),
-            Some(k) => errs
-                .take(ItemKind::parse(k).ok_or_else(|| {
-                    FieldError::new(f("kind"), "item-kind-unknown").arg("value", k)
-                })),
-        };
-        let text = match blank(&it.text) {
-            None => errs.take(Err(FieldError::new(f("text"), "required"))),
-            Some(t) => errs.take(check_len(&f("text"), t, 1000)),
-        };
-        // R4b: an item answered on the call is closed with the answer.
-        let answer = match (it.answered_on_call, blank(&it.answer)) {
-            (true, None) => errs.take(Err(FieldError::new(f("answer"), "required"))),
-            (_, Some(a)) => errs.take(check_len(&f("answer"), a, 1000)).map(Some),
-            (false, None) => Some(None),
-        };
-        if let (Some(kind), Some(text), Some(answer)) = (kind, text, answer) {
-            items.push(ValidItem {
-                kind,
-                text,
-                answered_on_call: it.answered_on_call,
-                answer,
-            });
-        }
-    }
-    let satisfied = match (task_kind, reached, input.satisfied) {
-        (Some(TaskKind::SolutionCall), true, None) => {
-            errs.take(Err(FieldError::new("satisfied", "required")))
-        }
-        (_, _, s) => Some(s),
-    };
-    let event_answer = match (task_kind, reached, blank(&input.event_answer)) {
-        (_, _, Some(a)) => errs
-            .take(EventAnswer::parse(a).ok_or_else(|| {
-                FieldError::new("event_answer", "event-answer-unknown").arg("value", a)
-            }))
-            .map(Some),
-        (Some(TaskKind::EventNotice), true, None) => {
-            errs.take(Err(FieldError::new("event_answer", "required")))
-        }
-        _ => Some(None),
-    };
-    // X6: only a reached first or second follow-up asks, and only while the rule is on.
-    let asks = opts.satisfaction_enabled
-        && reached
-        && matches!(
-            task_kind,
-            Some(TaskKind::FirstFollowUp | TaskKind::SecondFollowUp)
-        );
-    let satisfaction = satisfaction::validate(&input.satisfaction, asks, &opts.aspects, &mut errs);
-    // X7: a reached win-back call records why the customer stopped coming.
-    let win_back = satisfaction::validate_win_back(
-        input.win_back_reason.as_deref(),
-        input.win_back_text.as_deref(),
-        reached && task_kind == Some(TaskKind::WinBack),
-        &mut errs,
-    );
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    Ok(ValidCall {
-        direction: direction.expect("checked"),
-        category: category.expect("checked"),
-        outcome: outcome.expect("checked"),
-        called_at: called_at.expect("checked"),
-        callback_at: callback_at.flatten(),
-        key_points: key_points.expect("checked"),
-        topics,
-        items,
-        satisfied: satisfied.flatten(),
-        event_answer: event_answer.flatten(),
-        satisfaction,
-        win_back,
-    })
 }
 
 /// Call hours as `HH:MM-HH:MM` (X4), e.g. `18:00-20:30`.

@@ -188,122 +188,57 @@ pub fn check_len(field: &str, s: &str, max: usize) -> Result<String, FieldError>
     }
 }
 
-/// Validates a visit against `now` (local): every problem at once, each naming its field.
+/// Local time from a moment typed with its offset (the clock's `offset_to_local`).
+pub type ToLocal<'a> = &'a dyn Fn(DateTime<chrono::FixedOffset>) -> NaiveDateTime;
+
+/// Validates a visit against `now` (local): every problem at once, each naming its field,
+/// in the order the fields are checked here (each check records its error and gives back
+/// `None`, so the next one still runs).
 pub fn validate(
     input: &VisitInput,
     now: NaiveDateTime,
     to_local: &dyn Fn(DateTime<chrono::FixedOffset>) -> NaiveDateTime,
 ) -> Result<ValidVisit, FieldErrors> {
     let mut errs = FieldErrors::default();
+    let e = &mut errs;
     let kind = match input.kind.as_deref() {
-        None => errs.take(Err(FieldError::new("kind", "required"))),
-        Some(k) => errs.take(
+        None => e.take(Err(FieldError::new("kind", "required"))),
+        Some(k) => e.take(
             VisitKind::parse(k)
                 .ok_or_else(|| FieldError::new("kind", "kind-unknown").arg("value", k)),
         ),
     };
     let customer_name = match input.customer_name.as_deref() {
-        None => errs.take(Err(FieldError::new("customer_name", "required"))),
-        Some(n) => errs.take(check_len("customer_name", n, 100)),
+        None => e.take(Err(FieldError::new("customer_name", "required"))),
+        Some(n) => e.take(check_len("customer_name", n, 100)),
     };
-    let phone = errs.take(Phone::parse("phone", input.phone.as_deref().unwrap_or("")));
-    let plate = match (input.plate.as_deref(), kind) {
-        (Some(p), _) => errs.take(Plate::parse("plate", p)).map(Some),
-        // A consultation may be about no particular vehicle.
-        (None, Some(VisitKind::Consultation)) | (None, None) => Some(None),
-        (None, Some(_)) => errs.take(Err(FieldError::new("plate", "required"))),
-    };
-    let opt_text = |errs: &mut FieldErrors,
-                    field: &str,
-                    v: &Option<String>,
-                    max: usize|
-     -> Option<Option<String>> {
-        match v {
-            None => Some(None),
-            Some(s) => errs.take(check_len(field, s, max)).map(Some),
-        }
-    };
-    let address = opt_text(&mut errs, "address", &input.address, 200);
-    let vehicle_model = opt_text(&mut errs, "vehicle_model", &input.vehicle_model, 60);
-    let vehicle_type = opt_text(&mut errs, "vehicle_type", &input.vehicle_type, 30);
-    let desired_services = opt_text(&mut errs, "desired_services", &input.desired_services, 500);
-    let advisor = opt_text(&mut errs, "advisor", &input.advisor, 100);
-    let external_id = opt_text(&mut errs, "external_id", &input.external_id, 64);
-    let store = opt_text(&mut errs, "store", &input.store, 32);
+    let phone = e.take(Phone::parse("phone", input.phone.as_deref().unwrap_or("")));
+    let plate = plate(input, kind, e);
+    let address = opt_text(e, "address", &input.address, 200);
+    let vehicle_model = opt_text(e, "vehicle_model", &input.vehicle_model, 60);
+    let vehicle_type = opt_text(e, "vehicle_type", &input.vehicle_type, 30);
+    let desired_services = opt_text(e, "desired_services", &input.desired_services, 500);
+    let advisor = opt_text(e, "advisor", &input.advisor, 100);
+    let external_id = opt_text(e, "external_id", &input.external_id, 64);
+    let store = opt_text(e, "store", &input.store, 32);
 
-    let checked_in_at = match input.checked_in_at.as_deref() {
-        None => errs.take(Err(FieldError::new("checked_in_at", "required"))),
-        Some(s) => errs.take(
-            parse_local_datetime("checked_in_at", s, to_local)
-                .and_then(|t| not_future("checked_in_at", t, now)),
-        ),
-    };
-    let picked_up_at = match input.picked_up_at.as_deref() {
-        None => Some(None),
-        Some(_) if kind == Some(VisitKind::Consultation) => {
-            errs.take(Err(FieldError::new("picked_up_at", "pickup-consultation")))
-        }
-        Some(s) => {
-            let t = errs.take(
-                parse_local_datetime("picked_up_at", s, to_local)
-                    .and_then(|t| not_future("picked_up_at", t, now)),
-            );
-            match (t, checked_in_at) {
-                (Some(p), Some(c)) if p < c => errs.take(Err(FieldError::new(
-                    "picked_up_at",
-                    "pickup-before-checkin",
-                ))),
-                (t, _) => t.map(Some),
-            }
-        }
-    };
-    let mut items = Vec::with_capacity(input.items.len());
-    for item in &input.items {
-        if let Some(i) = errs.take(check_len("items", item, 200)) {
-            items.push(i);
-        }
-    }
-    let opt_int = |errs: &mut FieldErrors,
-                   field: &str,
-                   v: &Option<String>,
-                   max: i32|
-     -> Option<Option<i32>> {
-        match v {
-            None => Some(None),
-            Some(s) => errs.take(parse_int(field, s, 1, max)).map(Some),
-        }
-    };
+    let checked_in_at = checked_in_at(input, now, to_local, e);
+    let picked_up_at = picked_up_at(input, kind, checked_in_at, (now, to_local), e);
+    let items = items(input, e);
     let maintenance_interval_days = opt_int(
-        &mut errs,
+        e,
         "maintenance_interval_days",
         &input.maintenance_interval_days,
-        3650,
+        (1, 3650),
     );
     let maintenance_interval_km = opt_int(
-        &mut errs,
+        e,
         "maintenance_interval_km",
         &input.maintenance_interval_km,
-        200_000,
+        (1, 200_000),
     );
-    let odometer_km = match &input.odometer_km {
-        None => Some(None),
-        Some(s) => errs
-            .take(parse_int("odometer_km", s, 0, 3_000_000))
-            .map(Some),
-    };
-    let next_maintenance_date = match input.next_maintenance_date.as_deref() {
-        None => Some(None),
-        Some(s) => {
-            let d = errs.take(parse_date("next_maintenance_date", s));
-            match (d, checked_in_at) {
-                (Some(d), Some(c)) if d <= c.date() => errs.take(Err(FieldError::new(
-                    "next_maintenance_date",
-                    "date-not-after-visit",
-                ))),
-                (d, _) => d.map(Some),
-            }
-        }
-    };
+    let odometer_km = opt_int(e, "odometer_km", &input.odometer_km, (0, 3_000_000));
+    let next_maintenance_date = next_maintenance_date(input, checked_in_at, e);
 
     if !errs.is_empty() {
         return Err(errs);
@@ -329,6 +264,123 @@ pub fn validate(
         store: store.flatten(),
         advisor: advisor.flatten(),
     })
+}
+
+/// The plate: required but on a consultation, which may be about no particular vehicle.
+fn plate(
+    input: &VisitInput,
+    kind: Option<VisitKind>,
+    errs: &mut FieldErrors,
+) -> Option<Option<Plate>> {
+    match (input.plate.as_deref(), kind) {
+        (Some(p), _) => errs.take(Plate::parse("plate", p)).map(Some),
+        // A consultation may be about no particular vehicle.
+        (None, Some(VisitKind::Consultation)) | (None, None) => Some(None),
+        (None, Some(_)) => errs.take(Err(FieldError::new("plate", "required"))),
+    }
+}
+
+/// An optional text of at most `max` characters.
+fn opt_text(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    max: usize,
+) -> Option<Option<String>> {
+    match v {
+        None => Some(None),
+        Some(s) => errs.take(check_len(field, s, max)).map(Some),
+    }
+}
+
+/// An optional whole number in `min..=max`.
+fn opt_int(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    (min, max): (i32, i32),
+) -> Option<Option<i32>> {
+    match v {
+        None => Some(None),
+        Some(s) => errs.take(parse_int(field, s, min, max)).map(Some),
+    }
+}
+
+/// The check-in: required, and not in the future.
+fn checked_in_at(
+    input: &VisitInput,
+    now: NaiveDateTime,
+    to_local: ToLocal,
+    errs: &mut FieldErrors,
+) -> Option<NaiveDateTime> {
+    match input.checked_in_at.as_deref() {
+        None => errs.take(Err(FieldError::new("checked_in_at", "required"))),
+        Some(s) => errs.take(
+            parse_local_datetime("checked_in_at", s, to_local)
+                .and_then(|t| not_future("checked_in_at", t, now)),
+        ),
+    }
+}
+
+/// The pick-up: none for a consultation, not in the future, not before the check-in.
+fn picked_up_at(
+    input: &VisitInput,
+    kind: Option<VisitKind>,
+    checked_in_at: Option<NaiveDateTime>,
+    (now, to_local): (NaiveDateTime, ToLocal),
+    errs: &mut FieldErrors,
+) -> Option<Option<NaiveDateTime>> {
+    match input.picked_up_at.as_deref() {
+        None => Some(None),
+        Some(_) if kind == Some(VisitKind::Consultation) => {
+            errs.take(Err(FieldError::new("picked_up_at", "pickup-consultation")))
+        }
+        Some(s) => {
+            let t = errs.take(
+                parse_local_datetime("picked_up_at", s, to_local)
+                    .and_then(|t| not_future("picked_up_at", t, now)),
+            );
+            match (t, checked_in_at) {
+                (Some(p), Some(c)) if p < c => errs.take(Err(FieldError::new(
+                    "picked_up_at",
+                    "pickup-before-checkin",
+                ))),
+                (t, _) => t.map(Some),
+            }
+        }
+    }
+}
+
+/// The work done, each item at most 200 characters; a bad one is reported and left out.
+fn items(input: &VisitInput, errs: &mut FieldErrors) -> Vec<String> {
+    let mut items = Vec::with_capacity(input.items.len());
+    for item in &input.items {
+        if let Some(i) = errs.take(check_len("items", item, 200)) {
+            items.push(i);
+        }
+    }
+    items
+}
+
+/// The next maintenance date, after the visit's day.
+fn next_maintenance_date(
+    input: &VisitInput,
+    checked_in_at: Option<NaiveDateTime>,
+    errs: &mut FieldErrors,
+) -> Option<Option<NaiveDate>> {
+    match input.next_maintenance_date.as_deref() {
+        None => Some(None),
+        Some(s) => {
+            let d = errs.take(parse_date("next_maintenance_date", s));
+            match (d, checked_in_at) {
+                (Some(d), Some(c)) if d <= c.date() => errs.take(Err(FieldError::new(
+                    "next_maintenance_date",
+                    "date-not-after-visit",
+                ))),
+                (d, _) => d.map(Some),
+            }
+        }
+    }
 }
 
 /// A moment that already happened (a visit, a pick-up, a call entered later).

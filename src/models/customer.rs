@@ -174,50 +174,10 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
-    let pattern = format!("%{}%", q.trim().replace(['%', '_'], ""));
-    // Plates and phones normalised as the visit matching does (`沪a12345` = `沪A·12345`,
-    // `+86 185 7146 4047` = `18571464047`, full-width digits too).
-    let plate_pattern = format!(
-        "%{}%",
-        crate::domain::plate::search_key(q).replace(['%', '_'], "")
-    );
-    let digits = crate::domain::phone::Phone::search_digits(q);
-    let filtered = || {
-        let mut f = customers::table
-            .filter(customers::merged_into_id.is_null())
-            .into_boxed();
-        if let Some(s) = store_id {
-            f = f.filter(customers::store_id.eq(s));
-        }
-        if let Some(c) = clerk {
-            f = f.filter(customers::clerk_id.eq(c));
-        }
-        // X7: only the customers lost on a date (A10 before the second date, no visit since).
-        if let Some((on, before)) = lost {
-            f = f.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-                "customers.id IN (SELECT cu.id {})",
-                crate::models::satisfaction::lost_from(on, before, store_id)
-            )));
-        }
-        if !q.trim().is_empty() {
-            let by_plate = vehicles::table
-                .filter(vehicles::plate.like(plate_pattern.clone()))
-                .select(vehicles::customer_id);
-            let phone_pattern = match &digits {
-                Some(d) => format!("%{d}%"),
-                None => "\u{0}".to_string(),
-            };
-            f = f.filter(
-                customers::name
-                    .like(pattern.clone())
-                    .or(customers::phone.like(phone_pattern))
-                    .or(customers::id.eq_any(by_plate)),
-            );
-        }
-        f
-    };
-    let total = filtered().count().get_result(conn)?;
-    let rows: Vec<(Customer, Option<String>)> = filtered()
+    let m = Matching::new(store_id, q, clerk, lost);
+    let total = m.query().count().get_result(conn)?;
+    let rows: Vec<(Customer, Option<String>)> = m
+        .query()
         .left_join(users::table.on(users::id.nullable().eq(customers::clerk_id)))
         .order(customers::id.desc())
         .limit(limit)
@@ -230,8 +190,91 @@ pub fn search(
         .order(vehicles::id)
         .select((vehicles::customer_id, vehicles::plate))
         .load(conn)?;
-    let out = rows
-        .into_iter()
+    Ok((with_plates(rows, &plates), total))
+}
+
+/// What `search` narrows the customers to, with the search text's patterns made once for
+/// the count and the page.
+struct Matching {
+    store_id: Option<i32>,
+    clerk: Option<i32>,
+    lost: Option<(NaiveDate, NaiveDate)>,
+    /// `None`: no search text, every customer of the rest matches.
+    text: Option<Patterns>,
+}
+
+/// The LIKE patterns of a search text: by name, by plate, by phone.
+struct Patterns {
+    name: String,
+    plate: String,
+    phone: String,
+}
+
+impl Matching {
+    fn new(
+        store_id: Option<i32>,
+        q: &str,
+        clerk: Option<i32>,
+        lost: Option<(NaiveDate, NaiveDate)>,
+    ) -> Matching {
+        let text = (!q.trim().is_empty()).then(|| Patterns {
+            name: format!("%{}%", q.trim().replace(['%', '_'], "")),
+            // Plates and phones normalised as the visit matching does (`沪a12345` =
+            // `沪A·12345`, `+86 185 7146 4047` = `18571464047`, full-width digits too).
+            plate: format!(
+                "%{}%",
+                crate::domain::plate::search_key(q).replace(['%', '_'], "")
+            ),
+            // No digits: a pattern no phone matches.
+            phone: match crate::domain::phone::Phone::search_digits(q) {
+                Some(d) => format!("%{d}%"),
+                None => "\u{0}".to_string(),
+            },
+        });
+        Matching {
+            store_id,
+            clerk,
+            lost,
+            text,
+        }
+    }
+
+    /// The live customers matching, as a query to count or to page.
+    fn query(&self) -> customers::BoxedQuery<'static, crate::db::MultiBackend> {
+        let mut f = customers::table
+            .filter(customers::merged_into_id.is_null())
+            .into_boxed();
+        if let Some(s) = self.store_id {
+            f = f.filter(customers::store_id.eq(s));
+        }
+        if let Some(c) = self.clerk {
+            f = f.filter(customers::clerk_id.eq(c));
+        }
+        // X7: only the customers lost on a date (A10 before the second date, no visit since).
+        if let Some((on, before)) = self.lost {
+            f = f.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "customers.id IN (SELECT cu.id {})",
+                crate::models::satisfaction::lost_from(on, before, self.store_id)
+            )));
+        }
+        if let Some(p) = &self.text {
+            let by_plate = vehicles::table
+                .filter(vehicles::plate.like(p.plate.clone()))
+                .select(vehicles::customer_id);
+            f = f.filter(
+                customers::name
+                    .like(p.name.clone())
+                    .or(customers::phone.like(p.phone.clone()))
+                    .or(customers::id.eq_any(by_plate)),
+            );
+        }
+        f
+    }
+}
+
+/// Each list row with its customer's plates, as shown, in the order they were added.
+fn with_plates(rows: Vec<(Customer, Option<String>)>, plates: &[(i32, String)]) -> Vec<ListRow> {
+    rows.into_iter()
         .map(|(customer, clerk)| {
             let plates = plates
                 .iter()
@@ -244,8 +287,7 @@ pub fn search(
                 plates,
             }
         })
-        .collect();
-    Ok((out, total))
+        .collect()
 }
 
 // Vehicles ------------------------------------------------------------------------------
