@@ -137,7 +137,8 @@ pub fn counts_with(
         let base = with_joins(base, joins);
         // Only the rows some figure counts (the rest would add zeros): lets the
         // figures left over beside the counters read their own index.
-        let narrow = if use_counters && src == Source::Tasks {
+        let narrowed = use_counters && src == Source::Tasks;
+        let narrow = if narrowed {
             let any: Vec<String> = figs.iter().map(|(_, p)| format!("({p})")).collect();
             format!(" AND ({})", any.join(" OR "))
         } else {
@@ -145,6 +146,9 @@ pub fn counts_with(
         };
         let cols: Vec<String> = (0..WIDTH)
             .map(|i| match figs.get(i) {
+                // One figure left, and the rows already narrowed to it: its condition (an
+                // EXISTS for X5's return) is not evaluated a second time for each row.
+                Some(_) if narrowed && figs.len() == 1 => format!("COUNT(*) AS c{i}"),
                 Some((_, p)) => format!("COUNT(CASE WHEN {p} THEN 1 END) AS c{i}"),
                 None => format!("CAST(0 AS BIGINT) AS c{i}"),
             })
