@@ -1,6 +1,7 @@
 //! The web app: pages for clerks, supervisors, auditors and admins, and the JSON API.
-//! Every route is listed once, in `routes()`, with the roles allowed on it; the auth
-//! extractors look the matched route up there and refuse anything not listed (fail closed).
+//! Every route is listed once, in `routes()` (one fn an area), with the roles allowed on it;
+//! the auth extractors look the matched route up there and refuse anything not listed (fail
+//! closed).
 //! A handler extracts, calls one service inside `web::block`, and renders.
 
 pub mod absences;
@@ -145,8 +146,30 @@ macro_rules! route {
     };
 }
 
-/// Every route of the app, in matching order, with the roles allowed on it.
+/// Every route of the app, in matching order, with the roles allowed on it: the areas in
+/// turn, each listing its own (the order within and between them is the matching order).
 pub fn routes() -> Vec<RouteSpec> {
+    [
+        session(),
+        calls(),
+        items(),
+        events_and_letters(),
+        absences(),
+        customers(),
+        visits_and_archives(),
+        registers(),
+        audit(),
+        summaries(),
+        admin(),
+        api(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The way in: health, assets, signing in and out, the language, the home page.
+fn session() -> Vec<RouteSpec> {
     vec![
         route!(GET "/healthz", PUBLIC, api::healthz),
         route!(GET "/static/{file}", PUBLIC, assets::serve),
@@ -155,12 +178,24 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/logout", ALL, login::logout),
         route!(POST "/account/lang", ALL, login::set_lang),
         route!(GET "/", ALL, home::index),
+    ]
+}
+
+/// The day's work: the queue and the calls made on it (R7, X1).
+fn calls() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/queue", WORKERS, queue::show),
         route!(GET "/tasks/{id}/call", WORKERS, calls::task_form),
         route!(POST "/tasks/{id}/call", WORKERS, calls::task_record),
         route!(POST "/tasks/{id}/unreachable", WORKERS, calls::unreachable),
         route!(GET "/calls/new", WORKERS, calls::inbound_form),
         route!(POST "/calls", WORKERS, calls::inbound_record),
+    ]
+}
+
+/// Items raised on calls, their escalation and solution (R4a–R4d), and the reply letter.
+fn items() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/items/{id}", WORKERS, items::show),
         route!(POST "/items/{id}/note", WORKERS, items::note),
         route!(POST "/items/{id}/escalate", WORKERS, items::escalate),
@@ -168,6 +203,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/items/{id}/reply", WORKERS, letters::reply),
         route!(POST "/items/{id}/reply", WORKERS, letters::reply_post),
         route!(GET "/escalations", LEADS, items::escalations),
+    ]
+}
+
+/// Events and their notices (R6), letters and their templates (R8, X1).
+fn events_and_letters() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/events", LEADS, events::list),
         route!(POST "/events", LEADS, events::create),
         route!(GET "/events/{id}", LEADS, events::show),
@@ -176,9 +217,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/tasks/{id}/letter", WORKERS, letters::task_letter_post),
         route!(GET "/letters/templates", LEADS, letters::templates),
         route!(POST "/letters/templates", LEADS, letters::templates_post),
+    ]
+}
+
+/// Absences and their substitutes (R9).
+fn absences() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/absences", LEADS, absences::list),
         route!(POST "/absences", LEADS, absences::create),
         route!(POST "/absences/{id}/cancel", LEADS, absences::cancel),
+    ]
+}
+
+/// Customers: the list, merging, reassigning, a customer's page and preferences (X4).
+fn customers() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/customers", WORKERS, customers::list),
         route!(GET "/customers/merge", LEADS, customers::merge_form),
         route!(POST "/customers/merge", LEADS, customers::merge),
@@ -187,12 +240,24 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/customers/{id}/preferences", WORKERS, calls::preferences),
         route!(POST "/customers/{id}/reveal", WORKERS, customers::reveal),
         route!(POST "/customers/{id}/anonymise", LEADS, customers::anonymise),
+    ]
+}
+
+/// Visits and pick-ups (R2, R4), and the archive sheets (A1–A12).
+fn visits_and_archives() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/visits/new", WORKERS, visits::new_form),
         route!(POST "/visits", WORKERS, visits::create),
         route!(POST "/visits/{id}/pickup", WORKERS, visits::pickup),
         route!(GET "/archives", ALL, archives::list),
         route!(GET "/archives/{visit_id}", WORKERS, archives::sheet),
         route!(POST "/archives/{visit_id}", WORKERS, archives::complete),
+    ]
+}
+
+/// The four registers (R11) and the grants of full-phone exports.
+fn registers() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/registers", READERS, registers::index),
         route!(POST "/registers/grants", SUPERVISORS, registers::grant),
         route!(POST "/registers/grants/{id}/revoke", SUPERVISORS, registers::revoke),
@@ -203,9 +268,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/registers/{register}/{id}", READERS, registers::detail),
         route!(POST "/registers/{register}/{id}/amend", LEADS, registers::amend),
         route!(POST "/registers/{register}/{id}/reveal", READERS, registers::reveal),
+    ]
+}
+
+/// The audit log.
+fn audit() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/audit", READERS, audit::page),
         route!(GET "/audit/export.csv", READERS, audit::export_csv),
         route!(GET "/audit/export.xlsx", READERS, audit::export_xlsx),
+    ]
+}
+
+/// The monthly and yearly summaries (R10).
+fn summaries() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/summaries", READERS, summaries::index),
         route!(GET "/summaries/{kind}/{period}", READERS, summaries::show),
         route!(GET "/summaries/{kind}/{period}/print", READERS, summaries::print),
@@ -216,6 +293,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/summaries/{kind}/{period}/report", LEADS, summaries::save),
         route!(POST "/summaries/{kind}/{period}/file", LEADS, summaries::file),
         route!(POST "/summaries/{kind}/{period}/correct", LEADS, summaries::correct),
+    ]
+}
+
+/// The settings page and administration.
+fn admin() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),
@@ -230,6 +313,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/admin/tokens", ADMIN, admin::tokens),
         route!(POST "/admin/tokens", ADMIN, admin::token_add),
         route!(POST "/admin/tokens/{id}/revoke", ADMIN, admin::token_revoke),
+    ]
+}
+
+/// The JSON API (CONTRACT.md).
+fn api() -> Vec<RouteSpec> {
+    vec![
         route!(POST "/api/v1/visits", WORKERS, api::visit_create),
         route!(POST "/api/v1/visits/{id}/pickup", WORKERS, api::visit_pickup),
         route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
