@@ -5,7 +5,7 @@ use super::posted::{posted, Posted};
 use super::render::context_of;
 use super::{AppError, AppResult, State};
 use crate::services::absences::{self, AbsenceInput};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::collections::HashMap;
@@ -28,12 +28,7 @@ async fn render(
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     t.insert("v", &values);
     t.insert("preview", &preview);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     Ok(super::render::html_with(
         status,
         state.templates.render(me.lang, "absences.html", &t)?,

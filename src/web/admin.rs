@@ -42,12 +42,7 @@ fn form_page(
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
     ctx.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, name, ctx, req, status)
 }
 
@@ -222,12 +217,7 @@ async fn user_edit_page(
     ctx.insert("store_code", &store_code);
     ctx.insert("stores", &stores);
     ctx.insert("roles", &["clerk", "supervisor", "auditor", "admin"]);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, "admin/user_edit.html", ctx, req, status)
 }
 
@@ -301,12 +291,7 @@ async fn tokens_page(
     ctx.insert("tokens", &rows);
     ctx.insert("users", &users);
     ctx.insert("new_token", &new_token);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, "admin/tokens.html", ctx, req, status)
 }
 

@@ -6,7 +6,7 @@ use super::posted::{posted, Posted};
 use super::{AppError, AppResult, State};
 use crate::domain::event::{EventInput, EventKind};
 use crate::services::events;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
 
@@ -34,12 +34,7 @@ async fn render_list(
             .collect::<Vec<_>>(),
     );
     t.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(super::render::html_with(
         status,

@@ -8,7 +8,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::letter::{merge, LetterKind, MERGE_FIELDS};
 use crate::i18n::I18N;
 use crate::services::letters::{self, Composed};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -198,12 +198,7 @@ async fn render_templates(
     t.insert("preview_subject", &merge(&subject, &sample));
     t.insert("preview_body", &merge(&body, &sample));
     t.insert("fields", &MERGE_FIELDS);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(super::render::html_with(
         status,

@@ -82,12 +82,7 @@ async fn index_page(
     ctx.insert("auditors", &auditors);
     ctx.insert("exports", &exports);
     ctx.insert("v", &values);
-    let status = if errors.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     Ok(crate::web::render::html_with(
         status,
         state
