@@ -1,11 +1,11 @@
 //! R9: the supervisor's page of absences and cover.
 
 use super::auth::{chrome, Auth, AuthForm};
+use super::posted::{posted, Posted};
 use super::render::context_of;
 use super::{AppError, AppResult, State};
 use crate::services::absences::{self, AbsenceInput};
-use crate::services::ServiceError;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::collections::HashMap;
@@ -28,12 +28,7 @@ async fn render(
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     t.insert("v", &values);
     t.insert("preview", &preview);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     Ok(super::render::html_with(
         status,
         state.templates.render(me.lang, "absences.html", &t)?,
@@ -57,18 +52,14 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
     if f.get("preview").is_some() {
         return preview(req, state, post, input).await;
     }
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(absences::create(conn, ctx, &actor, &input)))
-        .await?
-    {
-        Ok(_) => Ok(HttpResponse::SeeOther()
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(_) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/absences?ok=absence-saved"))
             .finish()),
-        Err(ServiceError::Invalid(e)) => {
-            let errors = super::error::form_messages(post.auth.lang, &e);
-            render(&req, &state, &post.auth, post.form.values(), errors, None).await
-        }
-        Err(e) => Err(e.into()),
+        Posted::Refused(typed, why) => render(&req, &state, &post.auth, typed, why, None).await,
     }
 }
 
@@ -92,7 +83,6 @@ async fn preview(
     input: AbsenceInput,
 ) -> AppResult<HttpResponse> {
     let actor = post.auth.actor();
-    let lang = post.auth.lang;
     let shown = state
         .db(move |conn, ctx| {
             Ok(crate::services::absences::preview(
@@ -100,8 +90,8 @@ async fn preview(
             ))
         })
         .await?;
-    match shown {
-        Ok(p) => {
+    match posted(shown, &post)? {
+        Posted::Taken(p) => {
             let (before, after) = (&p.before, &p.after);
             let v = json!({
                 "name": p.substitute, "date": p.from,
@@ -118,10 +108,6 @@ async fn preview(
             )
             .await
         }
-        Err(ServiceError::Invalid(e)) => {
-            let errors = super::error::form_messages(lang, &e);
-            render(&req, &state, &post.auth, post.form.values(), errors, None).await
-        }
-        Err(e) => Err(e.into()),
+        Posted::Refused(typed, why) => render(&req, &state, &post.auth, typed, why, None).await,
     }
 }

@@ -6,7 +6,6 @@ use super::auth::{chrome, Auth, AuthForm};
 use super::posted::{posted, Posted};
 use super::{AppResult, State};
 use crate::services::accounts::{self, UserInput, UserUpdate};
-use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
@@ -43,12 +42,7 @@ fn form_page(
     errors: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
     ctx.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, name, ctx, req, status)
 }
 
@@ -195,24 +189,16 @@ pub async fn user_add(req: HttpRequest, state: State, post: AuthForm) -> AppResu
         password: f.get("password").unwrap_or("").into(),
     };
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(accounts::create_user(conn, ctx, &actor, &input)))
-        .await?
-    {
-        Ok(_) => Ok(redirect("/admin/users?ok=user-added".into())),
-        Err(ServiceError::Invalid(e)) => {
-            let mut values = post.form.values();
-            values.remove("password");
-            users_page(
-                &req,
-                &state,
-                &post.auth,
-                values,
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(_) => Ok(redirect("/admin/users?ok=user-added".into())),
+        Posted::Refused(mut typed, why) => {
+            // A password is never sent back to the browser.
+            typed.remove("password");
+            users_page(&req, &state, &post.auth, typed, why).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -231,12 +217,7 @@ async fn user_edit_page(
     ctx.insert("store_code", &store_code);
     ctx.insert("stores", &stores);
     ctx.insert("roles", &["clerk", "supervisor", "auditor", "admin"]);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, "admin/user_edit.html", ctx, req, status)
 }
 
@@ -265,22 +246,13 @@ pub async fn user_update(
         disabled: f.has("disabled"),
     };
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(accounts::update_user(conn, ctx, &actor, id, &u)))
-        .await?
-    {
-        Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=user-saved"))),
-        Err(ServiceError::Invalid(e)) => {
-            user_edit_page(
-                &req,
-                &state,
-                &post.auth,
-                id,
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(()) => Ok(redirect(format!("/admin/users/{id}?ok=user-saved"))),
+        // The page shows the user as stored, so nothing typed is kept.
+        Posted::Refused(_, why) => user_edit_page(&req, &state, &post.auth, id, why).await,
     }
 }
 
@@ -293,22 +265,13 @@ pub async fn user_password(
     let id = id.into_inner();
     let pw = post.form.get("password").unwrap_or("").to_string();
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(accounts::reset_password(conn, ctx, &actor, id, &pw)))
-        .await?
-    {
-        Ok(()) => Ok(redirect(format!("/admin/users/{id}?ok=password-reset"))),
-        Err(ServiceError::Invalid(e)) => {
-            user_edit_page(
-                &req,
-                &state,
-                &post.auth,
-                id,
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(()) => Ok(redirect(format!("/admin/users/{id}?ok=password-reset"))),
+        // Nothing typed is kept: the page shows the user as stored, and never a password.
+        Posted::Refused(_, why) => user_edit_page(&req, &state, &post.auth, id, why).await,
     }
 }
 
@@ -328,12 +291,7 @@ async fn tokens_page(
     ctx.insert("tokens", &rows);
     ctx.insert("users", &users);
     ctx.insert("new_token", &new_token);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    ctx.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut ctx, &errors);
     page(state, me, "admin/tokens.html", ctx, req, status)
 }
 
@@ -345,23 +303,16 @@ pub async fn token_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
     let username = post.form.get("username").unwrap_or("").to_string();
     let name = post.form.get("name").unwrap_or("").to_string();
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(accounts::create_token(conn, ctx, &actor, &username, &name)))
-        .await?
-    {
+        .await?;
+    match posted(answer, &post)? {
         // The token is shown once, on this page; it is never stored in clear.
-        Ok(token) => tokens_page(&req, &state, &post.auth, Some(token), HashMap::new()).await,
-        Err(ServiceError::Invalid(e)) => {
-            tokens_page(
-                &req,
-                &state,
-                &post.auth,
-                None,
-                super::error::form_messages(post.auth.lang, &e),
-            )
-            .await
+        Posted::Taken(token) => {
+            tokens_page(&req, &state, &post.auth, Some(token), HashMap::new()).await
         }
-        Err(e) => Err(e.into()),
+        // The token form's fields are not shown again (the page has no `v`).
+        Posted::Refused(_, why) => tokens_page(&req, &state, &post.auth, None, why).await,
     }
 }
 

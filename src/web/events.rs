@@ -2,10 +2,11 @@
 //! call, letter and answer, and print the event's letters in a batch.
 
 use super::auth::{chrome, Auth, AuthForm};
+use super::posted::{posted, Posted};
 use super::{AppError, AppResult, State};
 use crate::domain::event::{EventInput, EventKind};
-use crate::services::{events, ServiceError};
-use actix_web::http::{header, StatusCode};
+use crate::services::events;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
 
@@ -33,12 +34,7 @@ async fn render_list(
             .collect::<Vec<_>>(),
     );
     t.insert("v", &values);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(super::render::html_with(
         status,
@@ -65,18 +61,14 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         clerk_id: f.opt("clerk_id"),
     };
     let actor = post.auth.actor();
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(events::create(conn, ctx, &actor, &input)))
-        .await?
-    {
-        Ok(id) => Ok(HttpResponse::SeeOther()
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(id) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/events/{id}?ok=event-created")))
             .finish()),
-        Err(ServiceError::Invalid(e)) => {
-            let errors = super::error::form_messages(post.auth.lang, &e);
-            render_list(&req, &state, &post.auth, post.form.values(), errors).await
-        }
-        Err(e) => Err(e.into()),
+        Posted::Refused(typed, why) => render_list(&req, &state, &post.auth, typed, why).await,
     }
 }
 

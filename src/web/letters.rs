@@ -3,12 +3,12 @@
 //! supervisor's template editor with a preview.
 
 use super::auth::{chrome, Auth, AuthForm};
+use super::posted::{posted, Posted};
 use super::{AppError, AppResult, State};
 use crate::domain::letter::{merge, LetterKind, MERGE_FIELDS};
 use crate::i18n::I18N;
 use crate::services::letters::{self, Composed};
-use crate::services::ServiceError;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -198,12 +198,7 @@ async fn render_templates(
     t.insert("preview_subject", &merge(&subject, &sample));
     t.insert("preview_body", &merge(&body, &sample));
     t.insert("fields", &MERGE_FIELDS);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    t.insert("errors", &errors);
+    let status = crate::web::render::errors_on(&mut t, &errors);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(super::render::html_with(
         status,
@@ -242,30 +237,21 @@ pub async fn templates_post(
     );
     let actor = post.auth.actor();
     let (k, s, b) = (kind_text.clone(), subject.clone(), body.clone());
-    match state
+    let answer = state
         .db(move |conn, ctx| Ok(letters::save_template(conn, ctx, &actor, &k, lang, &s, &b)))
-        .await?
-    {
-        Ok(()) => Ok(HttpResponse::SeeOther()
+        .await?;
+    match posted(answer, &post)? {
+        Posted::Taken(()) => Ok(HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
                 format!("/letters/templates?kind={kind_text}&lang={lang}&ok=template-saved"),
             ))
             .finish()),
-        Err(ServiceError::Invalid(e)) => {
-            let errors = super::error::form_messages(post.auth.lang, &e);
+        // The page shows again the subject and body typed, as the template being edited.
+        Posted::Refused(_, why) => {
             let kind = LetterKind::parse(&kind_text).unwrap_or(LetterKind::Notice);
-            render_templates(
-                &req,
-                &state,
-                &post.auth,
-                kind,
-                lang,
-                Some((subject, body)),
-                errors,
-            )
-            .await
+            let typed = Some((subject, body));
+            render_templates(&req, &state, &post.auth, kind, lang, typed, why).await
         }
-        Err(e) => Err(e.into()),
     }
 }

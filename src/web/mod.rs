@@ -1,7 +1,9 @@
 //! The web app: pages for clerks, supervisors, auditors and admins, and the JSON API.
-//! Every route is listed once, in `routes()`, with the roles allowed on it; the auth
-//! extractors look the matched route up there and refuse anything not listed (fail closed).
-//! A handler extracts, calls one service inside `web::block`, and renders.
+//! Every route is listed once, in `routes()` (one fn an area), with the roles allowed on it;
+//! the auth extractors look the matched route up there and refuse anything not listed (fail
+//! closed).
+//! A handler extracts, calls one service inside `web::block`, and renders. The running
+//! server (limits, security headers, errors in the reader's language) is `server`.
 
 pub mod absences;
 pub mod admin;
@@ -24,19 +26,18 @@ pub mod posted;
 pub mod queue;
 pub mod registers;
 pub mod render;
+pub mod server;
 pub mod summaries;
 pub mod visits;
 
 use crate::db::{DbConn, Pool};
 use crate::domain::role::Role;
 use crate::services::Ctx;
-use actix_web::body::BoxBody;
-use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::{header, Method};
-use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+use actix_web::http::Method;
+use actix_web::web;
 pub use error::{AppError, AppResult};
+pub use server::Application;
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::sync::{Arc, LazyLock};
 
 /// Shared by every request.
@@ -145,8 +146,30 @@ macro_rules! route {
     };
 }
 
-/// Every route of the app, in matching order, with the roles allowed on it.
+/// Every route of the app, in matching order, with the roles allowed on it: the areas in
+/// turn, each listing its own (the order within and between them is the matching order).
 pub fn routes() -> Vec<RouteSpec> {
+    [
+        session(),
+        calls(),
+        items(),
+        events_and_letters(),
+        absences(),
+        customers(),
+        visits_and_archives(),
+        registers(),
+        audit(),
+        summaries(),
+        admin(),
+        api(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The way in: health, assets, signing in and out, the language, the home page.
+fn session() -> Vec<RouteSpec> {
     vec![
         route!(GET "/healthz", PUBLIC, api::healthz),
         route!(GET "/static/{file}", PUBLIC, assets::serve),
@@ -155,12 +178,24 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/logout", ALL, login::logout),
         route!(POST "/account/lang", ALL, login::set_lang),
         route!(GET "/", ALL, home::index),
+    ]
+}
+
+/// The day's work: the queue and the calls made on it (R7, X1).
+fn calls() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/queue", WORKERS, queue::show),
         route!(GET "/tasks/{id}/call", WORKERS, calls::task_form),
         route!(POST "/tasks/{id}/call", WORKERS, calls::task_record),
         route!(POST "/tasks/{id}/unreachable", WORKERS, calls::unreachable),
         route!(GET "/calls/new", WORKERS, calls::inbound_form),
         route!(POST "/calls", WORKERS, calls::inbound_record),
+    ]
+}
+
+/// Items raised on calls, their escalation and solution (R4a–R4d), and the reply letter.
+fn items() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/items/{id}", WORKERS, items::show),
         route!(POST "/items/{id}/note", WORKERS, items::note),
         route!(POST "/items/{id}/escalate", WORKERS, items::escalate),
@@ -168,6 +203,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/items/{id}/reply", WORKERS, letters::reply),
         route!(POST "/items/{id}/reply", WORKERS, letters::reply_post),
         route!(GET "/escalations", LEADS, items::escalations),
+    ]
+}
+
+/// Events and their notices (R6), letters and their templates (R8, X1).
+fn events_and_letters() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/events", LEADS, events::list),
         route!(POST "/events", LEADS, events::create),
         route!(GET "/events/{id}", LEADS, events::show),
@@ -176,9 +217,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/tasks/{id}/letter", WORKERS, letters::task_letter_post),
         route!(GET "/letters/templates", LEADS, letters::templates),
         route!(POST "/letters/templates", LEADS, letters::templates_post),
+    ]
+}
+
+/// Absences and their substitutes (R9).
+fn absences() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/absences", LEADS, absences::list),
         route!(POST "/absences", LEADS, absences::create),
         route!(POST "/absences/{id}/cancel", LEADS, absences::cancel),
+    ]
+}
+
+/// Customers: the list, merging, reassigning, a customer's page and preferences (X4).
+fn customers() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/customers", WORKERS, customers::list),
         route!(GET "/customers/merge", LEADS, customers::merge_form),
         route!(POST "/customers/merge", LEADS, customers::merge),
@@ -187,12 +240,24 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/customers/{id}/preferences", WORKERS, calls::preferences),
         route!(POST "/customers/{id}/reveal", WORKERS, customers::reveal),
         route!(POST "/customers/{id}/anonymise", LEADS, customers::anonymise),
+    ]
+}
+
+/// Visits and pick-ups (R2, R4), and the archive sheets (A1–A12).
+fn visits_and_archives() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/visits/new", WORKERS, visits::new_form),
         route!(POST "/visits", WORKERS, visits::create),
         route!(POST "/visits/{id}/pickup", WORKERS, visits::pickup),
         route!(GET "/archives", ALL, archives::list),
         route!(GET "/archives/{visit_id}", WORKERS, archives::sheet),
         route!(POST "/archives/{visit_id}", WORKERS, archives::complete),
+    ]
+}
+
+/// The four registers (R11) and the grants of full-phone exports.
+fn registers() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/registers", READERS, registers::index),
         route!(POST "/registers/grants", SUPERVISORS, registers::grant),
         route!(POST "/registers/grants/{id}/revoke", SUPERVISORS, registers::revoke),
@@ -203,9 +268,21 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/registers/{register}/{id}", READERS, registers::detail),
         route!(POST "/registers/{register}/{id}/amend", LEADS, registers::amend),
         route!(POST "/registers/{register}/{id}/reveal", READERS, registers::reveal),
+    ]
+}
+
+/// The audit log.
+fn audit() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/audit", READERS, audit::page),
         route!(GET "/audit/export.csv", READERS, audit::export_csv),
         route!(GET "/audit/export.xlsx", READERS, audit::export_xlsx),
+    ]
+}
+
+/// The monthly and yearly summaries (R10).
+fn summaries() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/summaries", READERS, summaries::index),
         route!(GET "/summaries/{kind}/{period}", READERS, summaries::show),
         route!(GET "/summaries/{kind}/{period}/print", READERS, summaries::print),
@@ -216,6 +293,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(POST "/summaries/{kind}/{period}/report", LEADS, summaries::save),
         route!(POST "/summaries/{kind}/{period}/file", LEADS, summaries::file),
         route!(POST "/summaries/{kind}/{period}/correct", LEADS, summaries::correct),
+    ]
+}
+
+/// The settings page and administration.
+fn admin() -> Vec<RouteSpec> {
+    vec![
         route!(GET "/settings", LEADS, admin::settings),
         route!(GET "/admin/stores", ADMIN, admin::stores),
         route!(POST "/admin/stores", ADMIN, admin::store_add),
@@ -230,6 +313,12 @@ pub fn routes() -> Vec<RouteSpec> {
         route!(GET "/admin/tokens", ADMIN, admin::tokens),
         route!(POST "/admin/tokens", ADMIN, admin::token_add),
         route!(POST "/admin/tokens/{id}/revoke", ADMIN, admin::token_revoke),
+    ]
+}
+
+/// The JSON API (CONTRACT.md).
+fn api() -> Vec<RouteSpec> {
+    vec![
         route!(POST "/api/v1/visits", WORKERS, api::visit_create),
         route!(POST "/api/v1/visits/{id}/pickup", WORKERS, api::visit_pickup),
         route!(POST "/api/v1/archives/{visit_id}", WORKERS, api::archive_complete),
@@ -260,75 +349,6 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// Security headers on every answer: no framing, no sniffing, only our own assets.
-fn security_headers() -> middleware::DefaultHeaders {
-    middleware::DefaultHeaders::new()
-        .add((header::CONTENT_SECURITY_POLICY, "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
-        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add((header::REFERRER_POLICY, "same-origin"))
-}
-
-/// Turns an `AppError` into the localised HTML page or, under `/api/`, the JSON error.
-fn localise_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
-    // actix refuses an over-size body itself (the `Bytes` extractor's PayloadError): that
-    // refusal is answered as ours too, a 413 with CONTRACT.md's JSON error.
-    let too_large = AppError::TooLarge;
-    // Issue 12: any other refusal actix makes itself (a body it cannot read) is ours too.
-    let bad = AppError::BadRequest("body-invalid".into());
-    let err = match res.response().error() {
-        Some(e) => match e.as_error::<AppError>() {
-            Some(err) => err,
-            None if res.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => &too_large,
-            None if res.status().is_client_error() => &bad,
-            None => return res,
-        },
-        None => return res,
-    };
-    let req = res.request().clone();
-    let Some(state) = req.app_data::<State>() else {
-        return res;
-    };
-    let lang = auth::lang_of(&req, state.lang_default());
-    let resp = if req.path().starts_with("/api/") {
-        err.json(lang)
-    } else if matches!(err, AppError::Unauthenticated) {
-        let next = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        let next = if req.method() == Method::GET {
-            next
-        } else {
-            "/"
-        };
-        HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
-            .finish()
-    } else {
-        let (code, message, _) = err.describe(lang);
-        let mut ctx = tera::Context::new();
-        ctx.insert("chrome", &auth::chrome_of(&req, state, lang));
-        ctx.insert("code", &code);
-        ctx.insert("message", &message);
-        ctx.insert(
-            "status",
-            &actix_web::ResponseError::status_code(err).as_u16(),
-        );
-        match state.templates.render(lang, "error.html", &ctx) {
-            Ok(body) => HttpResponse::build(actix_web::ResponseError::status_code(err))
-                .content_type("text/html; charset=utf-8")
-                .body(body),
-            Err(e) => {
-                tracing::error!("{e:#}");
-                return res;
-            }
-        }
-    };
-    ServiceResponse::new(req, resp)
-}
-
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -338,71 +358,6 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// A running server and the address it listens on (port 0 gives a free port).
-pub struct Application {
-    pub addr: std::net::SocketAddr,
-    pub server: actix_web::dev::Server,
-}
-
-impl Application {
-    pub fn build(pool: Pool, ctx: Ctx, bind: &str) -> anyhow::Result<Application> {
-        let listener =
-            TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-        let addr = listener.local_addr()?;
-        let state = web::Data::new(AppState {
-            pool,
-            ctx,
-            templates: render::Templates::load()?,
-            queue_cache: Arc::default(),
-            logins: auth::LoginCache::default(),
-        });
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(1 << 20)
-                        .error_handler(|e, _| error::json_refused(&e).into()),
-                )
-                // Bodies read whole as bytes (the visit and call APIs) share the JSON limit.
-                .app_data(web::PayloadConfig::new(1 << 20))
-                .app_data(
-                    web::FormConfig::default()
-                        .limit(1 << 20)
-                        .error_handler(|e, _| error::form_refused(&e).into()),
-                )
-                .app_data(
-                    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
-                )
-                .app_data(
-                    web::QueryConfig::default()
-                        .error_handler(|e, _| error::query_refused(&e).into()),
-                )
-                .wrap_fn(|req, srv| {
-                    let fut = srv.call(req);
-                    async move {
-                        let res = fut.await?;
-                        Ok(localise_error(res.map_into_boxed_body()))
-                    }
-                })
-                .wrap(security_headers())
-                .configure(config)
-                .default_service(web::to(|| async {
-                    Err::<HttpResponse, _>(AppError::NotFound)
-                }))
-        })
-        .workers(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-                .max(2),
-        )
-        .listen(listener)?
-        .run();
-        Ok(Application { addr, server })
-    }
 }
 
 pub type SharedCtx = Arc<Ctx>;

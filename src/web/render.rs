@@ -177,6 +177,20 @@ pub fn html_with(status: actix_web::http::StatusCode, body: String) -> HttpRespo
         .body(body)
 }
 
+/// A form's errors (field → reason) put on its page, and the page's status: 422 when a form is
+/// shown again with its errors, else 200.
+pub fn errors_on(
+    ctx: &mut Context,
+    errors: &HashMap<String, String>,
+) -> actix_web::http::StatusCode {
+    ctx.insert("errors", errors);
+    if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// A template context holding the fields of a service's view (a struct that serialises to a
 /// map), so a handler renders what the service returned without copying it field by field.
 pub fn context_of<T: serde::Serialize>(view: &T) -> anyhow::Result<Context> {

@@ -1,11 +1,11 @@
 //! The "new visit / consultation" form and the pick-up button.
 
 use super::auth::{chrome, Auth, AuthForm};
+use super::posted::{posted, Posted};
 use super::{AppResult, State};
 use crate::domain::visit::VisitSource;
 use crate::domain::visit::{VisitInput, FIELDS};
 use crate::services::visits;
-use crate::services::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
@@ -54,26 +54,17 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
     let result = state
         .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, VisitSource::Form)))
         .await?;
-    match result {
-        Ok(r) => Ok(HttpResponse::SeeOther()
+    match posted(result, &post)? {
+        Posted::Taken(r) => Ok(HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
                 format!("/customers/{}?ok=visit-created", r.customer_id),
             ))
             .finish()),
-        Err(ServiceError::Invalid(errs)) => {
-            let errors = super::error::form_messages(post.auth.lang, &errs);
-            render(
-                &req,
-                &state,
-                &post.auth,
-                post.form.values(),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Posted::Refused(typed, why) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(&req, &state, &post.auth, typed, why, status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

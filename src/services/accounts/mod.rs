@@ -1,6 +1,18 @@
 //! Accounts: users and roles, passwords (argon2id), sessions kept in the database (so a
 //! logout or a disabled user ends them at once), API tokens (random, stored as SHA-256), and
 //! login throttling per account and per address.
+//!
+//! Here: users, passwords and tokens written. Signing in is `login`, what the administration
+//! pages read `pages`.
+
+mod login;
+mod pages;
+
+pub use login::{login, LoginError};
+pub use pages::{
+    by_username, clerks_of_store, staff, tokens_overview, user_to_edit, users_overview, TokenLine,
+    UserLine,
+};
 
 use super::{audit, Actor, Ctx, SResult, ServiceError};
 use crate::db::{write_tx, DbConn};
@@ -12,8 +24,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use chrono::Duration;
-use serde::Serialize;
+use diesel::OptionalExtension;
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -305,204 +316,4 @@ pub fn revoke_token(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, id: i32) -> SRe
         )?;
         Ok(())
     })
-}
-
-#[derive(Debug)]
-pub enum LoginError {
-    /// Wrong name or password (never says which).
-    Invalid,
-    /// Too many failures for this account or from this address.
-    Throttled,
-    Other(ServiceError),
-}
-
-impl<E: Into<ServiceError>> From<E> for LoginError {
-    fn from(e: E) -> Self {
-        LoginError::Other(e.into())
-    }
-}
-
-/// A precomputed hash to verify against when the user does not exist, so that a missing
-/// account takes as long to refuse as a wrong password.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password("not a real password").expect("hash"));
-
-/// Checks the password and opens a session; returns the session token (for the cookie).
-pub fn login(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    username: &str,
-    password: &str,
-    ip: &str,
-) -> Result<(String, User), LoginError> {
-    let s = &ctx.config.settings;
-    let now = trunc(ctx.clock.now_utc());
-    let since = now - Duration::minutes(s.login_window_minutes.into());
-    let username = username.trim().to_lowercase();
-    let (by_user, by_ip) = user::failures_since(conn, &username, ip, since)?;
-    let actor = Actor {
-        user_id: None,
-        name: username.clone(),
-        role: Role::Clerk,
-        store_id: None,
-        ip: Some(ip.to_string()),
-    };
-    if by_user >= i64::from(s.login_max_failures_per_account)
-        || by_ip >= i64::from(s.login_max_failures_per_address)
-    {
-        audit::record(
-            conn,
-            ctx,
-            &actor,
-            "login",
-            &username,
-            &audit::detail(&[("reason", "throttled".into())]),
-            "refused",
-        )?;
-        return Err(LoginError::Throttled);
-    }
-    let found = user::by_username(conn, &username)?;
-    let ok = match &found {
-        Some(u) => verify_password(&u.password_hash, password) && !u.disabled,
-        None => {
-            verify_password(&DUMMY_HASH, password);
-            false
-        }
-    };
-    user::attempt_insert(conn, &username, ip, now, ok)?;
-    let Some(u) = found.filter(|_| ok) else {
-        audit::record(
-            conn,
-            ctx,
-            &actor,
-            "login",
-            &username,
-            &audit::detail(&[("reason", "bad_credentials".into())]),
-            "refused",
-        )?;
-        return Err(LoginError::Invalid);
-    };
-    let token = random_token();
-    let expires = now + Duration::hours(s.session_hours.into());
-    user::session_insert(
-        conn,
-        u.id,
-        &sha256_hex(&token),
-        &random_token(),
-        now,
-        expires,
-    )?;
-    let actor = Actor {
-        user_id: Some(u.id),
-        name: u.username.clone(),
-        role: u.role,
-        store_id: u.store_id,
-        ip: Some(ip.to_string()),
-    };
-    audit::record(conn, ctx, &actor, "login", &u.username, "", "ok")?;
-    Ok((token, u))
-}
-
-use diesel::OptionalExtension;
-
-/// A user as the accounts page lists them.
-#[derive(Debug, Serialize)]
-pub struct UserLine {
-    pub id: i32,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    /// The code of their store.
-    pub store: Option<String>,
-    pub active_for_assignment: bool,
-    pub disabled: bool,
-}
-
-fn store_code(stores: &[store::Store], id: Option<i32>) -> Option<String> {
-    id.and_then(|s| stores.iter().find(|x| x.id == s))
-        .map(|s| s.code.clone())
-}
-
-/// The accounts page: every user (with their store's code) and the stores to choose from.
-pub fn users_overview(conn: &mut DbConn) -> SResult<(Vec<UserLine>, Vec<store::Store>)> {
-    let stores = store::all(conn)?;
-    let users = user::all(conn)?
-        .into_iter()
-        .map(|u| UserLine {
-            store: store_code(&stores, u.store_id),
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            role: u.role,
-            active_for_assignment: u.active_for_assignment,
-            disabled: u.disabled,
-        })
-        .collect();
-    Ok((users, stores))
-}
-
-/// One user to edit, their store's code, and the stores to choose from.
-pub fn user_to_edit(
-    conn: &mut DbConn,
-    id: i32,
-) -> SResult<(User, Option<String>, Vec<store::Store>)> {
-    let u = user::by_id(conn, id)?;
-    let stores = store::all(conn)?;
-    let code = store_code(&stores, u.store_id);
-    Ok((u, code, stores))
-}
-
-/// An API token as the tokens page lists it (times local, to the minute).
-#[derive(Debug, Serialize)]
-pub struct TokenLine {
-    pub id: i32,
-    pub name: String,
-    pub username: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-}
-
-/// The tokens page: every token, and the users who may be given one (not disabled).
-pub fn tokens_overview(conn: &mut DbConn, ctx: &Ctx) -> SResult<(Vec<TokenLine>, Vec<String>)> {
-    let clock = ctx.clock;
-    let fmt = |t: chrono::NaiveDateTime| clock.to_local(t).format("%Y-%m-%d %H:%M").to_string();
-    let tokens = user::tokens_all(conn)?
-        .into_iter()
-        .map(|(t, u)| TokenLine {
-            id: t.id,
-            name: t.name,
-            username: u.username,
-            created_at: fmt(t.created_at),
-            last_used_at: t.last_used_at.map(fmt),
-            revoked_at: t.revoked_at.map(fmt),
-        })
-        .collect();
-    let users = user::all(conn)?
-        .into_iter()
-        .filter(|u| !u.disabled)
-        .map(|u| u.username)
-        .collect();
-    Ok((tokens, users))
-}
-
-/// The people whose work the registers hold (everyone but auditors), of a store or of all
-/// stores, by id and name: the registers' clerk filter.
-pub fn staff(conn: &mut DbConn, store_id: Option<i32>) -> SResult<Vec<(i32, String)>> {
-    Ok(user::all(conn)?
-        .into_iter()
-        .filter(|u| store_id.is_none() || u.store_id == store_id)
-        .filter(|u| u.role != Role::Auditor)
-        .map(|u| (u.id, u.display_name))
-        .collect())
-}
-
-/// The user of a username, if there is one.
-pub fn by_username(conn: &mut DbConn, name: &str) -> SResult<Option<User>> {
-    Ok(user::by_username(conn, name)?)
-}
-
-/// The clerks of a store (to choose whose queue to see, or to reassign to).
-pub fn clerks_of_store(conn: &mut DbConn, store_id: i32) -> SResult<Vec<User>> {
-    Ok(user::clerks_of_store(conn, store_id, false)?)
 }
