@@ -11,7 +11,7 @@
 //!   and diesel's `NotFound` alike — and so is a row the user may not see (a 403 would confirm
 //!   it exists); a route the user's role may not use is a 403. Everything unexpected is a 500
 //!   whose cause goes to the log, not to the user.
-//! - The CLI (`cli.rs`) and the jobs use `anyhow`, printing the cause chain; the CLI exits 2 for
+//! - The CLI (`cli/`) and the jobs use `anyhow`, printing the cause chain; the CLI exits 2 for
 //!   bad input (with line, field and reason) and 1 for anything else.
 
 use crate::domain::error::{FieldError, FieldErrors};
