@@ -96,14 +96,16 @@ pub fn lost_from(on: NaiveDate, before: NaiveDate, store_id: Option<i32>) -> Str
     // `on`), read by A10 on `visits_latest` — the customers already lost, not all 200,000
     // searched for their latest visit (issue 14). Two ranges, one per branch, so each is an
     // index range on both backends.
+    // Each branch selects only columns of `visits_latest`, so the visits themselves are not
+    // read (the lines behind the figure join them for their items).
     let latest = |next: &str| {
         format!(
-            "SELECT id FROM visits WHERE {next} AND next_maintenance_date < '{before}' \
-             AND visit_date <= '{on}'"
+            "SELECT id, customer_id, advisor_id, visit_date, next_maintenance_date FROM visits \
+             WHERE {next} AND next_maintenance_date < '{before}' AND visit_date <= '{on}'"
         )
     };
     format!(
-        "FROM ({} UNION ALL {}) lid JOIN visits lv ON lv.id = lid.id \
+        "FROM ({} UNION ALL {}) lv \
          JOIN customers cu ON cu.id = lv.customer_id \
          WHERE cu.merged_into_id IS NULL{store} \
          AND NOT EXISTS (SELECT 1 FROM anonymisations an WHERE an.customer_id = cu.id)",

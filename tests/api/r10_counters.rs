@@ -6,7 +6,8 @@
 //! rows (`counts_with(…, false)`, the reference), and that `verify` finds no disagreement;
 //! `summary rebuild` puts back a counter tampered with. Satisfaction answers and their aspects
 //! (X6, migration 000016) are written, changed and taken away too, and their sums
-//! (`satisfaction_sums_with`) compared the same way.
+//! (`satisfaction_sums_with`) compared the same way; so are letter lines and amendment lines
+//! of the letter register (R8, migration 000019).
 
 use crate::both_backends;
 use crate::helpers::*;
@@ -44,6 +45,7 @@ const OUTCOMES: [&str; 5] = [
     "callback_requested",
 ];
 const CATEGORIES: [&str; 5] = ["follow_up", "inquiry", "complaint", "reminder", "other"];
+const LETTER_KINDS: [&str; 4] = ["notice", "invitation", "reply", "unreachable"];
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -70,6 +72,14 @@ enum Op {
         inbound: bool,
         category: usize,
         outcome: usize,
+        day: i64,
+        amends: bool,
+    },
+    /// R8: a letter line, of a task or none, or an amendment line (not a letter).
+    Letter {
+        task: Option<usize>,
+        clerk: usize,
+        kind: usize,
         day: i64,
         amends: bool,
     },
@@ -107,6 +117,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(pick, status, reason, done, clerk)| Op::Work { pick, status, reason, done, clerk }),
         4 => (proptest::option::of(any::<usize>()), 0..3usize, any::<bool>(), 0..CATEGORIES.len(), 0..OUTCOMES.len(), 0..120i64, proptest::bool::weighted(0.1))
             .prop_map(|(task, clerk, inbound, category, outcome, day, amends)| Op::Call { task, clerk, inbound, category, outcome, day, amends }),
+        3 => (proptest::option::of(any::<usize>()), 0..3usize, 0..LETTER_KINDS.len(), 0..120i64, proptest::bool::weighted(0.1))
+            .prop_map(|(task, clerk, kind, day, amends)| Op::Letter { task, clerk, kind, day, amends }),
         1 => (0..4usize, proptest::option::of(0..2usize)).prop_map(|(visit, advisor)| Op::Advisor { visit, advisor }),
         3 => (any::<usize>(), proptest::option::of(1..=5i32), [proptest::option::of(1..=5i32), proptest::option::of(1..=5i32), proptest::option::of(1..=5i32)], proptest::option::of(0..2usize))
             .prop_map(|(line, score, aspects, advisor)| Op::Answer { line, score, aspects, advisor }),
@@ -155,6 +167,7 @@ struct World<'a> {
     clerks: Vec<i32>,
     tasks: Vec<i32>,
     lines: Vec<i32>,
+    letters: Vec<i32>,
     next: i32,
 }
 
@@ -251,6 +264,31 @@ impl World<'_> {
                      VALUES ({id}, 1, 'DH-{id}', {id}, 'JL-{id}', '{on}', 'c', 'p', '{dir}', '{cat}', '{out}', {who}, 'h', {T}, {amends})"
                 ));
                 self.lines.push(id);
+            }
+            Op::Letter {
+                task,
+                clerk,
+                kind,
+                day: d,
+                amends,
+            } => {
+                let task = task
+                    .filter(|_| !self.tasks.is_empty())
+                    .map(|p| self.tasks[p % self.tasks.len()]);
+                let amends = if amends && !self.letters.is_empty() {
+                    q(&format!("XH-{}", self.letters[0]))
+                } else {
+                    "NULL".into()
+                };
+                self.sql(&format!(
+                    "INSERT INTO letter_register (id, store_id, register_no, sent_on, customer_id, customer_name, address, letter_kind, subject, body, related_to, task_id, handled_by_id, handled_by, created_at, amends) \
+                     VALUES ({id}, 1, 'XH-{id}', '{}', 1, 'c', 'a', '{}', 's', 'b', '', {}, {}, 'h', {T}, {amends})",
+                    day(d),
+                    LETTER_KINDS[kind],
+                    task.map(|t| t.to_string()).unwrap_or_else(|| "NULL".into()),
+                    self.clerks[clerk],
+                ));
+                self.letters.push(id);
             }
             Op::Advisor { visit, advisor } => self.sql(&format!(
                 "UPDATE visits SET advisor_id = {} WHERE id = {}",
@@ -404,6 +442,7 @@ both_backends!(
             clerks,
             tasks: vec![],
             lines: vec![],
+            letters: vec![],
             next: 1000,
         };
         w.sql(&format!("INSERT INTO customers (id, store_id, name, phone, clerk_id, created_at, updated_at) VALUES (1, 1, 'c', '13800000001', {}, {T}, {T})", w.clerks[0]));

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-/// The counters the summaries keep (migrations 000012, 000016): each table, the view that says
-/// what it must hold (computed from the rows), and the columns a counter row is keyed by.
-const KEPT: [(&str, &str, &[&str]); 3] = [
+/// The counters the summaries keep (migrations 000012, 000016, 000019): each table, the view
+/// that says what it must hold (computed from the rows), and the columns a counter row is
+/// keyed by.
+const KEPT: [(&str, &str, &[&str]); 4] = [
     (
         "summary_task_counts",
         "summary_task_facts",
@@ -44,6 +45,11 @@ const KEPT: [(&str, &str, &[&str]); 3] = [
         &[
             "store_id", "grp", "who", "month", "aspect", "score", "declined",
         ],
+    ),
+    (
+        "summary_letter_counts",
+        "summary_letter_facts",
+        &["store_id", "grp", "who", "month", "letter_kind"],
     ),
 ];
 

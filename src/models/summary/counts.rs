@@ -2,8 +2,8 @@
 //! source over the rows, or, for whole months, sums over the counters kept per month.
 
 use super::predicates::{
-    call_predicate, predicate, satisfaction_predicate, task_predicate, CallCols, SatisfactionCols,
-    TaskCols,
+    call_predicate, letter_predicate, predicate, satisfaction_predicate, task_predicate, CallCols,
+    SatisfactionCols, TaskCols,
 };
 use super::scope::{advisor_group, counter_scope, whole_months, with_joins, Scope, Source};
 use crate::db::DbConn;
@@ -86,14 +86,14 @@ impl Counts {
 pub type ByClerk = HashMap<Option<i32>, HashMap<&'static str, i64>>;
 
 /// Every counted figure of a scope, per clerk and per service advisor (X8; `None`: rows of no
-/// clerk or no advisor). The task, call and satisfaction figures of whole months come from the
+/// clerk or no advisor). The task, call, satisfaction and letter figures of whole months come from the
 /// counters (`from_counters`); everything else, and everything when `from_rows` is asked for, is
 /// counted from the rows: one aggregate query per source, grouped by clerk and advisor at once.
 pub fn counts(conn: &mut DbConn, s: &Scope) -> QueryResult<(ByClerk, ByClerk)> {
     counts_with(conn, s, true)
 }
 
-/// `counts`, choosing whether the task, call and satisfaction figures come from the counters
+/// `counts`, choosing whether the task, call, satisfaction and letter figures come from the counters
 /// (`false`: all from the rows — the reference the counters are tested and verified against).
 pub fn counts_with(
     conn: &mut DbConn,
@@ -111,7 +111,12 @@ pub fn counts_with(
                 predicate(k, s, sqlite).and_then(|(x, p)| (x == src).then_some((*k, p)))
             })
             .collect();
-        if use_counters && matches!(src, Source::Tasks | Source::Calls | Source::Satisfaction) {
+        if use_counters
+            && matches!(
+                src,
+                Source::Tasks | Source::Calls | Source::Satisfaction | Source::Letters
+            )
+        {
             let kept: Vec<(&'static str, String)> = figs
                 .iter()
                 .filter_map(|(k, _)| {
@@ -120,6 +125,7 @@ pub fn counts_with(
                         Source::Satisfaction => {
                             satisfaction_predicate(k, &SatisfactionCols::counters())
                         }
+                        Source::Letters => letter_predicate(k),
                         _ => call_predicate(k, &CallCols::counters()),
                     };
                     p.map(|p| (*k, p))
@@ -171,9 +177,9 @@ pub fn counts_with(
     Ok((out, by_advisor))
 }
 
-/// The task, call or satisfaction figures `figs` of a whole-month scope, summed from the
-/// counters (one row per store, clerk or advisor, month and the facts a figure looks at;
-/// migrations 000012, 000016).
+/// The task, call, satisfaction or letter figures `figs` of a whole-month scope, summed from
+/// the counters (one row per store, clerk or advisor, month and the facts a figure looks at;
+/// migrations 000012, 000016, 000019).
 fn from_counters(
     conn: &mut DbConn,
     s: &Scope,
@@ -189,6 +195,7 @@ fn from_counters(
     let (table, alias) = match src {
         Source::Tasks => ("summary_task_counts", "k"),
         Source::Satisfaction => ("summary_satisfaction_counts", "k"),
+        Source::Letters => ("summary_letter_counts", "l"),
         _ => ("summary_call_counts", "c"),
     };
     let cols: Vec<String> = (0..WIDTH)

@@ -177,6 +177,14 @@ pub fn satisfaction_predicate(key: &str, c: &SatisfactionCols) -> Option<String>
     })
 }
 
+/// The figures over a scope's letters (R8), by kind. The letter register's lines and their
+/// counters (migration 000019) are both read under the alias `l` with the column
+/// `letter_kind`, so one predicate serves both.
+pub fn letter_predicate(key: &str) -> Option<String> {
+    key.strip_prefix("letters.")
+        .map(|kind| format!("l.letter_kind = '{kind}'"))
+}
+
 /// The rows a figure counts, as a predicate over its source's rows; `None` for a figure that
 /// is computed from others (rates, the median).
 pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)> {
@@ -188,6 +196,9 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
     }
     if let Some(p) = satisfaction_predicate(key, &SatisfactionCols::rows()) {
         return COUNTED.contains(&key).then_some((Source::Satisfaction, p));
+    }
+    if let Some(p) = letter_predicate(key) {
+        return COUNTED.contains(&key).then_some((Source::Letters, p));
     }
     let kind = |k: &str| format!("t.kind = '{k}'");
     let done = |k: &str| format!("{} AND t.status = 'done'", kind(k));
@@ -222,11 +233,6 @@ pub fn predicate(key: &str, s: &Scope, sqlite: bool) -> Option<(Source, String)>
         ),
         // R6
         "events" => (Source::Events, "1 = 1".to_string()),
-        // R8
-        k if k.starts_with("letters.") => (
-            Source::Letters,
-            format!("l.letter_kind = '{}'", &k["letters.".len()..]),
-        ),
         // N1, X5
         "returned_within_30_days" => (
             Source::Tasks,

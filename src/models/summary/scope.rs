@@ -165,7 +165,7 @@ impl Source {
             Source::Letters => "l.id AS id, CAST(l.sent_on AS TEXT) AS on_date, l.register_no AS reference, l.customer_name AS customer, l.handled_by AS clerk, l.subject AS detail, l.letter_kind AS status, l.customer_id AS customer_id",
             Source::Events => "e.id AS id, CAST(e.starts_on AS TEXT) AS on_date, e.kind AS reference, CAST(NULL AS TEXT) AS customer, CAST(NULL AS TEXT) AS clerk, e.title AS detail, CAST(NULL AS TEXT) AS status, CAST(NULL AS INTEGER) AS customer_id",
             Source::Satisfaction => "cs.call_record_id AS id, CAST(cs.called_on AS TEXT) AS on_date, cr.record_no AS reference, cr.customer_name AS customer, cr.handled_by AS clerk, cs.aspects AS detail, COALESCE(CAST(cs.score AS TEXT), 'declined') AS status, cs.customer_id AS customer_id",
-            Source::Lost => "cu.id AS id, CAST(lv.next_maintenance_date AS TEXT) AS on_date, CAST(lv.visit_date AS TEXT) AS reference, cu.name AS customer, u.display_name AS clerk, lv.items AS detail, CAST(NULL AS TEXT) AS status, cu.id AS customer_id",
+            Source::Lost => "cu.id AS id, CAST(lv.next_maintenance_date AS TEXT) AS on_date, CAST(lv.visit_date AS TEXT) AS reference, cu.name AS customer, u.display_name AS clerk, lvi.items AS detail, CAST(NULL AS TEXT) AS status, cu.id AS customer_id",
         }
     }
 
@@ -176,7 +176,7 @@ impl Source {
             Source::Visits => ("LEFT JOIN customers cu ON cu.id = v.customer_id LEFT JOIN users u ON u.id = a.clerk_id", "WHERE"),
             Source::Items => ("LEFT JOIN customers cu ON cu.id = i.customer_id LEFT JOIN users u ON u.id = i.clerk_id", "FROM items i"),
             Source::Satisfaction => ("LEFT JOIN call_records cr ON cr.id = cs.call_record_id", "FROM call_satisfaction cs"),
-            Source::Lost => ("LEFT JOIN users u ON u.id = cu.clerk_id", "JOIN customers cu ON cu.id = lv.customer_id"),
+            Source::Lost => ("JOIN visits lvi ON lvi.id = lv.id LEFT JOIN users u ON u.id = cu.clerk_id", "JOIN customers cu ON cu.id = lv.customer_id"),
             _ => ("", ""),
         }
     }

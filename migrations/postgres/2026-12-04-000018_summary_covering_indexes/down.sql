@@ -1,0 +1,14 @@
+DROP INDEX IF EXISTS visits_store_date_cover;
+CREATE INDEX visits_store_date ON visits(store_id, visit_date);
+DROP INDEX IF EXISTS tasks_visit_cover;
+CREATE INDEX tasks_visit ON tasks(visit_id, kind);
+DROP INDEX IF EXISTS tasks_kind_customer_cover;
+CREATE INDEX tasks_kind_customer ON tasks(kind, customer_id);
+DROP INDEX IF EXISTS tasks_kind_status_window_end_cover;
+CREATE INDEX tasks_kind_status_window_end ON tasks(kind, status, window_end);
+DROP INDEX IF EXISTS tasks_done_on_cover;
+CREATE INDEX tasks_done_on ON tasks(done_on);
+DROP INDEX IF EXISTS tasks_status_window_end_cover;
+CREATE INDEX tasks_status_window_end ON tasks(status, window_end);
+DROP INDEX IF EXISTS tasks_event_cover;
+CREATE INDEX tasks_event ON tasks(event_id);

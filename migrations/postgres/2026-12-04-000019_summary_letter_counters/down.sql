@@ -1,0 +1,15 @@
+DROP TRIGGER summary_visits_advisor_letters_new ON visits;
+DROP TRIGGER summary_visits_advisor_letters_old ON visits;
+DROP FUNCTION summary_visits_advisor_letters();
+DROP TRIGGER summary_letters_task_new ON letter_register;
+DROP TRIGGER summary_letters_task_old ON letter_register;
+DROP TRIGGER summary_letters_insert ON letter_register;
+DROP FUNCTION summary_letters_new();
+DROP FUNCTION summary_letters_old();
+DROP FUNCTION summary_letters_new_rows();
+DROP FUNCTION summary_letter_add(INTEGER[], BIGINT, BOOLEAN);
+DROP INDEX letter_register_task;
+DROP TABLE summary_letter_counts;
+DROP VIEW summary_letter_facts;
+DROP VIEW summary_letter_facts_advisor;
+DROP VIEW summary_letter_facts_clerk;

@@ -1,0 +1,10 @@
+DROP TRIGGER summary_visits_advisor_letters_new;
+DROP TRIGGER summary_visits_advisor_letters_old;
+DROP TRIGGER summary_letters_task_new;
+DROP TRIGGER summary_letters_task_old;
+DROP TRIGGER summary_letters_insert;
+DROP INDEX letter_register_task;
+DROP TABLE summary_letter_counts;
+DROP VIEW summary_letter_facts;
+DROP VIEW summary_letter_facts_advisor;
+DROP VIEW summary_letter_facts_clerk;
