@@ -46,7 +46,18 @@ fn module_name(root: &Path, path: &Path) -> String {
     parts.join("::")
 }
 
-/// The code of a file without comments, string and char literals, and its test module.
+/// The newlines of `b[from..to]`, so that what is left out keeps the file's line numbers.
+fn newlines(b: &[u8], from: usize, to: usize) -> String {
+    "\n".repeat(
+        b[from..to.min(b.len())]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count(),
+    )
+}
+
+/// The code of a file without comments, string and char literals, and its test module; each
+/// line stays on its own line number.
 fn code_only(text: &str) -> String {
     let text = match text.find("#[cfg(test)]\nmod tests") {
         Some(i) => &text[..i],
@@ -63,11 +74,13 @@ fn code_only(text: &str) -> String {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
+                let from = i;
                 i += 2;
                 while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
                     i += 1;
                 }
                 i += 2;
+                out.push_str(&newlines(b, from, i));
             }
             b'r' if b.get(i + 1) == Some(&b'#') || (b.get(i + 1) == Some(&b'"')) => {
                 // A raw string r"…" or r#"…"#: skip to the closing quote and hashes.
@@ -94,15 +107,18 @@ fn code_only(text: &str) -> String {
                     j += 1;
                 }
                 out.push_str("\"\"");
+                out.push_str(&newlines(b, i, j));
                 i = j;
             }
             b'"' => {
+                let from = i;
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
                 out.push_str("\"\"");
+                out.push_str(&newlines(b, from, i));
             }
             b'\'' => {
                 // A char literal ('x', '\n', '\u{..}') — not a lifetime ('a).
@@ -668,4 +684,107 @@ fn house_the_rules_matrix_points_only_at_files_that_exist() {
     }
     found.dedup();
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Each `fn` of a module's code (as `code_only` gives it): its name, the line it starts on
+/// and how many lines it spans, to its closing brace (a declaration without a body spans none).
+fn functions(code: &str) -> Vec<(String, usize, usize)> {
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = code[i..].find("fn ") {
+        let at = i + p;
+        i = at + 3;
+        if at > 0 && is_ident(b[at - 1]) {
+            continue;
+        }
+        let name: String = code[i..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        // The body opens at the first `{` after the signature; a `;` first is a declaration.
+        let Some(open) = code[i..].find(['{', ';']).map(|q| i + q) else {
+            break;
+        };
+        if b[open] == b';' {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = open;
+        for (k, &c) in b.iter().enumerate().skip(open) {
+            match c {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let line = code[..at].matches('\n').count() + 1;
+        let span = code[at..=end].matches('\n').count() + 1;
+        out.push((name, line, span));
+    }
+    out
+}
+
+/// Issue 15: a function says what it does in named steps, so none runs over 80 lines; and a
+/// file over 500 lines says at its top why it is one file ("… 500 lines …" in its `//!`
+/// comment). The tests' own modules are left out.
+#[test]
+fn house_no_function_over_80_lines_and_no_long_file_without_its_reason() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![root.clone()];
+    let mut long = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !path.extension().is_some_and(|e| e == "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source is UTF-8");
+            let rel = path
+                .strip_prefix(&root)
+                .expect("under src")
+                .display()
+                .to_string();
+            for (name, line, span) in functions(&code_only(&text)) {
+                if span > 80 {
+                    long.push(format!("src/{rel}:{line} fn {name}: {span} lines"));
+                }
+            }
+            let header: String = text
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if text.lines().count() > 500 && !header.contains("500 lines") {
+                long.push(format!(
+                    "src/{rel}: {} lines, and its top does not say why",
+                    text.lines().count()
+                ));
+            }
+        }
+    }
+    long.sort();
+    assert!(long.is_empty(), "too long:\n{}", long.join("\n"));
+}
+
+#[test]
+fn house_the_function_reader_counts_a_body_to_its_closing_brace() {
+    let code = code_only(
+        "fn a() {\n    let s = \"{\n}\";\n}\ntrait T { fn d(&self); }\npub fn b(x: u8) -> u8 {\n    if x > 0 { 1 } else { 0 }\n}\n",
+    );
+    let got = functions(&code);
+    assert_eq!(got, vec![("a".to_string(), 1, 4), ("b".to_string(), 6, 3)]);
 }

@@ -111,26 +111,8 @@ pub fn counts_with(
                 predicate(k, s, sqlite).and_then(|(x, p)| (x == src).then_some((*k, p)))
             })
             .collect();
-        if use_counters
-            && matches!(
-                src,
-                Source::Tasks | Source::Calls | Source::Satisfaction | Source::Letters
-            )
-        {
-            let kept: Vec<(&'static str, String)> = figs
-                .iter()
-                .filter_map(|(k, _)| {
-                    let p = match src {
-                        Source::Tasks => task_predicate(k, s, &TaskCols::counters()),
-                        Source::Satisfaction => {
-                            satisfaction_predicate(k, &SatisfactionCols::counters())
-                        }
-                        Source::Letters => letter_predicate(k),
-                        _ => call_predicate(k, &CallCols::counters()),
-                    };
-                    p.map(|p| (*k, p))
-                })
-                .collect();
+        if use_counters {
+            let kept = counter_predicates(src, s, &figs);
             from_counters(conn, s, src, &kept, &mut out, &mut by_advisor)?;
             figs.retain(|(k, _)| !kept.iter().any(|(x, _)| x == k));
         }
@@ -175,6 +157,27 @@ pub fn counts_with(
         }
     }
     Ok((out, by_advisor))
+}
+
+/// Of the figures `figs` of a source, those its counters keep, each as a predicate over the
+/// counters' columns (none for a source without counters).
+fn counter_predicates(
+    src: Source,
+    s: &Scope,
+    figs: &[(&'static str, String)],
+) -> Vec<(&'static str, String)> {
+    figs.iter()
+        .filter_map(|(k, _)| {
+            let p = match src {
+                Source::Tasks => task_predicate(k, s, &TaskCols::counters()),
+                Source::Calls => call_predicate(k, &CallCols::counters()),
+                Source::Satisfaction => satisfaction_predicate(k, &SatisfactionCols::counters()),
+                Source::Letters => letter_predicate(k),
+                _ => None,
+            };
+            p.map(|p| (*k, p))
+        })
+        .collect()
 }
 
 /// The task, call, satisfaction or letter figures `figs` of a whole-month scope, summed from
