@@ -749,7 +749,7 @@ fn house_no_function_over_80_lines_and_no_long_file_without_its_reason() {
                 stack.push(path);
                 continue;
             }
-            if !path.extension().is_some_and(|e| e == "rs") {
+            if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source is UTF-8");
