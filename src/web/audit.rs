@@ -6,7 +6,7 @@
 
 use super::auth::{chrome, Auth};
 use super::render::html;
-use super::{AppError, AppResult, State};
+use super::{given, AppError, AppResult, State};
 use crate::domain::error::FieldErrors;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
@@ -25,10 +25,6 @@ pub struct AuditQuery {
     action: Option<String>,
     page: Option<String>,
     lang: Option<String>,
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The filter of a request, every bad value named.

@@ -114,6 +114,11 @@ impl Drop for Gone {
 
 pub type State = web::Data<AppState>;
 
+/// A query parameter as the reader typed it: trimmed, and none when left empty.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// Who may use a route. `None`: anyone, signed in or not.
 pub type Roles = Option<&'static [Role]>;
 

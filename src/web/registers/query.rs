@@ -9,7 +9,7 @@ use crate::domain::register::Register;
 use crate::domain::role::Role;
 use crate::registers::export::{self, Filters, Query};
 use crate::web::auth::Auth;
-use crate::web::{AppError, AppResult};
+use crate::web::{given, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -22,10 +22,6 @@ pub struct RegisterQuery {
     category: Option<String>,
     customer: Option<String>,
     page: Option<String>,
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 pub(super) fn is_call(r: Register) -> bool {
