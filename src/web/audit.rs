@@ -6,7 +6,7 @@
 
 use super::auth::{chrome, Auth};
 use super::render::html;
-use super::{given, AppError, AppResult, State};
+use super::{given, page_number, AppError, AppResult, State};
 use crate::domain::error::FieldErrors;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
@@ -40,17 +40,7 @@ fn parse(p: &AuditQuery, me: &Auth) -> AppResult<(Filter, i64)> {
             ));
         }
     }
-    let page = match given(&p.page) {
-        None => Some(1),
-        Some(n) => errs.take(
-            n.parse::<i64>()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| {
-                    crate::domain::error::FieldError::new("page", "number-invalid").arg("value", n)
-                }),
-        ),
-    };
+    let page = errs.take(page_number(&p.page));
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
