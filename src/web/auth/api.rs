@@ -2,7 +2,7 @@
 //! as SHA-256), with the route's role check; and the request's language for its errors.
 
 use super::logins::kept;
-use super::{check_role, client_ip, user_lang};
+use super::{actor_of, check_role, client_ip, user_lang};
 use crate::digest::sha256_hex;
 use crate::domain::role::Role;
 use crate::services::accounts::User;
@@ -30,13 +30,7 @@ pub struct ApiAuth {
 
 impl ApiAuth {
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            name: self.user.username.clone(),
-            role: self.role,
-            store_id: self.user.store_id,
-            ip: Some(self.ip.clone()),
-        }
+        actor_of(&self.user, self.role, &self.ip)
     }
 }
 

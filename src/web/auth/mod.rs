@@ -47,13 +47,18 @@ pub struct Auth {
 
 impl Auth {
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            name: self.user.username.clone(),
-            role: self.role,
-            store_id: self.user.store_id,
-            ip: Some(self.ip.clone()),
-        }
+        actor_of(&self.user, self.role, &self.ip)
+    }
+}
+
+/// Who acts in a request signed in by a session or a token: the user, from the address.
+fn actor_of(user: &User, role: Role, ip: &str) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        name: user.username.clone(),
+        role,
+        store_id: user.store_id,
+        ip: Some(ip.to_string()),
     }
 }
 
