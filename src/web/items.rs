@@ -6,16 +6,11 @@ use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
 use crate::i18n::I18N;
 use crate::services::{items, ServiceError};
-use actix_web::http::{header, StatusCode};
+use crate::web::render::see_other;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
 
 async fn render(
     req: &HttpRequest,
@@ -81,7 +76,7 @@ where
 {
     let actor = post.auth.actor();
     match state.db(move |conn, ctx| Ok(f(conn, ctx, &actor))).await? {
-        Ok(()) => Ok(redirect(format!("/items/{id}?ok={ok}"))),
+        Ok(()) => Ok(see_other(format!("/items/{id}?ok={ok}"))),
         Err(ServiceError::Invalid(e)) => {
             let errors =
                 e.0.iter()

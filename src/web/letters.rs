@@ -8,7 +8,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::letter::{merge, LetterKind, MERGE_FIELDS};
 use crate::i18n::I18N;
 use crate::services::letters::{self, Composed};
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -104,9 +104,7 @@ pub async fn task_letter_post(
         }
         _ => return Err(AppError::BadRequest("action".into())),
     };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/queue?ok={ok}")))
-        .finish())
+    Ok(see_other(format!("/queue?ok={ok}")))
 }
 
 /// The reply letter (答复函) to an item.
@@ -139,9 +137,7 @@ pub async fn reply_post(
     state
         .db(move |conn, ctx| Ok(letters::send_reply(conn, ctx, &actor, id, lang)?))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/items/{id}?ok=letter-sent")))
-        .finish())
+    Ok(see_other(format!("/items/{id}?ok=letter-sent")))
 }
 
 // Templates -----------------------------------------------------------------------------------
@@ -240,12 +236,9 @@ pub async fn templates_post(
         .db(move |conn, ctx| Ok(letters::save_template(conn, ctx, &actor, &k, lang, &s, &b)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!("/letters/templates?kind={kind_text}&lang={lang}&ok=template-saved"),
-            ))
-            .finish()),
+        Posted::Taken(()) => Ok(see_other(format!(
+            "/letters/templates?kind={kind_text}&lang={lang}&ok=template-saved"
+        ))),
         // The page shows again the subject and body typed, as the template being edited.
         Posted::Refused(_, why) => {
             let kind = LetterKind::parse(&kind_text).unwrap_or(LetterKind::Notice);
