@@ -366,23 +366,22 @@ pub fn actions(conn: &mut DbConn) -> QueryResult<Vec<String>> {
         .load(conn)
 }
 
-/// The details of the successful entries of `action` that are sealed in the audit chain (an
-/// entry outside it proves nothing).
-pub fn sealed_details(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String>> {
+/// The successful entries of `action` that are sealed in the audit chain (an entry outside it
+/// proves nothing).
+fn sealed(action: &str) -> audit_log::BoxedQuery<'_, crate::db::MultiBackend> {
     audit_log::table
         .filter(audit_log::action.eq(action))
         .filter(audit_log::result.eq("ok"))
         .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
-        .select(audit_log::detail)
-        .load(conn)
+        .into_boxed()
+}
+
+/// The details of the successful entries of `action` sealed in the audit chain.
+pub fn sealed_details(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String>> {
+    sealed(action).select(audit_log::detail).load(conn)
 }
 
 /// The subjects of the successful entries of `action` sealed in the audit chain.
 pub fn sealed_subjects(conn: &mut DbConn, action: &str) -> QueryResult<Vec<String>> {
-    audit_log::table
-        .filter(audit_log::action.eq(action))
-        .filter(audit_log::result.eq("ok"))
-        .filter(audit_log::id.eq_any(audit_chain::table.select(audit_chain::audit_id)))
-        .select(audit_log::subject)
-        .load(conn)
+    sealed(action).select(audit_log::subject).load(conn)
 }

@@ -102,6 +102,41 @@ pub fn of_visit(conn: &mut DbConn, visit_id: i32, kind: TaskKind) -> QueryResult
         .optional()
 }
 
+/// The task `id` while it is still open: a change to it is lost when someone else won.
+type IfOpen = diesel::dsl::Filter<
+    diesel::dsl::Find<tasks::table, i32>,
+    diesel::dsl::Eq<tasks::status, &'static str>,
+>;
+
+fn if_open(id: i32) -> IfOpen {
+    tasks::table
+        .find(id)
+        .filter(tasks::status.eq(TaskStatus::Open.as_str()))
+}
+
+/// Ends an open task as `status` (with its close reason, if closed). Returns 0 when it was no
+/// longer open.
+fn end(
+    conn: &mut DbConn,
+    id: i32,
+    status: TaskStatus,
+    reason: Option<CloseReason>,
+    at: NaiveDateTime,
+    on: NaiveDate,
+    by: Option<i32>,
+) -> QueryResult<usize> {
+    diesel::update(if_open(id))
+        .set((
+            tasks::status.eq(status.as_str()),
+            tasks::close_reason.eq(reason.map(|r| r.as_str())),
+            tasks::done_at.eq(at),
+            tasks::done_on.eq(on),
+            tasks::done_by.eq(by),
+            tasks::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
 /// Marks an open task done. Returns 0 when it was no longer open (someone else won).
 pub fn mark_done(
     conn: &mut DbConn,
@@ -110,19 +145,7 @@ pub fn mark_done(
     on: NaiveDate,
     by: i32,
 ) -> QueryResult<usize> {
-    diesel::update(
-        tasks::table
-            .find(id)
-            .filter(tasks::status.eq(TaskStatus::Open.as_str())),
-    )
-    .set((
-        tasks::status.eq(TaskStatus::Done.as_str()),
-        tasks::done_at.eq(at),
-        tasks::done_on.eq(on),
-        tasks::done_by.eq(by),
-        tasks::updated_at.eq(at),
-    ))
-    .execute(conn)
+    end(conn, id, TaskStatus::Done, None, at, on, Some(by))
 }
 
 /// Closes an open task without its "done by" (RULES.md: unreachable, refused channel, …).
@@ -135,20 +158,7 @@ pub fn close(
     on: NaiveDate,
     by: Option<i32>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        tasks::table
-            .find(id)
-            .filter(tasks::status.eq(TaskStatus::Open.as_str())),
-    )
-    .set((
-        tasks::status.eq(TaskStatus::Closed.as_str()),
-        tasks::close_reason.eq(reason.as_str()),
-        tasks::done_at.eq(at),
-        tasks::done_on.eq(on),
-        tasks::done_by.eq(by),
-        tasks::updated_at.eq(at),
-    ))
-    .execute(conn)
+    end(conn, id, TaskStatus::Closed, Some(reason), at, on, by)
 }
 
 /// A call attempt on an open task that did not complete it: failures are counted (X1), a
@@ -162,20 +172,16 @@ pub fn record_attempt(
     callback: Option<(NaiveDateTime, NaiveDate)>,
 ) -> QueryResult<usize> {
     let add = if failed { 1 } else { 0 };
-    diesel::update(
-        tasks::table
-            .find(id)
-            .filter(tasks::status.eq(TaskStatus::Open.as_str())),
-    )
-    .set((
-        tasks::attempts.eq(tasks::attempts + add),
-        tasks::last_attempt_at.eq(at),
-        tasks::last_outcome.eq(outcome),
-        tasks::callback_at.eq(callback.map(|c| c.0)),
-        tasks::callback_on.eq(callback.map(|c| c.1)),
-        tasks::updated_at.eq(at),
-    ))
-    .execute(conn)
+    diesel::update(if_open(id))
+        .set((
+            tasks::attempts.eq(tasks::attempts + add),
+            tasks::last_attempt_at.eq(at),
+            tasks::last_outcome.eq(outcome),
+            tasks::callback_at.eq(callback.map(|c| c.0)),
+            tasks::callback_on.eq(callback.map(|c| c.1)),
+            tasks::updated_at.eq(at),
+        ))
+        .execute(conn)
 }
 
 /// The last contact of a task done by a call.

@@ -40,6 +40,28 @@ impl Visit {
     pub fn item_list(&self) -> Vec<String> {
         serde_json::from_str(&self.items).unwrap_or_default()
     }
+
+    /// What an update of this visit writes when nothing of it changes but `updated_at`.
+    pub fn into_values(self, updated_at: NaiveDateTime) -> VisitValues {
+        VisitValues {
+            customer_id: self.customer_id,
+            vehicle_id: self.vehicle_id,
+            kind: self.kind,
+            checked_in_at: self.checked_in_at,
+            visit_date: self.visit_date,
+            picked_up_at: self.picked_up_at,
+            picked_up_on: self.picked_up_on,
+            items: self.items,
+            maintenance_interval_days: self.maintenance_interval_days,
+            maintenance_interval_km: self.maintenance_interval_km,
+            next_maintenance_date: self.next_maintenance_date,
+            desired_services: self.desired_services,
+            odometer_km: self.odometer_km,
+            advisor: self.advisor,
+            advisor_id: self.advisor_id,
+            updated_at,
+        }
+    }
 }
 
 /// The values a visit is written with; the same for an insert and an update. The kind is

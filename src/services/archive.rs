@@ -263,7 +263,7 @@ fn apply_corrections(
             now,
         )?;
     }
-    let mut values = visit_values(v, now);
+    let mut values = v.clone().into_values(now);
     values.items = serde_json::to_string(&sheet.items).expect("strings serialise");
     values.maintenance_interval_days = sheet.days;
     values.maintenance_interval_km = sheet.km;
@@ -336,30 +336,6 @@ fn open_plan_tasks(
         archive_model::plan_set_task(conn, pc, tid)?;
     }
     Ok(())
-}
-
-fn visit_values(
-    v: &visit_model::Visit,
-    now: chrono::NaiveDateTime,
-) -> crate::models::visit::VisitValues {
-    crate::models::visit::VisitValues {
-        customer_id: v.customer_id,
-        vehicle_id: v.vehicle_id,
-        kind: v.kind,
-        checked_in_at: v.checked_in_at,
-        visit_date: v.visit_date,
-        picked_up_at: v.picked_up_at,
-        picked_up_on: v.picked_up_on,
-        items: v.items.clone(),
-        maintenance_interval_days: v.maintenance_interval_days,
-        maintenance_interval_km: v.maintenance_interval_km,
-        next_maintenance_date: v.next_maintenance_date,
-        desired_services: v.desired_services.clone(),
-        odometer_km: v.odometer_km,
-        advisor: v.advisor.clone(),
-        advisor_id: v.advisor_id,
-        updated_at: now,
-    }
 }
 
 use diesel::prelude::*;

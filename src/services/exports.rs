@@ -111,15 +111,15 @@ impl<W: Write> Write for Tally<W> {
     }
 }
 
-/// What the audit log keeps of an export cut short (issue 12: structured, shown translated):
-/// its range and why — the client gone (a broken pipe) or another write error, whose text is
-/// kept as the library said it.
-fn interrupted_detail(q: &Query, e: &anyhow::Error) -> String {
+/// Records an export cut short in the audit log, as far as it still can be (issue 12:
+/// structured, shown translated): its range and why — the client gone (a broken pipe) or
+/// another write error, whose text is kept as the library said it.
+fn record_interrupted(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, q: &Query, e: &anyhow::Error) {
     let gone = e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     });
-    audit::detail(&[
+    let detail = audit::detail(&[
         ("from", q.from.to_string().into()),
         ("to", q.to.to_string().into()),
         (
@@ -127,7 +127,16 @@ fn interrupted_detail(q: &Query, e: &anyhow::Error) -> String {
             if gone { "client_gone" } else { "write_failed" }.into(),
         ),
         ("error", e.to_string().into()),
-    ])
+    ]);
+    let _ = audit::record(
+        conn,
+        ctx,
+        actor,
+        "register.export",
+        q.register.key(),
+        &detail,
+        "interrupted",
+    );
 }
 
 /// Writes the export (after `authorise`) and records it. An export that fails half-way (the
@@ -149,15 +158,7 @@ pub fn run(
     let written = match export::write(conn, q, format, ctx.clock.tz(), &mut tally) {
         Ok(w) => w,
         Err(e) => {
-            let _ = audit::record(
-                conn,
-                ctx,
-                actor,
-                "register.export",
-                q.register.key(),
-                &interrupted_detail(q, &e),
-                "interrupted",
-            );
+            record_interrupted(conn, ctx, actor, q, &e);
             return Err(e);
         }
     };
@@ -270,21 +271,10 @@ pub fn run_xlsx(
     grant: Option<i32>,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<Manifest> {
-    let interrupted = |conn: &mut DbConn, e: &anyhow::Error| {
-        let _ = audit::record(
-            conn,
-            ctx,
-            actor,
-            "register.export",
-            q.register.key(),
-            &interrupted_detail(q, e),
-            "interrupted",
-        );
-    };
     let (written, draft) = match export::write_xlsx(conn, q, ctx.clock.tz()) {
         Ok(w) => w,
         Err(e) => {
-            interrupted(conn, &e);
+            record_interrupted(conn, ctx, actor, q, &e);
             return Err(e);
         }
     };
@@ -305,7 +295,7 @@ pub fn run_xlsx(
         .book
         .finish(&sheet, &pairs, Some((&head_cols, &head_rows)), &mut tally)
     {
-        interrupted(conn, &e);
+        record_interrupted(conn, ctx, actor, q, &e);
         return Err(e);
     }
     m.bytes = tally.bytes;

@@ -31,6 +31,32 @@ fn actor_name(conn: &mut DbConn, actor: &Actor) -> SResult<String> {
     })
 }
 
+/// One step of the item's timeline, taken by `actor` at `at` (local date `on`).
+fn add_step(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item_id: i32,
+    step: ItemStep,
+    text: &str,
+    at: NaiveDateTime,
+    on: NaiveDate,
+) -> SResult<()> {
+    let by = actor_name(conn, actor)?;
+    item_model::add_event(
+        conn,
+        item_id,
+        step.as_str(),
+        text,
+        &crate::models::item::Step {
+            at,
+            on,
+            by_id: actor.user_id,
+            by_name: &by,
+        },
+    )?;
+    Ok(())
+}
+
 /// An optional moment typed by a person: default now, never in the future, never before `after`.
 fn moment(
     ctx: &Ctx,
@@ -79,20 +105,8 @@ pub fn note(conn: &mut DbConn, ctx: &Ctx, actor: &Actor, item_id: i32, text: &st
     write_tx(conn, |conn| {
         let item = load(conn, actor, item_id, ctx.clock.today())?;
         let now = trunc(ctx.clock.now_utc());
-        let by = actor_name(conn, actor)?;
-        item_model::add_event(
-            conn,
-            item.id,
-            ItemStep::Note.as_str(),
-            &text,
-            &crate::models::item::Step {
-                at: now,
-                on: ctx.clock.local_date(now),
-                by_id: actor.user_id,
-                by_name: &by,
-            },
-        )?;
-        Ok(())
+        let on = ctx.clock.local_date(now);
+        add_step(conn, actor, item.id, ItemStep::Note, &text, now, on)
     })
 }
 
@@ -120,19 +134,7 @@ pub fn escalate(
         if item_model::set_escalated(conn, item.id, at, on)? == 0 {
             return Err(ServiceError::Conflict("item-changed"));
         }
-        let by = actor_name(conn, actor)?;
-        item_model::add_event(
-            conn,
-            item.id,
-            ItemStep::Escalated.as_str(),
-            &note,
-            &crate::models::item::Step {
-                at,
-                on,
-                by_id: actor.user_id,
-                by_name: &by,
-            },
-        )?;
+        add_step(conn, actor, item.id, ItemStep::Escalated, &note, at, on)?;
         if let Some(t) = task::open_of_item(conn, item.id, TaskKind::Escalation)? {
             task::mark_done(conn, t.id, at, on, actor.user_id.unwrap_or(item.clerk_id))?;
         }
@@ -175,19 +177,7 @@ pub fn solve(
         if item_model::set_solved(conn, item.id, &solution, at, on)? == 0 {
             return Err(ServiceError::Conflict("item-changed"));
         }
-        let by = actor_name(conn, actor)?;
-        item_model::add_event(
-            conn,
-            item.id,
-            ItemStep::Solved.as_str(),
-            &solution,
-            &crate::models::item::Step {
-                at,
-                on,
-                by_id: actor.user_id,
-                by_name: &by,
-            },
-        )?;
+        add_step(conn, actor, item.id, ItemStep::Solved, &solution, at, on)?;
         // Solved by the clerk before it needed escalating: the escalation is no longer due.
         if let Some(t) = task::open_of_item(conn, item.id, TaskKind::Escalation)? {
             task::close(conn, t.id, CloseReason::Superseded, at, on, actor.user_id)?;

@@ -5,7 +5,7 @@ use super::posted::{posted, Posted};
 use super::render::context_of;
 use super::{AppError, AppResult, State};
 use crate::services::absences::{self, AbsenceInput};
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 use std::collections::HashMap;
@@ -56,9 +56,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .db(move |conn, ctx| Ok(absences::create(conn, ctx, &actor, &input)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(_) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/absences?ok=absence-saved"))
-            .finish()),
+        Posted::Taken(_) => Ok(see_other("/absences?ok=absence-saved")),
         Posted::Refused(typed, why) => render(&req, &state, &post.auth, typed, why, None).await,
     }
 }
@@ -69,9 +67,7 @@ pub async fn cancel(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
     state
         .db(move |conn, ctx| Ok(absences::cancel(conn, ctx, &actor, id)?))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/absences?ok=absence-cancelled"))
-        .finish())
+    Ok(see_other("/absences?ok=absence-cancelled"))
 }
 
 /// R9: what the substitute's queue on the first day will be with the cover, before saving

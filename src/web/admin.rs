@@ -6,15 +6,10 @@ use super::auth::{chrome, Auth, AuthForm};
 use super::posted::{posted, Posted};
 use super::{AppResult, State};
 use crate::services::accounts::{self, UserInput, UserUpdate};
-use actix_web::http::{header, StatusCode};
+use crate::web::render::see_other;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
-
-fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
 
 fn page(
     state: &State,
@@ -85,7 +80,7 @@ pub async fn store_add(req: HttpRequest, state: State, post: AuthForm) -> AppRes
         })
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(_) => Ok(redirect("/admin/stores?ok=store-added".into())),
+        Posted::Taken(_) => Ok(see_other("/admin/stores?ok=store-added")),
         Posted::Refused(typed, why) => stores_page(&req, &state, &post.auth, typed, why).await,
     }
 }
@@ -133,7 +128,7 @@ pub async fn advisor_add(
         })
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(_) => Ok(redirect("/admin/advisors?ok=advisor-added".into())),
+        Posted::Taken(_) => Ok(see_other("/admin/advisors?ok=advisor-added")),
         Posted::Refused(typed, why) => advisors_page(&req, &state, &post.auth, typed, why).await,
     }
 }
@@ -153,7 +148,7 @@ pub async fn advisor_disable(
             )?)
         })
         .await?;
-    Ok(redirect("/admin/advisors".into()))
+    Ok(see_other("/admin/advisors"))
 }
 
 // Users -------------------------------------------------------------------------------------
@@ -193,7 +188,7 @@ pub async fn user_add(req: HttpRequest, state: State, post: AuthForm) -> AppResu
         .db(move |conn, ctx| Ok(accounts::create_user(conn, ctx, &actor, &input)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(_) => Ok(redirect("/admin/users?ok=user-added".into())),
+        Posted::Taken(_) => Ok(see_other("/admin/users?ok=user-added")),
         Posted::Refused(mut typed, why) => {
             // A password is never sent back to the browser.
             typed.remove("password");
@@ -250,7 +245,7 @@ pub async fn user_update(
         .db(move |conn, ctx| Ok(accounts::update_user(conn, ctx, &actor, id, &u)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(()) => Ok(redirect(format!("/admin/users/{id}?ok=user-saved"))),
+        Posted::Taken(()) => Ok(see_other(format!("/admin/users/{id}?ok=user-saved"))),
         // The page shows the user as stored, so nothing typed is kept.
         Posted::Refused(_, why) => user_edit_page(&req, &state, &post.auth, id, why).await,
     }
@@ -269,7 +264,7 @@ pub async fn user_password(
         .db(move |conn, ctx| Ok(accounts::reset_password(conn, ctx, &actor, id, &pw)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(()) => Ok(redirect(format!("/admin/users/{id}?ok=password-reset"))),
+        Posted::Taken(()) => Ok(see_other(format!("/admin/users/{id}?ok=password-reset"))),
         // Nothing typed is kept: the page shows the user as stored, and never a password.
         Posted::Refused(_, why) => user_edit_page(&req, &state, &post.auth, id, why).await,
     }
@@ -326,7 +321,7 @@ pub async fn token_revoke(
     state
         .db(move |conn, ctx| Ok(accounts::revoke_token(conn, ctx, &actor, id)?))
         .await?;
-    Ok(redirect("/admin/tokens?ok=token-revoked".into()))
+    Ok(see_other("/admin/tokens?ok=token-revoked"))
 }
 
 /// `file /etc/a.toml` → (`file`, `/etc/a.toml`): the kind is translated, the detail shown.

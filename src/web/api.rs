@@ -2,6 +2,7 @@
 //! parsed after authentication, and every error is `{"error": {"code", "message", "field"}}`.
 
 use super::auth::ApiAuth;
+use super::error::json_object;
 use super::{AppError, AppResult, State};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::visit::VisitSource;
@@ -14,10 +15,6 @@ use serde_json::{json, Map, Value};
 pub async fn healthz(state: State) -> AppResult<HttpResponse> {
     state.db(|conn, _| Ok(crate::db::ping(conn)?)).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ok"})))
-}
-
-fn parse_object(body: &[u8]) -> AppResult<Map<String, Value>> {
-    super::error::json_object(body)
 }
 
 /// CONTRACT.md: the import's fields as one flat object; `items` a list of strings; empty
@@ -60,7 +57,7 @@ pub fn visit_input(m: &Map<String, Value>) -> Result<VisitInput, FieldErrors> {
 }
 
 pub async fn visit_create(state: State, me: ApiAuth, body: web::Bytes) -> AppResult<HttpResponse> {
-    let m = parse_object(&body)?;
+    let m = json_object(&body)?;
     let input = visit_input(&m).map_err(AppError::Invalid)?;
     let actor = me.actor();
     let r = state
@@ -90,7 +87,7 @@ pub async fn visit_pickup(
     let m = if body.is_empty() {
         Map::new()
     } else {
-        parse_object(&body)?
+        json_object(&body)?
     };
     let mut errs = FieldErrors::default();
     for k in m.keys().filter(|k| k.as_str() != "picked_up_at") {
@@ -122,7 +119,7 @@ pub async fn archive_complete(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let visit_id = visit_id.into_inner();
-    let m = parse_object(&body)?;
+    let m = json_object(&body)?;
     let input = archive_input(m)?;
     let actor = me.actor();
     let done = state

@@ -12,7 +12,8 @@ use crate::domain::visit::split_items;
 use crate::i18n::I18N;
 use crate::services::archive::{self, ArchiveInput};
 use crate::services::ServiceError;
-use actix_web::http::{header, StatusCode};
+use crate::web::render::see_other;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -266,12 +267,7 @@ pub async fn complete(
         .db(move |conn, ctx| Ok(archive::complete(conn, ctx, &actor, visit_id, &input)))
         .await?;
     match result {
-        Ok(_) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!("/archives/{visit_id}?ok=archived"),
-            ))
-            .finish()),
+        Ok(_) => Ok(see_other(format!("/archives/{visit_id}?ok=archived"))),
         Err(ServiceError::Invalid(errs)) => {
             let lang = post.auth.lang;
             let errors = errs

@@ -6,7 +6,7 @@
 
 use super::auth::{chrome, Auth};
 use super::render::html;
-use super::{AppError, AppResult, State};
+use super::{given, page_number, AppError, AppResult, State};
 use crate::domain::error::FieldErrors;
 use crate::domain::visit::parse_date;
 use crate::i18n::I18N;
@@ -27,10 +27,6 @@ pub struct AuditQuery {
     lang: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// The filter of a request, every bad value named.
 fn parse(p: &AuditQuery, me: &Auth) -> AppResult<(Filter, i64)> {
     let mut errs = FieldErrors::default();
@@ -44,17 +40,7 @@ fn parse(p: &AuditQuery, me: &Auth) -> AppResult<(Filter, i64)> {
             ));
         }
     }
-    let page = match given(&p.page) {
-        None => Some(1),
-        Some(n) => errs.take(
-            n.parse::<i64>()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| {
-                    crate::domain::error::FieldError::new("page", "number-invalid").arg("value", n)
-                }),
-        ),
-    };
+    let page = errs.take(page_number(&p.page));
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
@@ -307,38 +293,73 @@ fn headers(lang: &str) -> Vec<String> {
         .collect()
 }
 
-/// `GET /audit/export.csv`: the filtered log as CSV (UTF-8 with a BOM), streamed in batches;
-/// the export is itself a row of the log.
+/// An export of the filtered log, streamed as `audit-log.{ext}`: `write` writes the rows
+/// (through `each_row`) and says how many; the export is then itself a row of the log.
+fn export<W>(
+    state: &State,
+    me: &Auth,
+    p: &AuditQuery,
+    ctype: &'static str,
+    ext: &str,
+    write: W,
+) -> AppResult<HttpResponse>
+where
+    W: FnOnce(
+            &mut crate::db::DbConn,
+            &crate::services::Ctx,
+            &mut (dyn std::io::Write + Send),
+            &Filter,
+            &'static str,
+            &crate::services::Actor,
+        ) -> anyhow::Result<usize>
+        + Send
+        + 'static,
+{
+    let (f, _) = parse(p, me)?;
+    let lang = crate::i18n::supported(given(&p.lang)).unwrap_or(me.lang);
+    let actor = me.actor();
+    let stream = super::exports::stream_blocking(state, move |conn, ctx, out| {
+        let lines = write(conn, ctx, out, &f, lang, &actor)?;
+        record_export(conn, ctx, &actor, &f, lines)
+    });
+    Ok(HttpResponse::Ok()
+        .content_type(ctype)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"audit-log.{ext}\""),
+        ))
+        .streaming(stream))
+}
+
+/// `GET /audit/export.csv`: the filtered log as CSV (UTF-8 with a BOM), streamed in batches.
 pub async fn export_csv(
     state: State,
     me: Auth,
     p: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
-    let (f, _) = parse(&p, &me)?;
-    let lang = crate::i18n::supported(given(&p.lang)).unwrap_or(me.lang);
-    let actor = me.actor();
-    let stream = super::exports::stream_blocking(&state, move |conn, ctx, out| {
-        out.write_all(b"\xEF\xBB\xBF")?;
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(headers(lang))?;
-        let lines = each_row(conn, &ctx.clock, &f, lang, |cells| {
-            w.write_record(
-                cells
-                    .iter()
-                    .map(|c| crate::registers::export::neutralise(c).into_owned()),
-            )?;
-            Ok(())
-        })?;
-        w.flush()?;
-        record_export(conn, ctx, &actor, &f, lines)
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"audit-log.csv\"",
-        ))
-        .streaming(stream))
+    let ctype = "text/csv; charset=utf-8";
+    export(
+        &state,
+        &me,
+        &p,
+        ctype,
+        "csv",
+        |conn, ctx, out, f, lang, _| {
+            out.write_all(b"\xEF\xBB\xBF")?;
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(headers(lang))?;
+            let lines = each_row(conn, &ctx.clock, f, lang, |cells| {
+                w.write_record(
+                    cells
+                        .iter()
+                        .map(|c| crate::registers::export::neutralise(c).into_owned()),
+                )?;
+                Ok(())
+            })?;
+            w.flush()?;
+            Ok(lines)
+        },
+    )
 }
 
 /// `GET /audit/export.xlsx`: the same as an Excel workbook (times as dates), with a manifest
@@ -349,38 +370,36 @@ pub async fn export_xlsx(
     p: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     use crate::registers::xlsx::{Book, Kind};
-    let (f, _) = parse(&p, &me)?;
-    let lang = crate::i18n::supported(given(&p.lang)).unwrap_or(me.lang);
-    let actor = me.actor();
-    let stream = super::exports::stream_blocking(&state, move |conn, ctx, out| {
-        let mut kinds = vec![Kind::Text; COLUMNS.len()];
-        kinds[1] = Kind::DateTime;
-        let mut book = Book::new(&I18N.t(lang, "audit-title"), &headers(lang), kinds)?;
-        let (mut first, mut last) = (None, None);
-        let lines = each_row(conn, &ctx.clock, &f, lang, |cells| {
-            if first.is_none() {
-                first = Some(cells[0].clone());
-            }
-            last = Some(cells[0].clone());
-            book.line(&cells)
-        })?;
-        let t = |k: &str| I18N.t(lang, &format!("manifest-{k}"));
-        let pairs = vec![
-            (t("from"), f.from.map(|d| d.to_string()).unwrap_or_default()),
-            (t("to"), f.to.map(|d| d.to_string()).unwrap_or_default()),
-            (t("lines"), lines.to_string()),
-            (t("first-id"), first.unwrap_or_default()),
-            (t("last-id"), last.unwrap_or_default()),
-            (t("exported-by"), actor.name.clone()),
-        ];
-        book.finish(&t("sheet"), &pairs, None, out)?;
-        record_export(conn, ctx, &actor, &f, lines)
-    });
-    Ok(HttpResponse::Ok()
-        .content_type(super::exports::XLSX)
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"audit-log.xlsx\"",
-        ))
-        .streaming(stream))
+    let ctype = super::exports::XLSX;
+    export(
+        &state,
+        &me,
+        &p,
+        ctype,
+        "xlsx",
+        |conn, ctx, out, f, lang, actor| {
+            let mut kinds = vec![Kind::Text; COLUMNS.len()];
+            kinds[1] = Kind::DateTime;
+            let mut book = Book::new(&I18N.t(lang, "audit-title"), &headers(lang), kinds)?;
+            let (mut first, mut last) = (None, None);
+            let lines = each_row(conn, &ctx.clock, f, lang, |cells| {
+                if first.is_none() {
+                    first = Some(cells[0].clone());
+                }
+                last = Some(cells[0].clone());
+                book.line(&cells)
+            })?;
+            let t = |k: &str| I18N.t(lang, &format!("manifest-{k}"));
+            let pairs = vec![
+                (t("from"), f.from.map(|d| d.to_string()).unwrap_or_default()),
+                (t("to"), f.to.map(|d| d.to_string()).unwrap_or_default()),
+                (t("lines"), lines.to_string()),
+                (t("first-id"), first.unwrap_or_default()),
+                (t("last-id"), last.unwrap_or_default()),
+                (t("exported-by"), actor.name.clone()),
+            ];
+            book.finish(&t("sheet"), &pairs, None, out)?;
+            Ok(lines)
+        },
+    )
 }

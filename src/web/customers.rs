@@ -7,7 +7,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
 use crate::domain::role::Role;
 use crate::services::{assign, customers, merge};
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -114,12 +114,7 @@ pub async fn anonymise(
             )?)
         })
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/customers/{id}?ok=customer-anonymised"),
-        ))
-        .finish())
+    Ok(see_other(format!("/customers/{id}?ok=customer-anonymised")))
 }
 
 async fn show_page(
@@ -171,9 +166,7 @@ pub async fn reassign(state: State, post: AuthForm) -> AppResult<HttpResponse> {
         .db(move |conn, ctx| Ok(assign::reassign(conn, ctx, &actor, &ids, clerk)?))
         .await?;
     let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("{back}{sep}ok=reassigned")))
-        .finish())
+    Ok(see_other(format!("{back}{sep}ok=reassigned")))
 }
 
 #[derive(Deserialize)]
@@ -251,9 +244,7 @@ pub async fn merge(req: HttpRequest, state: State, post: AuthForm) -> AppResult<
         .db(move |conn, ctx| Ok(merge::merge(conn, ctx, &actor, k, g)))
         .await?;
     match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/customers/{k}?ok=merged")))
-            .finish()),
+        Ok(()) => Ok(see_other(format!("/customers/{k}?ok=merged"))),
         Err(crate::services::ServiceError::Invalid(errs)) => {
             let msgs = errs
                 .0

@@ -17,6 +17,7 @@
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::i18n::I18N;
 use crate::services::ServiceError;
+use crate::web::render::see_other;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
@@ -162,9 +163,7 @@ impl ResponseError for AppError {
     /// error middleware (`web::render_error`) give the localised page or JSON.
     fn error_response(&self) -> HttpResponse {
         if let AppError::Unauthenticated = self {
-            return HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/login"))
-                .finish();
+            return see_other("/login");
         }
         let (code, message, _) = self.describe(crate::i18n::DEFAULT_LANG);
         HttpResponse::build(self.status())

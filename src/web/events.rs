@@ -6,7 +6,7 @@ use super::posted::{posted, Posted};
 use super::{AppError, AppResult, State};
 use crate::domain::event::{EventInput, EventKind};
 use crate::services::events;
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
 
@@ -65,9 +65,7 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .db(move |conn, ctx| Ok(events::create(conn, ctx, &actor, &input)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(id) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/events/{id}?ok=event-created")))
-            .finish()),
+        Posted::Taken(id) => Ok(see_other(format!("/events/{id}?ok=event-created"))),
         Posted::Refused(typed, why) => render_list(&req, &state, &post.auth, typed, why).await,
     }
 }

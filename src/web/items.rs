@@ -6,16 +6,11 @@ use super::{AppError, AppResult, State};
 use crate::domain::error::FieldError;
 use crate::i18n::I18N;
 use crate::services::{items, ServiceError};
-use actix_web::http::{header, StatusCode};
+use crate::web::render::see_other;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashMap;
-
-fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
 
 async fn render(
     req: &HttpRequest,
@@ -81,7 +76,7 @@ where
 {
     let actor = post.auth.actor();
     match state.db(move |conn, ctx| Ok(f(conn, ctx, &actor))).await? {
-        Ok(()) => Ok(redirect(format!("/items/{id}?ok={ok}"))),
+        Ok(()) => Ok(see_other(format!("/items/{id}?ok={ok}"))),
         Err(ServiceError::Invalid(e)) => {
             let errors =
                 e.0.iter()
@@ -166,25 +161,27 @@ pub async fn escalations(req: HttpRequest, state: State, me: Auth) -> AppResult<
     )?))
 }
 
-fn api_text(
-    m: &Map<String, Value>,
-    allowed: &[&str],
-    key: &str,
-) -> Result<Option<String>, AppError> {
-    if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
+/// The text fields of an API body that may hold only `fields`, each a string, `null` or
+/// absent. An unknown key is refused first, then a field that is not text, in `fields` order.
+fn api_texts<const N: usize>(
+    body: &[u8],
+    fields: [&str; N],
+) -> Result<[Option<String>; N], AppError> {
+    let m = super::error::json_object(body)?;
+    if let Some(k) = m.keys().find(|k| !fields.contains(&k.as_str())) {
         return Err(AppError::Invalid(
             FieldError::new(k.as_str(), "field-unknown").into(),
         ));
     }
-    match m.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(AppError::Invalid(FieldError::new(key, "json-type").into())),
+    let mut out = [const { None }; N];
+    for (slot, key) in out.iter_mut().zip(fields) {
+        *slot = match m.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(AppError::Invalid(FieldError::new(key, "json-type").into())),
+        };
     }
-}
-
-fn api_body(body: &[u8]) -> Result<Map<String, Value>, AppError> {
-    super::error::json_object(body)
+    Ok(out)
 }
 
 /// `POST /api/v1/items/{id}/escalate` `{"escalated_at"?, "note"}` (R4c).
@@ -195,12 +192,7 @@ pub async fn api_escalate(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let m = api_body(&body)?;
-    let allowed = ["escalated_at", "note"];
-    let (at, note) = (
-        api_text(&m, &allowed, "escalated_at")?,
-        api_text(&m, &allowed, "note")?,
-    );
+    let [at, note] = api_texts(&body, ["escalated_at", "note"])?;
     let actor = me.actor();
     let on = state
         .db(move |conn, ctx| {
@@ -225,12 +217,7 @@ pub async fn api_solution(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let m = api_body(&body)?;
-    let allowed = ["solution", "solved_at"];
-    let (solution, at) = (
-        api_text(&m, &allowed, "solution")?,
-        api_text(&m, &allowed, "solved_at")?,
-    );
+    let [solution, at] = api_texts(&body, ["solution", "solved_at"])?;
     let actor = me.actor();
     let task = state
         .db(move |conn, ctx| {

@@ -8,7 +8,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::letter::{merge, LetterKind, MERGE_FIELDS};
 use crate::i18n::I18N;
 use crate::services::letters::{self, Composed};
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -19,10 +19,14 @@ pub struct LangQuery {
 }
 
 impl LangQuery {
-    /// Letters go out in Chinese unless English is asked for.
     pub fn letter_lang(&self) -> &'static str {
-        crate::i18n::supported(self.lang.as_deref()).unwrap_or(crate::i18n::DEFAULT_LANG)
+        letter_lang(self.lang.as_deref())
     }
+}
+
+/// Letters go out in Chinese unless English is asked for (by the query or the form).
+fn letter_lang(asked: Option<&str>) -> &'static str {
+    crate::i18n::supported(asked).unwrap_or(crate::i18n::DEFAULT_LANG)
 }
 
 pub async fn render_print(
@@ -32,8 +36,19 @@ pub async fn render_print(
     letters: Vec<Composed>,
     lang: &str,
 ) -> AppResult<HttpResponse> {
-    let mut t = tera::Context::new();
-    t.insert("letters", &letters);
+    print_page(req, state, me, tera::Context::new(), &letters, lang)
+}
+
+/// The print page of `letters`, with what `t` already holds (the task or item they answer).
+fn print_page(
+    req: &HttpRequest,
+    state: &State,
+    me: &Auth,
+    mut t: tera::Context,
+    letters: &[Composed],
+    lang: &str,
+) -> AppResult<HttpResponse> {
+    t.insert("letters", letters);
     t.insert("letter_lang", lang);
     t.insert("chrome", &chrome(req, state, me.lang, Some(me), None));
     Ok(super::render::html(state.templates.render(
@@ -58,15 +73,8 @@ pub async fn task_letter(
         .db(move |conn, ctx| Ok(letters::for_task(conn, ctx, &actor, id, lang)?))
         .await?;
     let mut t = tera::Context::new();
-    t.insert("letters", &[letter]);
     t.insert("task", &task);
-    t.insert("letter_lang", lang);
-    t.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
-    Ok(super::render::html(state.templates.render(
-        me.lang,
-        "letters/print.html",
-        &t,
-    )?))
+    print_page(&req, &state, &me, t, &[letter], lang)
 }
 
 pub async fn task_letter_post(
@@ -76,8 +84,7 @@ pub async fn task_letter_post(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let actor = post.auth.actor();
-    let lang =
-        crate::i18n::supported(post.form.get("letter_lang")).unwrap_or(crate::i18n::DEFAULT_LANG);
+    let lang = letter_lang(post.form.get("letter_lang"));
     let (action, reason) = (
         post.form.get("action").unwrap_or("").to_string(),
         post.form.get("reason").unwrap_or("").to_string(),
@@ -97,9 +104,7 @@ pub async fn task_letter_post(
         }
         _ => return Err(AppError::BadRequest("action".into())),
     };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/queue?ok={ok}")))
-        .finish())
+    Ok(see_other(format!("/queue?ok={ok}")))
 }
 
 /// The reply letter (答复函) to an item.
@@ -117,15 +122,8 @@ pub async fn reply(
         .db(move |conn, ctx| Ok(letters::for_item(conn, ctx, &actor, id, lang)?))
         .await?;
     let mut t = tera::Context::new();
-    t.insert("letters", &[letter]);
     t.insert("item_id", &id);
-    t.insert("letter_lang", lang);
-    t.insert("chrome", &chrome(&req, &state, me.lang, Some(&me), None));
-    Ok(super::render::html(state.templates.render(
-        me.lang,
-        "letters/print.html",
-        &t,
-    )?))
+    print_page(&req, &state, &me, t, &[letter], lang)
 }
 
 pub async fn reply_post(
@@ -135,14 +133,11 @@ pub async fn reply_post(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let actor = post.auth.actor();
-    let lang =
-        crate::i18n::supported(post.form.get("letter_lang")).unwrap_or(crate::i18n::DEFAULT_LANG);
+    let lang = letter_lang(post.form.get("letter_lang"));
     state
         .db(move |conn, ctx| Ok(letters::send_reply(conn, ctx, &actor, id, lang)?))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/items/{id}?ok=letter-sent")))
-        .finish())
+    Ok(see_other(format!("/items/{id}?ok=letter-sent")))
 }
 
 // Templates -----------------------------------------------------------------------------------
@@ -241,12 +236,9 @@ pub async fn templates_post(
         .db(move |conn, ctx| Ok(letters::save_template(conn, ctx, &actor, &k, lang, &s, &b)))
         .await?;
     match posted(answer, &post)? {
-        Posted::Taken(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!("/letters/templates?kind={kind_text}&lang={lang}&ok=template-saved"),
-            ))
-            .finish()),
+        Posted::Taken(()) => Ok(see_other(format!(
+            "/letters/templates?kind={kind_text}&lang={lang}&ok=template-saved"
+        ))),
         // The page shows again the subject and body typed, as the template being edited.
         Posted::Refused(_, why) => {
             let kind = LetterKind::parse(&kind_text).unwrap_or(LetterKind::Notice);

@@ -8,8 +8,8 @@ use crate::digest::sha256_hex;
 use crate::i18n::I18N;
 use crate::services::accounts::{self, LoginError};
 use crate::services::sessions;
+use crate::web::render::see_other;
 use actix_web::cookie::Cookie;
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -95,9 +95,7 @@ pub async fn submit(req: HttpRequest, state: State, form: Form) -> AppResult<Htt
         .await?;
     match result {
         Ok((token, _)) => {
-            let mut resp = HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, next))
-                .finish();
+            let mut resp = see_other(next);
             resp.add_cookie(&cookie(auth::session_cookie_name(secure), token, secure))
                 .map_err(|e| AppError::Internal(e.into()))?;
             Ok(resp)
@@ -141,9 +139,7 @@ pub async fn logout(req: HttpRequest, state: State, post: AuthForm) -> AppResult
     state
         .db(move |conn, ctx| Ok(sessions::sign_out(conn, ctx, &actor, &token)?))
         .await?;
-    let mut resp = HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/login"))
-        .finish();
+    let mut resp = see_other("/login");
     let mut gone = cookie(name, String::new(), secure);
     gone.make_removal();
     resp.add_cookie(&gone)
@@ -159,7 +155,5 @@ pub async fn set_lang(state: State, post: AuthForm) -> AppResult<HttpResponse> {
     state
         .db(move |conn, _| Ok(sessions::set_lang(conn, id, lang)?))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, back))
-        .finish())
+    Ok(see_other(back))
 }

@@ -114,6 +114,25 @@ impl Drop for Gone {
 
 pub type State = web::Data<AppState>;
 
+/// A query parameter as the reader typed it: trimmed, and none when left empty.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The `page` parameter of a paged list: 1 when not given, else a number from 1 to 1,000,000.
+pub fn page_number(v: &Option<String>) -> Result<i64, crate::domain::error::FieldError> {
+    match given(v) {
+        None => Ok(1),
+        Some(n) => n
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                crate::domain::error::FieldError::new("page", "number-invalid").arg("value", n)
+            }),
+    }
+}
+
 /// Who may use a route. `None`: anyone, signed in or not.
 pub type Roles = Option<&'static [Role]>;
 

@@ -170,6 +170,13 @@ pub fn html(body: String) -> HttpResponse {
     html_with(actix_web::http::StatusCode::OK, body)
 }
 
+/// `303 See Other` to `to`: where a form that was taken sends the browser.
+pub fn see_other(to: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to.into()))
+        .finish()
+}
+
 /// A page with its status: 422 when a form is shown again with its errors.
 pub fn html_with(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)

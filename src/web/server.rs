@@ -6,6 +6,7 @@
 use super::{auth, config, error, render, urlencode, AppError, AppState, State};
 use crate::db::Pool;
 use crate::services::Ctx;
+use crate::web::render::see_other;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{header, Method};
@@ -56,9 +57,7 @@ fn localise_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
         } else {
             "/"
         };
-        HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
-            .finish()
+        see_other(format!("/login?next={}", urlencode(next)))
     } else {
         let (code, message, _) = err.describe(lang);
         let mut ctx = tera::Context::new();

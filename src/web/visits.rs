@@ -6,7 +6,8 @@ use super::{AppResult, State};
 use crate::domain::visit::VisitSource;
 use crate::domain::visit::{VisitInput, FIELDS};
 use crate::services::visits;
-use actix_web::http::{header, StatusCode};
+use crate::web::render::see_other;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
 
@@ -55,12 +56,10 @@ pub async fn create(req: HttpRequest, state: State, post: AuthForm) -> AppResult
         .db(move |conn, ctx| Ok(visits::record(conn, ctx, &actor, &input, VisitSource::Form)))
         .await?;
     match posted(result, &post)? {
-        Posted::Taken(r) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!("/customers/{}?ok=visit-created", r.customer_id),
-            ))
-            .finish()),
+        Posted::Taken(r) => Ok(see_other(format!(
+            "/customers/{}?ok=visit-created",
+            r.customer_id
+        ))),
         Posted::Refused(typed, why) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render(&req, &state, &post.auth, typed, why, status).await
@@ -75,10 +74,5 @@ pub async fn pickup(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
     let customer_id = state
         .db(move |conn, ctx| Ok(visits::pickup(conn, ctx, &actor, id, at.as_deref())?.customer_id))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/customers/{customer_id}?ok=picked-up"),
-        ))
-        .finish())
+    Ok(see_other(format!("/customers/{customer_id}?ok=picked-up")))
 }

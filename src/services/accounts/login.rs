@@ -30,6 +30,29 @@ impl<E: Into<ServiceError>> From<E> for LoginError {
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("not a real password").expect("hash"));
 
+/// A refused login, in the audit log under the name typed (the actor's) with its reason.
+fn refuse<T>(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    actor: &Actor,
+    why: LoginError,
+) -> Result<T, LoginError> {
+    let reason = match why {
+        LoginError::Throttled => "throttled",
+        _ => "bad_credentials",
+    };
+    audit::record(
+        conn,
+        ctx,
+        actor,
+        "login",
+        &actor.name,
+        &audit::detail(&[("reason", reason.into())]),
+        "refused",
+    )?;
+    Err(why)
+}
+
 /// Checks the password and opens a session; returns the session token (for the cookie).
 pub fn login(
     conn: &mut DbConn,
@@ -53,16 +76,7 @@ pub fn login(
     if by_user >= i64::from(s.login_max_failures_per_account)
         || by_ip >= i64::from(s.login_max_failures_per_address)
     {
-        audit::record(
-            conn,
-            ctx,
-            &actor,
-            "login",
-            &username,
-            &audit::detail(&[("reason", "throttled".into())]),
-            "refused",
-        )?;
-        return Err(LoginError::Throttled);
+        return refuse(conn, ctx, &actor, LoginError::Throttled);
     }
     let found = user::by_username(conn, &username)?;
     let ok = match &found {
@@ -74,16 +88,7 @@ pub fn login(
     };
     user::attempt_insert(conn, &username, ip, now, ok)?;
     let Some(u) = found.filter(|_| ok) else {
-        audit::record(
-            conn,
-            ctx,
-            &actor,
-            "login",
-            &username,
-            &audit::detail(&[("reason", "bad_credentials".into())]),
-            "refused",
-        )?;
-        return Err(LoginError::Invalid);
+        return refuse(conn, ctx, &actor, LoginError::Invalid);
     };
     let token = random_token();
     let expires = now + Duration::hours(s.session_hours.into());

@@ -56,23 +56,9 @@ impl From<Visit> for VisitRow {
             external_id: v.external_id.clone(),
             kind: v.kind,
             created_at: v.created_at,
-            values: VisitValues {
-                customer_id: v.customer_id,
-                vehicle_id: v.vehicle_id,
-                kind: v.kind,
-                checked_in_at: v.checked_in_at,
-                visit_date: v.visit_date,
-                picked_up_at: v.picked_up_at,
-                picked_up_on: v.picked_up_on,
-                items: v.items,
-                maintenance_interval_days: v.maintenance_interval_days,
-                maintenance_interval_km: v.maintenance_interval_km,
-                next_maintenance_date: v.next_maintenance_date,
-                desired_services: v.desired_services,
-                odometer_km: v.odometer_km,
-                advisor: v.advisor,
-                advisor_id: v.advisor_id,
-                updated_at: v.updated_at,
+            values: {
+                let at = v.updated_at;
+                v.into_values(at)
             },
         }
     }

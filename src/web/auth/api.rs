@@ -1,8 +1,8 @@
 //! `ApiAuth`: the user of a JSON API request, by `Authorization: Bearer TOKEN` (a token kept
 //! as SHA-256), with the route's role check; and the request's language for its errors.
 
-use super::logins::{still_valid, Kept};
-use super::{check_role, client_ip, user_lang};
+use super::logins::kept;
+use super::{actor_of, check_role, client_ip, user_lang};
 use crate::digest::sha256_hex;
 use crate::domain::role::Role;
 use crate::services::accounts::User;
@@ -30,13 +30,7 @@ pub struct ApiAuth {
 
 impl ApiAuth {
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            name: self.user.username.clone(),
-            role: self.role,
-            store_id: self.user.store_id,
-            ip: Some(self.ip.clone()),
-        }
+        actor_of(&self.user, self.role, &self.ip)
     }
 }
 
@@ -57,32 +51,21 @@ impl FromRequest for ApiAuth {
                 .ok_or(AppError::Unauthenticated)?;
             let hash = sha256_hex(&token);
             let now = sessions::now(&state.ctx);
-            let kept = state
-                .logins
-                .get(&hash)
-                .filter(|k| k.session.is_none() && !sessions::token_use_is_stale(k.last_used, now));
-            let kept = match kept {
-                Some(k) if still_valid(&state, &k).await? => Some(k.user),
-                _ => None,
-            };
+            let kept = kept(&state, &hash, |k| {
+                k.session.is_none() && !sessions::token_use_is_stale(k.last_used, now)
+            })
+            .await?;
             let u = match kept {
-                Some(u) => u,
+                Some(k) => k.user,
                 None => {
                     let found = state
                         .db(move |conn, ctx| Ok(sessions::token_user(conn, ctx, &token)?))
                         .await?
                         .ok_or(AppError::Unauthenticated)?;
-                    if let Some(version) = found.version {
-                        state.logins.put(
-                            hash,
-                            Kept {
-                                user: found.user.clone(),
-                                version,
-                                session: None,
-                                last_used: found.last_used,
-                            },
-                        );
-                    }
+                    let (version, last_used) = (found.version, found.last_used);
+                    state
+                        .logins
+                        .keep(hash, version, &found.user, None, last_used);
                     found.user
                 }
             };

@@ -43,6 +43,29 @@ impl LoginCache {
         }
     }
 
+    /// Keeps a login just found in the database, when its user has a version to check it by.
+    pub(super) fn keep(
+        &self,
+        hash: String,
+        version: Option<i64>,
+        user: &User,
+        session: Option<(String, chrono::NaiveDateTime)>,
+        last_used: Option<chrono::NaiveDateTime>,
+    ) {
+        if let Some(version) = version {
+            let user = user.clone();
+            self.put(
+                hash,
+                Kept {
+                    user,
+                    version,
+                    session,
+                    last_used,
+                },
+            );
+        }
+    }
+
     pub fn forget(&self, hash: &str) {
         if let Ok(mut m) = self.map.lock() {
             m.remove(hash);
@@ -50,8 +73,21 @@ impl LoginCache {
     }
 }
 
+/// The login kept for `hash`, when `usable` says it may serve and its user's version is still
+/// the kept one; `None` sends the caller to the database.
+pub(super) async fn kept(
+    state: &State,
+    hash: &str,
+    usable: impl Fn(&Kept) -> bool,
+) -> Result<Option<Kept>, AppError> {
+    match state.logins.get(hash).filter(|k| usable(k)) {
+        Some(k) if still_valid(state, &k).await? => Ok(Some(k)),
+        _ => Ok(None),
+    }
+}
+
 /// The user's version now equals the kept one.
-pub(super) async fn still_valid(state: &State, k: &Kept) -> Result<bool, AppError> {
+async fn still_valid(state: &State, k: &Kept) -> Result<bool, AppError> {
     let (id, version) = (k.user.id, k.version);
     state
         .quick(move |conn| Ok(sessions::version_is(conn, id, version)?))

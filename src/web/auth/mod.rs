@@ -33,7 +33,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::Duration;
 use form::same_origin;
 use futures_util::future::LocalBoxFuture;
-use logins::{still_valid, Kept};
+use logins::kept;
 
 /// The signed-in user of a page request.
 #[derive(Debug, Clone)]
@@ -47,13 +47,18 @@ pub struct Auth {
 
 impl Auth {
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            name: self.user.username.clone(),
-            role: self.role,
-            store_id: self.user.store_id,
-            ip: Some(self.ip.clone()),
-        }
+        actor_of(&self.user, self.role, &self.ip)
+    }
+}
+
+/// Who acts in a request signed in by a session or a token: the user, from the address.
+fn actor_of(user: &User, role: Role, ip: &str) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        name: user.username.clone(),
+        role,
+        store_id: user.store_id,
+        ip: Some(ip.to_string()),
     }
 }
 
@@ -114,16 +119,13 @@ impl FromRequest for Auth {
             let hash = sha256_hex(&token);
             let hours = i64::from(state.ctx.config.settings.session_hours);
             let now = sessions::now(&state.ctx);
-            let kept = state.logins.get(&hash).filter(|k| {
+            let kept = kept(&state, &hash, |k| {
                 // Kept only while more than half the session is left (its expiry slides then).
                 k.session
                     .as_ref()
                     .is_some_and(|(_, end)| *end - now >= Duration::hours(hours) / 2)
-            });
-            let kept = match kept {
-                Some(k) if still_valid(&state, &k).await? => Some(k),
-                _ => None,
-            };
+            })
+            .await?;
             let (csrf, u) = match kept {
                 Some(k) => (k.session.map(|s| s.0).unwrap_or_default(), k.user),
                 None => {
@@ -131,17 +133,10 @@ impl FromRequest for Auth {
                         .db(move |conn, ctx| Ok(sessions::signed_in(conn, ctx, &token)?))
                         .await?
                         .ok_or(AppError::Unauthenticated)?;
-                    if let Some(version) = found.version {
-                        state.logins.put(
-                            hash,
-                            Kept {
-                                user: found.user.clone(),
-                                version,
-                                session: Some((found.csrf.clone(), found.expires_at)),
-                                last_used: None,
-                            },
-                        );
-                    }
+                    let session = Some((found.csrf.clone(), found.expires_at));
+                    state
+                        .logins
+                        .keep(hash, found.version, &found.user, session, None);
                     (found.csrf, found.user)
                 }
             };

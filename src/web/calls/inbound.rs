@@ -2,10 +2,10 @@
 //! by a search or typed in as a new customer, and the call recorded on their archive.
 
 use super::form::{input_of, render_call_form, shown_of, Shown};
-use super::redirect;
 use crate::domain::call::Category;
 use crate::services::{call_form, calls, ServiceError};
 use crate::web::auth::{Auth, AuthForm};
+use crate::web::render::see_other;
 use crate::web::{AppError, AppResult, State};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -90,7 +90,7 @@ pub async fn inbound_record(
         })
         .await?;
     match result {
-        Ok((customer_id, _)) => Ok(redirect(&format!(
+        Ok((customer_id, _)) => Ok(see_other(format!(
             "/customers/{customer_id}?ok=call-recorded"
         ))),
         Err(ServiceError::Invalid(errs)) => {

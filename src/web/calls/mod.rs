@@ -17,14 +17,8 @@ pub use task::{task_form, task_record, unreachable};
 use super::auth::AuthForm;
 use super::{AppResult, State};
 use crate::services::calls;
-use actix_web::http::header;
+use crate::web::render::see_other;
 use actix_web::{web, HttpResponse};
-
-pub(super) fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_string()))
-        .finish()
-}
 
 /// X4: the customer's contact preferences, from the customer page.
 pub async fn preferences(
@@ -50,5 +44,5 @@ pub async fn preferences(
             )?)
         })
         .await?;
-    Ok(redirect(&format!("/customers/{id}?ok=preferences-saved")))
+    Ok(see_other(format!("/customers/{id}?ok=preferences-saved")))
 }

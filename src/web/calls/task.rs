@@ -3,10 +3,10 @@
 //! came from.
 
 use super::form::{input_of, render_call_form, shown_of, Shown};
-use super::redirect;
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::services::{call_form, calls, ServiceError};
 use crate::web::auth::{Auth, AuthForm};
+use crate::web::render::see_other;
 use crate::web::{AppError, AppResult, State};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -76,7 +76,7 @@ pub async fn task_record(
         .db(move |conn, ctx| Ok(calls::record(conn, ctx, &actor, Some(id), None, &input)))
         .await?
     {
-        Ok(_) => Ok(redirect(&back_with(back.as_deref(), "call-recorded"))),
+        Ok(_) => Ok(see_other(back_with(back.as_deref(), "call-recorded"))),
         Err(ServiceError::Invalid(errs)) => {
             let shown = shown_of(
                 &post.form,
@@ -106,7 +106,7 @@ pub async fn unreachable(
     state
         .db(move |conn, ctx| Ok(calls::close_unreachable(conn, ctx, &actor, id)?))
         .await?;
-    Ok(redirect(&back_with(
+    Ok(see_other(back_with(
         post.form.get("back"),
         "closed-unreachable",
     )))

@@ -14,7 +14,7 @@ pub use api::api;
 pub use page::{page, show};
 pub use view::urlencode;
 
-use super::{AppError, AppResult};
+use super::{given, AppError, AppResult};
 use crate::domain::error::{FieldError, FieldErrors};
 use crate::domain::task::{TaskKind, TaskState};
 use crate::domain::visit::parse_date;
@@ -39,10 +39,6 @@ pub struct QueueQuery {
     #[serde(rename = "for")]
     pub owner: Option<String>,
     pub event: Option<String>,
-}
-
-fn given(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn parse_day(s: Option<&str>, today: NaiveDate) -> AppResult<NaiveDate> {

@@ -8,6 +8,7 @@ use crate::domain::register::Register;
 use crate::registers::export::{self, Filters, Query};
 use crate::web::auth::{chrome, Auth, AuthForm};
 use crate::web::posted::{posted, Posted};
+use crate::web::render::see_other;
 use crate::web::{AppResult, State};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -125,7 +126,5 @@ pub async fn revoke(state: State, post: AuthForm, id: web::Path<i32>) -> AppResu
 
 /// Back to the grants on the index.
 fn to_grants() -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, "/registers#grants"))
-        .finish()
+    see_other("/registers#grants")
 }

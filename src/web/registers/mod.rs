@@ -17,6 +17,7 @@ pub use query::RegisterQuery;
 
 use super::auth::{Auth, AuthForm};
 use super::{AppError, AppResult, State};
+use crate::web::render::see_other;
 use actix_web::{web, HttpResponse};
 
 /// `GET /registers/{register}/export.csv?from=&to=&lang=&encoding=&phones=[&format=xlsx]`:
@@ -85,10 +86,5 @@ pub async fn amend(
             )?)
         })
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/registers/{register}?ok=amended"),
-        ))
-        .finish())
+    Ok(see_other(format!("/registers/{register}?ok=amended")))
 }

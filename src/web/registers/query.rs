@@ -9,7 +9,7 @@ use crate::domain::register::Register;
 use crate::domain::role::Role;
 use crate::registers::export::{self, Filters, Query};
 use crate::web::auth::Auth;
-use crate::web::{AppError, AppResult};
+use crate::web::{given, page_number, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -22,10 +22,6 @@ pub struct RegisterQuery {
     category: Option<String>,
     customer: Option<String>,
     page: Option<String>,
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 pub(super) fn is_call(r: Register) -> bool {
@@ -93,15 +89,7 @@ pub(super) fn parse(
         ),
         _ => None,
     };
-    let page = match given(&p.page) {
-        None => Some(1),
-        Some(n) => errs.take(
-            n.parse::<i64>()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| FieldError::new("page", "number-invalid").arg("value", n)),
-        ),
-    };
+    let page = errs.take(page_number(&p.page));
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }

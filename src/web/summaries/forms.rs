@@ -106,7 +106,7 @@ async fn write(
         })
         .await?;
     match res {
-        Ok(_) => Ok(see_other(&format!(
+        Ok(_) => Ok(see_other(format!(
             "/summaries/{kind_s}/{p}?ok={}",
             if filing { "filed" } else { "saved" }
         ))),
@@ -153,5 +153,5 @@ pub async fn correct(
             Ok(svc::correct(conn, ctx, &actor, store, p, &reason)?)
         })
         .await?;
-    Ok(see_other(&format!("/summaries/{kind_s}/{p}")))
+    Ok(see_other(format!("/summaries/{kind_s}/{p}")))
 }

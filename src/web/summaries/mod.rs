@@ -23,8 +23,7 @@ use super::{AppError, AppResult, State};
 use crate::domain::summary::{Kind, Period};
 use crate::services::summaries::{self as svc, View};
 use crate::services::Actor;
-use actix_web::http::header;
-use actix_web::HttpResponse;
+use crate::web::render::see_other;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,12 +51,6 @@ fn actor_store(
     code: Option<&str>,
 ) -> AppResult<Option<i32>> {
     Ok(svc::store_for(conn, actor, code)?)
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_string()))
-        .finish()
 }
 
 async fn load(

@@ -22,11 +22,11 @@ pub async fn index(
     // The month and year fields of the form open their page.
     if let Some(m) = q.month.as_deref().filter(|m| !m.is_empty()) {
         period_of(Kind::Monthly, m, today)?;
-        return Ok(see_other(&format!("/summaries/monthly/{}", m.trim())));
+        return Ok(see_other(format!("/summaries/monthly/{}", m.trim())));
     }
     if let Some(y) = q.year.as_deref().filter(|y| !y.is_empty()) {
         period_of(Kind::Yearly, y, today)?;
-        return Ok(see_other(&format!("/summaries/yearly/{}", y.trim())));
+        return Ok(see_other(format!("/summaries/yearly/{}", y.trim())));
     }
     let actor = me.actor();
     let code = q.store.clone();
