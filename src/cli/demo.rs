@@ -43,6 +43,7 @@ pub(super) fn print_generated(ctx: &Ctx, summary: &crate::generate::Summary) {
             ("tables", tables),
             ("indexes", secs(p.indexes)),
             ("counters", secs(p.counters)),
+            ("counted", secs(p.counted)),
         ],
     );
     let logins = summary

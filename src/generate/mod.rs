@@ -177,10 +177,10 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
         crate::db::Target::Sqlite(path) => {
             drop(conn);
             drop(pool);
-            g.load_sqlite(&path, opts, &mut phases)?;
+            let side = g.load_sqlite(&path, opts, &mut phases)?;
             let pool = crate::db::pool(url)?;
             let mut conn = pool.get().context("connecting")?;
-            phases.counters = rebuild_counters(&mut conn)?;
+            phases.counters = phases.counted + put_counters(&mut conn, &side)?;
         }
         crate::db::Target::Postgres(_) => {
             g.load_pg(&mut conn, opts, &mut phases)?;
@@ -203,6 +203,28 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
 /// SQLite's sorter on two threads with 1 GiB of pages: for building indexes and counters
 /// when nothing else runs.
 const SQLITE_BULK_SORTS: [&str; 2] = ["PRAGMA threads = 2", "PRAGMA cache_size = -1048576"];
+
+/// SQLite: the file the counters are counted into beside the database while its indexes are
+/// built (`count_aside`), attached as this schema.
+const SIDE: &str = "side";
+
+/// SQLite, after the load: the visits' neighbour dates (X7) and the counters counted aside put
+/// in place, in one transaction, and the side file removed; the seconds it took.
+fn put_counters(conn: &mut DbConn, side: &str) -> anyhow::Result<f64> {
+    let t = std::time::Instant::now();
+    diesel::sql_query(format!("ATTACH '{}' AS {SIDE}", side.replace('\'', "''"))).execute(conn)?;
+    let put = conn.transaction(|c| -> QueryResult<()> {
+        crate::models::visit::rebuild_neighbours(c)?;
+        for sql in crate::models::summary::put_back(SIDE) {
+            diesel::sql_query(sql).execute(c)?;
+        }
+        Ok(())
+    });
+    diesel::sql_query(format!("DETACH {SIDE}")).execute(conn)?;
+    put?;
+    std::fs::remove_file(side).with_context(|| side.to_string())?;
+    Ok(t.elapsed().as_secs_f64())
+}
 
 /// The summary counters from the rows, in one transaction; the seconds it took.
 fn rebuild_counters(conn: &mut DbConn) -> anyhow::Result<f64> {
@@ -293,12 +315,15 @@ impl<'a> Gen<'a> {
 
     /// SQLite: secondary indexes and derived-row triggers dropped, the history written with
     /// no rollback journal, then indexes and triggers back (whatever happened) and statistics.
+    /// While the indexes are built, a second connection counts the summary counters from the
+    /// rows into a side file (the returned path; the load is in WAL mode by then, so it reads
+    /// beside the writer): the two longest steps after the load run on both cores.
     fn load_sqlite(
         &mut self,
         path: &str,
         opts: &Options,
         phases: &mut Phases,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<String> {
         let raw = sql::raw::Raw::open(path)?;
         let indexes: Vec<Ddl> = raw
             .ddl("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?;
@@ -322,7 +347,9 @@ impl<'a> Gen<'a> {
         w.exec("COMMIT")?;
         let result = self.run(&mut w, opts, phases);
         let t = std::time::Instant::now();
-        // Nothing else runs now: the index sorts may use both cores and 1 GiB of pages.
+        w.exec("PRAGMA journal_mode = WAL")?;
+        let side = format!("{path}.counters");
+        let counting = result.is_ok().then(|| count_aside(path, &side));
         for pragma in SQLITE_BULK_SORTS {
             w.exec(pragma)?;
         }
@@ -334,9 +361,14 @@ impl<'a> Gen<'a> {
             w.exec(bump)?;
         }
         w.exec("COMMIT")?;
-        w.exec("ANALYZE; PRAGMA journal_mode = WAL")?;
+        w.exec("ANALYZE")?;
         phases.indexes = t.elapsed().as_secs_f64();
-        result
+        if let Some(counting) = counting {
+            phases.counted = counting
+                .join()
+                .map_err(|_| anyhow::anyhow!("counting the summary counters panicked"))??;
+        }
+        result.map(|()| side)
     }
 
     /// PostgreSQL: derived-row triggers disabled for the load (enabled whatever happened).
@@ -377,6 +409,26 @@ impl<'a> Gen<'a> {
     }
 }
 
+/// SQLite: counts the summary counters of the loaded file at `path` into a new file `side`
+/// on a thread and connection of its own (reading only); the seconds it took.
+fn count_aside(path: &str, side: &str) -> std::thread::JoinHandle<anyhow::Result<f64>> {
+    let (path, side) = (path.to_string(), side.to_string());
+    std::thread::spawn(move || {
+        let t = std::time::Instant::now();
+        // An empty file is an empty database: the connection may open, not create, files.
+        std::fs::File::create(&side).with_context(|| side.clone())?;
+        let r = sql::raw::Raw::open(&path)?;
+        r.exec(
+            "PRAGMA busy_timeout = 60000; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
+        )?;
+        r.exec(&format!("ATTACH '{}' AS {SIDE}", side.replace('\'', "''")))?;
+        for sql in crate::models::summary::count_aside(SIDE) {
+            r.exec(&sql)?;
+        }
+        Ok(t.elapsed().as_secs_f64())
+    })
+}
+
 /// Every open queue is stale after the load (issue 11's versions).
 const QUEUE_VERSIONS_BUMPED: [&str; 2] = [
     "INSERT INTO queue_versions (user_id, version) SELECT id, 0 FROM users \
@@ -394,6 +446,8 @@ pub struct Phases {
     pub tables: Vec<(&'static str, f64)>,
     pub indexes: f64,
     pub counters: f64,
+    /// Of `counters`, the part counted while the indexes were built (SQLite).
+    pub counted: f64,
 }
 
 impl Gen<'_> {

@@ -1453,7 +1453,7 @@ audit-detail-grant_reason = Reason for the grant
 # demo generate (issue 14: where the time goes)
 cli-generate-rows = rows written, per table:
 cli-generate-done = generated in { $seconds } s
-cli-generate-phases = where the time went: simulating { $simulate } s; writing { $write } s at the same time (slowest tables: { $tables }); indexes and triggers { $indexes } s; summary counters { $counters } s
+cli-generate-phases = where the time went: simulating { $simulate } s; writing { $write } s at the same time (slowest tables: { $tables }); indexes and triggers { $indexes } s; summary counters { $counters } s (of which { $counted } s while the indexes were built)
 cli-generate-logins = logins (password { $password } for all): { $logins }
 generate-at-least-one = --customers, --months and --stores must each be at least 1
 generate-not-empty = the database already holds customers: generate into an empty database

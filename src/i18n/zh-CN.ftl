@@ -1387,7 +1387,7 @@ audit-detail-grant_reason = 授权理由
 # demo generate (issue 14: where the time goes)
 cli-generate-rows = 各表写入行数：
 cli-generate-done = 生成完毕，用时 { $seconds } 秒
-cli-generate-phases = 耗时分布：模拟 { $simulate } 秒；同时写入 { $write } 秒（最慢的表：{ $tables }）；重建索引与触发器 { $indexes } 秒；重建小结计数 { $counters } 秒
+cli-generate-phases = 耗时分布：模拟 { $simulate } 秒；同时写入 { $write } 秒（最慢的表：{ $tables }）；重建索引与触发器 { $indexes } 秒；重建小结计数 { $counters } 秒（其中 { $counted } 秒与建索引同时进行）
 cli-generate-logins = 登录账号（密码均为 { $password }）：{ $logins }
 generate-at-least-one = --customers、--months 和 --stores 都必须至少为 1
 generate-not-empty = 数据库中已有客户：请生成到一个空数据库

@@ -73,6 +73,37 @@ pub fn rebuild(conn: &mut DbConn, from: Option<NaiveDate>) -> QueryResult<usize>
     Ok(written)
 }
 
+/// SQLite, for a bulk load (`demo generate`): the statements that count every counter from
+/// the rows into tables of the attached schema `side`, run on a second connection that only
+/// reads the database while the loading one builds its indexes on the other core; then
+/// `put_back` puts them in place. The same views and keys as `rebuild`, so the two give the
+/// same counters.
+pub fn count_aside(side: &str) -> Vec<String> {
+    KEPT.iter()
+        .map(|(table, view, keys)| {
+            let keys = keys.join(", ");
+            format!(
+                "CREATE TABLE {side}.{table} AS SELECT {keys}, COUNT(*) AS n FROM main.{view} GROUP BY {keys}"
+            )
+        })
+        .collect()
+}
+
+/// The statements that replace every counter with those `count_aside` counted into `side`.
+pub fn put_back(side: &str) -> Vec<String> {
+    KEPT.iter()
+        .flat_map(|(table, _, keys)| {
+            let keys = keys.join(", ");
+            [
+                format!("DELETE FROM main.{table}"),
+                format!(
+                    "INSERT INTO main.{table} ({keys}, n) SELECT {keys}, n FROM {side}.{table}"
+                ),
+            ]
+        })
+        .collect()
+}
+
 /// A counter that disagrees with the rows: which table, its key (store, clerk or advisor,
 /// month, day and facts) and both numbers.
 #[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]

@@ -21,7 +21,7 @@ mod scope;
 mod stored;
 mod sums;
 
-pub use counters::{disagreements, rebuild, Disagreement};
+pub use counters::{count_aside, disagreements, put_back, rebuild, Disagreement};
 pub use counts::{counts, counts_with, ByClerk};
 pub use lines::{clerks, lines, ClerkName, Line};
 pub use per_clerk::{days_to_close, events_per_clerk, overdue_at_end};
