@@ -1224,10 +1224,23 @@ both_backends!(
             ids.sort_unstable();
             assert_eq!(found, ids, "{figure}");
         }
+        // A line speaks the reader's language: the stored codes (outcome, kind, status) are
+        // shown as words, in Chinese here and in English below.
+        let l = br.get("/summaries/monthly/2026-10/lines?figure=failed_calls.no_answer");
+        assert!(l.body.contains(">无人接听<"), "{}", l.body);
+        assert!(!l.body.contains(">no_answer<"), "{}", l.body);
+        let l = br.get("/summaries/monthly/2026-10/lines?figure=first_follow_ups_late");
+        assert!(
+            l.body.contains(">第一次跟踪服务<") && l.body.contains(">已完成<"),
+            "{}",
+            l.body
+        );
         // The same page in English.
         let mut en = Browser::new(&app);
         en.accept_language = "en".into();
         en.login("boss");
+        let l = en.get("/summaries/monthly/2026-10/lines?figure=letters.notice");
+        assert!(l.body.contains(">Notice<"), "{}", l.body);
         let page = en.get("/summaries/monthly/2026-10");
         assert!(
             page.body.contains("Monthly summary 2026-10"),

@@ -1,7 +1,7 @@
 //! The summaries' pages: the archive, a summary (and its A4 print), the lines behind a figure
 //! and a clerk's scorecard.
 
-use super::view::{page_context, scorecards, with_local};
+use super::view::{page_context, scorecards, with_local, worded_line};
 use super::{actor_store, kind_of, load, period_of, see_other, SummaryQuery};
 use crate::domain::role::Role;
 use crate::domain::summary::{Kind, Period};
@@ -173,7 +173,7 @@ pub async fn lines(
         .into_iter()
         .map(|l| {
             let href = link(l.id, l.customer_id);
-            serde_json::json!({"line": l, "href": href})
+            serde_json::json!({"line": worded_line(src, me.lang, l), "href": href})
         })
         .collect();
     let mut ctx = tera::Context::new();

@@ -319,3 +319,54 @@ pub(super) fn with_local(
     };
     j
 }
+
+/// A line behind a figure as the reader reads it: the stored codes of its source (a task's
+/// kind and status or close reason, a visit's kind and items, a call's category and outcome,
+/// an item's kind and status, a letter's kind, an event's kind, a declined answer) in the
+/// reader's language; dates, numbers and names as stored.
+pub fn worded_line(
+    src: crate::services::summaries::Source,
+    lang: &str,
+    mut l: crate::services::summaries::Line,
+) -> crate::services::summaries::Line {
+    use crate::services::summaries::Source;
+    let i = &crate::i18n::I18N;
+    let code = |family: &str, v: &Option<String>| v.as_deref().map(|v| i.coded(lang, family, v));
+    let items = |v: &Option<String>| {
+        v.as_deref()
+            .map(|v| match serde_json::from_str::<Vec<String>>(v) {
+                Ok(list) => list.join(&i.t(lang, "job-part-separator")),
+                Err(_) => v.to_string(),
+            })
+    };
+    match src {
+        Source::Tasks => {
+            l.reference = code("kind", &l.reference);
+            l.status = l.status.as_deref().map(|v| {
+                let reason = i.coded(lang, "close-reason", v);
+                if reason != v {
+                    reason
+                } else {
+                    i.coded(lang, "status", v)
+                }
+            });
+        }
+        Source::Visits => {
+            l.reference = code("visit-kind", &l.reference);
+            l.detail = items(&l.detail);
+        }
+        Source::Lost => l.detail = items(&l.detail),
+        Source::Calls => {
+            l.detail = code("category", &l.detail);
+            l.status = code("outcome", &l.status);
+        }
+        Source::Items => {
+            l.reference = code("item-kind", &l.reference);
+            l.status = code("item-status", &l.status);
+        }
+        Source::Letters => l.status = code("letter-kind", &l.status),
+        Source::Events => l.reference = code("event-kind", &l.reference),
+        Source::Satisfaction => l.status = code("satisfaction", &l.status),
+    }
+    l
+}
