@@ -200,19 +200,24 @@ pub fn generate(url: &str, ctx: &Ctx, opts: &Options) -> anyhow::Result<Summary>
     })
 }
 
-/// SQLite's sorter on two threads with 1 GiB of pages: for building indexes and counters
-/// when nothing else runs.
+/// SQLite's sorter on two threads with 1 GiB of pages, for building the indexes (the
+/// counters are counted beside them on a connection of their own).
 const SQLITE_BULK_SORTS: [&str; 2] = ["PRAGMA threads = 2", "PRAGMA cache_size = -1048576"];
 
 /// SQLite: the file the counters are counted into beside the database while its indexes are
 /// built (`count_aside`), attached as this schema.
 const SIDE: &str = "side";
 
+/// The statement that attaches the side file at `path` as `SIDE`.
+fn attach_side(path: &str) -> String {
+    format!("ATTACH '{}' AS {SIDE}", path.replace('\'', "''"))
+}
+
 /// SQLite, after the load: the visits' neighbour dates (X7) and the counters counted aside put
 /// in place, in one transaction, and the side file removed; the seconds it took.
 fn put_counters(conn: &mut DbConn, side: &str) -> anyhow::Result<f64> {
     let t = std::time::Instant::now();
-    diesel::sql_query(format!("ATTACH '{}' AS {SIDE}", side.replace('\'', "''"))).execute(conn)?;
+    diesel::sql_query(attach_side(side)).execute(conn)?;
     let put = conn.transaction(|c| -> QueryResult<()> {
         crate::models::visit::rebuild_neighbours(c)?;
         for sql in crate::models::summary::put_back(SIDE) {
@@ -226,14 +231,10 @@ fn put_counters(conn: &mut DbConn, side: &str) -> anyhow::Result<f64> {
     Ok(t.elapsed().as_secs_f64())
 }
 
-/// The summary counters from the rows, in one transaction; the seconds it took.
+/// PostgreSQL: the summary counters from the rows, in one transaction (SQLite counts them
+/// beside its index builds, `count_aside`); the seconds it took.
 fn rebuild_counters(conn: &mut DbConn) -> anyhow::Result<f64> {
     let t = std::time::Instant::now();
-    if conn.is_sqlite() {
-        for pragma in SQLITE_BULK_SORTS {
-            diesel::sql_query(pragma).execute(conn)?;
-        }
-    }
     conn.transaction(|c| crate::models::summary::rebuild(c, None))?;
     Ok(t.elapsed().as_secs_f64())
 }
@@ -421,7 +422,7 @@ fn count_aside(path: &str, side: &str) -> std::thread::JoinHandle<anyhow::Result
         r.exec(
             "PRAGMA busy_timeout = 60000; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
         )?;
-        r.exec(&format!("ATTACH '{}' AS {SIDE}", side.replace('\'', "''")))?;
+        r.exec(&attach_side(&side))?;
         for sql in crate::models::summary::count_aside(SIDE) {
             r.exec(&sql)?;
         }

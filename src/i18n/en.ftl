@@ -1407,6 +1407,8 @@ cli-user-created = user { $name } created ({ $role })
 cli-user-disabled = user { $name } disabled
 cli-no-job-due = no job is due
 job-part-separator = {", "}
+# Between the items of a list shown on one line (a visit's repair items).
+list-separator = {", "}
 job-backup-postgres = skipped: PostgreSQL is backed up with pg_dump
 job-backup-written = wrote { $path }, removed { $removed ->
     [one] one old copy

@@ -1362,6 +1362,8 @@ cli-user-created = 已创建用户 { $name }（{ $role }）
 cli-user-disabled = 已停用用户 { $name }
 cli-no-job-due = 没有到期的定时任务
 job-part-separator = {"；"}
+# 同一行里列出的多项之间（如送修项目）。
+list-separator = {"；"}
 job-backup-postgres = 已跳过：PostgreSQL 数据库请用 pg_dump 备份
 job-backup-written = 已写入 { $path }，删除旧备份 { $removed } 份
 job-purged = 已删除过期会话 { $sessions } 个、旧登录记录 { $attempts } 条

@@ -35,10 +35,15 @@ pub struct Visit {
     pub advisor_id: Option<i32>,
 }
 
+/// A visit's stored items column (a JSON list) as its items; none when it does not read.
+pub fn items_of(stored: &str) -> Vec<String> {
+    serde_json::from_str(stored).unwrap_or_default()
+}
+
 impl Visit {
     /// The repair and maintenance items (stored as a JSON list).
     pub fn item_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.items).unwrap_or_default()
+        items_of(&self.items)
     }
 
     /// What an update of this visit writes when nothing of it changes but `updated_at`.

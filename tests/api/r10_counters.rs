@@ -180,6 +180,12 @@ impl World<'_> {
         });
     }
 
+    /// The task a generated pick names, if any task was made yet.
+    fn task_of(&self, pick: Option<usize>) -> Option<i32> {
+        pick.filter(|_| !self.tasks.is_empty())
+            .map(|p| self.tasks[p % self.tasks.len()])
+    }
+
     fn apply(&mut self, op: &Op) {
         self.next += 1;
         let id = self.next;
@@ -242,9 +248,7 @@ impl World<'_> {
                 day: d,
                 amends,
             } => {
-                let task = task
-                    .filter(|_| !self.tasks.is_empty())
-                    .map(|p| self.tasks[p % self.tasks.len()]);
+                let task = self.task_of(task);
                 let dir = if inbound { "inbound" } else { "outbound" };
                 let (cat, out) = (CATEGORIES[category], OUTCOMES[outcome]);
                 let on = day(d);
@@ -272,9 +276,7 @@ impl World<'_> {
                 day: d,
                 amends,
             } => {
-                let task = task
-                    .filter(|_| !self.tasks.is_empty())
-                    .map(|p| self.tasks[p % self.tasks.len()]);
+                let task = self.task_of(task);
                 let amends = if amends && !self.letters.is_empty() {
                     q(&format!("XH-{}", self.letters[0]))
                 } else {

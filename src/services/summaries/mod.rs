@@ -19,6 +19,7 @@ mod stored;
 
 /// A stored summary (draft or filed version) and where its figures came from, as the pages show them.
 pub use crate::models::summary::{Line, Source, Stored};
+pub use crate::models::visit::items_of;
 pub use access::store_for;
 pub use counters::rebuild;
 pub use export::{clerks_csv, clerks_xlsx};

@@ -334,10 +334,7 @@ pub fn worded_line(
     let code = |family: &str, v: &Option<String>| v.as_deref().map(|v| i.coded(lang, family, v));
     let items = |v: &Option<String>| {
         v.as_deref()
-            .map(|v| match serde_json::from_str::<Vec<String>>(v) {
-                Ok(list) => list.join(&i.t(lang, "job-part-separator")),
-                Err(_) => v.to_string(),
-            })
+            .map(|v| crate::services::summaries::items_of(v).join(&i.t(lang, "list-separator")))
     };
     match src {
         Source::Tasks => {
